@@ -1,0 +1,368 @@
+//! `cache.json` in the Go helper's format: where it is, its keys, the half-life validity
+//! rule, and atomic writes (temp file, fsync, rename).
+
+use crate::config::{Platform, expand_tilde, home_dir};
+use crate::credentials::Plan;
+use crate::env::Env;
+use crate::registry::Registry;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+const VERSION: &str = "1.0";
+/// Refuse to read a cache file larger than this: it is not ours.
+const MAX_CACHE_FILE: u64 = 8 * 1024 * 1024;
+
+/// One cached token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// base64 of `user:password`, as ECR returns it.
+    pub token: String,
+    pub requested_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub proxy_endpoint: String,
+    /// `ecr` or `ecr-public`.
+    pub service: String,
+}
+
+impl Entry {
+    /// Valid until half its lifetime has passed, as in Go: `now < expires − (expires − requested)/2`.
+    pub fn is_fresh(&self, now: OffsetDateTime) -> bool {
+        let half = (self.expires_at - self.requested_at) / 2;
+        now < self.expires_at - half
+    }
+
+    /// Past its expiry: never handed out.
+    pub fn is_expired(&self, now: OffsetDateTime) -> bool {
+        now >= self.expires_at
+    }
+}
+
+/// The directory for the cache and the log: `AWS_ECR_CACHE_DIR` (with `~` expanded), or
+/// `~/.ecr`. `None` when no home can be found.
+pub fn directory(env: &Env) -> Option<PathBuf> {
+    let platform = Platform::current();
+    match env.get("AWS_ECR_CACHE_DIR") {
+        Some(dir) => expand_tilde(dir, env, platform).map(PathBuf::from),
+        None => home_dir(env, platform).map(|h| Path::new(&h).join(".ecr")),
+    }
+}
+
+/// The cache file, or `None` when caching is off (`AWS_ECR_DISABLE_CACHE` set to anything).
+pub fn file(env: &Env) -> Option<PathBuf> {
+    if env.get("AWS_ECR_DISABLE_CACHE").is_some() {
+        return None;
+    }
+    Some(directory(env)?.join("cache.json"))
+}
+
+/// The keys to look up, newest form first. For static keys these are the Go helper's:
+/// `<region>-<base64 sha256(access key id)>-<registry id>` (`ecr-public-<…>` for ECR Public),
+/// then the legacy `base64(access key id ‖ md5(""))` form, which is read but never written.
+pub fn keys(registry: &Registry, plan: &Plan, env: &Env) -> Vec<String> {
+    let Some(akid) = plan.static_access_key_id() else {
+        return Vec::new();
+    };
+    let mut checksums =
+        vec![STANDARD.encode(ring::digest::digest(&ring::digest::SHA256, akid.as_bytes()))];
+    if !fips_only(env) {
+        // The Go helper's pre-0.12 key appended md5 of nothing (a fixed value) to the key id.
+        const MD5_OF_EMPTY: [u8; 16] = [
+            0xd4, 0x1d, 0x8c, 0xd9, 0x8f, 0x00, 0xb2, 0x04, 0xe9, 0x80, 0x09, 0x98, 0xec, 0xf8,
+            0x42, 0x7e,
+        ];
+        let mut legacy = akid.as_bytes().to_vec();
+        legacy.extend_from_slice(&MD5_OF_EMPTY);
+        checksums.push(STANDARD.encode(legacy));
+    }
+    checksums
+        .into_iter()
+        .map(|c| match registry {
+            Registry::Private(p) => format!("{}-{c}-{}", p.region, p.account_id),
+            Registry::Public { .. } => format!("ecr-public-{c}"),
+        })
+        .collect()
+}
+
+/// `GODEBUG=fips140=on|only` makes the Go helper skip its MD5-era keys; so do we.
+fn fips_only(env: &Env) -> bool {
+    env.get("GODEBUG").is_some_and(|v| {
+        v.split(',')
+            .map(str::trim)
+            .any(|s| s == "fips140=on" || s == "fips140=only")
+    })
+}
+
+/// Why a cache file was not used.
+#[derive(Debug)]
+pub enum LoadProblem {
+    Unreadable(std::io::Error),
+    TooLarge,
+    Corrupt(String),
+    ForeignVersion(String),
+}
+
+impl std::fmt::Display for LoadProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadProblem::Unreadable(e) => write!(f, "cannot be read ({e})"),
+            LoadProblem::TooLarge => write!(f, "is larger than {MAX_CACHE_FILE} bytes"),
+            LoadProblem::Corrupt(e) => write!(f, "is not valid ({e})"),
+            LoadProblem::ForeignVersion(v) => {
+                write!(f, "has version {v:?}, not {VERSION:?}")
+            }
+        }
+    }
+}
+
+/// All entries of a cache file. A missing file is empty.
+pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, LoadProblem> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    match std::fs::File::open(path) {
+        Ok(f) => f
+            .take(MAX_CACHE_FILE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(LoadProblem::Unreadable)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => return Err(LoadProblem::Unreadable(e)),
+    };
+    if bytes.len() as u64 > MAX_CACHE_FILE {
+        return Err(LoadProblem::TooLarge);
+    }
+    parse(&bytes)
+}
+
+/// Go reads JSON keys case-insensitively; so do we.
+fn field<'a>(obj: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a Value> {
+    obj.get(name).or_else(|| {
+        obj.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
+pub fn parse(bytes: &[u8]) -> Result<BTreeMap<String, Entry>, LoadProblem> {
+    let v: Value =
+        serde_json::from_slice(bytes).map_err(|e| LoadProblem::Corrupt(e.to_string()))?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| LoadProblem::Corrupt("not a JSON object".into()))?;
+    let version = field(obj, "Version").and_then(Value::as_str).unwrap_or("");
+    if version != VERSION {
+        return Err(LoadProblem::ForeignVersion(version.to_string()));
+    }
+    let mut out = BTreeMap::new();
+    let registries = field(obj, "Registries").and_then(Value::as_object);
+    for (key, e) in registries.into_iter().flatten() {
+        let Some(e) = e.as_object() else { continue };
+        let text = |n: &str| field(e, n).and_then(Value::as_str).unwrap_or("");
+        let time = |n: &str| OffsetDateTime::parse(text(n), &Rfc3339).ok();
+        let (Some(requested_at), Some(expires_at)) = (time("RequestedAt"), time("ExpiresAt"))
+        else {
+            continue;
+        };
+        let service = match text("Service") {
+            "" => "ecr", // entries from before ECR Public had no Service
+            s => s,
+        };
+        out.insert(
+            key.clone(),
+            Entry {
+                token: text("AuthorizationToken").to_string(),
+                requested_at,
+                expires_at,
+                proxy_endpoint: text("ProxyEndpoint").to_string(),
+                service: service.to_string(),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The file text in the Go helper's layout (two-space indent, sorted keys, no final newline).
+pub fn render(entries: &BTreeMap<String, Entry>) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    let t = |d: &OffsetDateTime| q(&d.format(&Rfc3339).unwrap_or_default());
+    let mut out = String::from("{\n  \"Registries\": {");
+    for (i, (key, e)) in entries.iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        out.push_str(&format!(
+            "    {}: {{\n      \"AuthorizationToken\": {},\n      \"RequestedAt\": {},\n      \"ExpiresAt\": {},\n      \"ProxyEndpoint\": {},\n      \"Service\": {}\n    }}",
+            q(key),
+            q(&e.token),
+            t(&e.requested_at),
+            t(&e.expires_at),
+            q(&e.proxy_endpoint),
+            q(&e.service)
+        ));
+    }
+    if !entries.is_empty() {
+        out.push_str("\n  ");
+    }
+    out.push_str("},\n  \"Version\": \"1.0\"\n}");
+    out
+}
+
+/// Adds `entry` under `key`: reads the file again, drops expired entries (ours or the Go
+/// helper's), and replaces it atomically. A corrupt file is replaced, not merged.
+pub fn store(path: &Path, key: &str, entry: Entry, now: OffsetDateTime) -> std::io::Result<()> {
+    let mut entries = load(path).unwrap_or_default();
+    entries.retain(|_, e| !e.is_expired(now));
+    entries.insert(key.to_string(), entry);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    create_private_dir(dir)?;
+    write_atomically(path, render(&entries).as_bytes())
+}
+
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Temp file in the same directory (mode 0600), fsync, rename over the target; the temp
+/// file is removed on any failure, so no half-written file is ever seen under the real name.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".cache.json.tmp{}-{}",
+        std::process::id(),
+        OffsetDateTime::now_utc().unix_timestamp_nanos()
+    ));
+    let result = (|| {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let mut f = opts.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::{Credentials, Source};
+    use time::macros::datetime;
+
+    fn plan(akid: &str) -> Plan {
+        Plan::Static {
+            source: Source::Environment,
+            credentials: Credentials {
+                access_key_id: akid.into(),
+                secret_access_key: "s".into(),
+                session_token: None,
+                expiry: None,
+            },
+        }
+    }
+
+    #[test]
+    fn go_cache_keys() {
+        let reg = crate::registry::parse("123456789012.dkr.ecr.us-west-2.amazonaws.com").unwrap();
+        let keys = keys(&reg, &plan("accessKey"), &Env::default());
+        assert_eq!(
+            keys,
+            [
+                "us-west-2-xOV45/s/9aT8cbO8tDicjEV1KKkfpLdKrQs0ipPGgGc=-123456789012",
+                "us-west-2-YWNjZXNzS2V51B2M2Y8AsgTpgAmY7PhCfg==-123456789012"
+            ]
+        );
+        let public = crate::registry::parse("public.ecr.aws").unwrap();
+        let env = Env::from_pairs([("GODEBUG", "x=1, fips140=only")]);
+        assert_eq!(
+            keys_for(&public, &env),
+            ["ecr-public-xOV45/s/9aT8cbO8tDicjEV1KKkfpLdKrQs0ipPGgGc="]
+        );
+    }
+
+    fn keys_for(reg: &Registry, env: &Env) -> Vec<String> {
+        keys(reg, &plan("accessKey"), env)
+    }
+
+    #[test]
+    fn half_life_rule() {
+        let e = Entry {
+            token: String::new(),
+            requested_at: datetime!(2026-01-01 00:00 UTC),
+            expires_at: datetime!(2026-01-01 12:00 UTC),
+            proxy_endpoint: String::new(),
+            service: "ecr".into(),
+        };
+        assert!(e.is_fresh(datetime!(2026-01-01 05:59:59 UTC)));
+        assert!(!e.is_fresh(datetime!(2026-01-01 06:00 UTC)));
+        assert!(!e.is_expired(datetime!(2026-01-01 11:59:59 UTC)));
+        assert!(e.is_expired(datetime!(2026-01-01 12:00 UTC)));
+    }
+
+    #[test]
+    fn reads_go_written_files() {
+        let go = r#"{
+  "Registries": {
+    "us-west-2-abc-123456789012": {
+      "AuthorizationToken": "QVdTOnBhc3M=",
+      "RequestedAt": "2026-11-26T20:45:02.588344901-05:00",
+      "ExpiresAt": "2026-11-27T13:45:02.587Z",
+      "ProxyEndpoint": "https://123456789012.dkr.ecr.us-west-2.amazonaws.com",
+      "Service": "ecr"
+    },
+    "old": {
+      "authorizationtoken": "QVdTOnBhc3M=",
+      "RequestedAt": "2026-11-26T20:45:02Z",
+      "ExpiresAt": "2026-11-27T08:45:02Z",
+      "ProxyEndpoint": "https://123456789012.dkr.ecr.us-west-2.amazonaws.com"
+    }
+  },
+  "Version": "1.0"
+}"#;
+        let entries = parse(go.as_bytes()).unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries["old"].service, "ecr");
+        assert_eq!(entries["old"].token, "QVdTOnBhc3M=");
+        assert_eq!(
+            entries["us-west-2-abc-123456789012"].expires_at,
+            datetime!(2026-11-27 13:45:02.587 UTC)
+        );
+        // What we write reads back the same.
+        assert_eq!(parse(render(&entries).as_bytes()).unwrap(), entries);
+    }
+
+    #[test]
+    fn foreign_or_corrupt_files() {
+        assert!(matches!(
+            parse(br#"{"Registries":{},"Version":"2.0"}"#),
+            Err(LoadProblem::ForeignVersion(_))
+        ));
+        assert!(matches!(parse(b"garbage"), Err(LoadProblem::Corrupt(_))));
+        assert!(matches!(parse(b"[1]"), Err(LoadProblem::Corrupt(_))));
+        assert_eq!(
+            render(&BTreeMap::new()),
+            "{\n  \"Registries\": {},\n  \"Version\": \"1.0\"\n}"
+        );
+    }
+
+    #[test]
+    fn directory_and_switches() {
+        let env = Env::from_pairs([("HOME", "/h")]);
+        assert_eq!(file(&env), Some(PathBuf::from("/h/.ecr/cache.json")));
+        let env = Env::from_pairs([("HOME", "/h"), ("AWS_ECR_CACHE_DIR", "~/c")]);
+        assert_eq!(file(&env), Some(PathBuf::from("/h/c/cache.json")));
+        let env = Env::from_pairs([("HOME", "/h"), ("AWS_ECR_DISABLE_CACHE", "false")]);
+        assert_eq!(file(&env), None);
+    }
+}

@@ -1,0 +1,82 @@
+//! Where the config and credentials files are, per platform and environment.
+
+use crate::env::Env;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    Unix,
+    Windows,
+}
+
+impl Platform {
+    pub fn current() -> Platform {
+        if cfg!(windows) {
+            Platform::Windows
+        } else {
+            Platform::Unix
+        }
+    }
+
+    fn separator(self) -> char {
+        match self {
+            Platform::Unix => '/',
+            Platform::Windows => '\\',
+        }
+    }
+}
+
+/// The user's home: `HOME`; on Windows then `USERPROFILE`, then `HOMEDRIVE` + `HOMEPATH`.
+/// With none of those set (systemd units, some CI runners) the platform's own answer (the
+/// passwd entry on Unix) is used, so that a missing `HOME` neither hangs nor fails.
+pub fn home_dir(env: &Env, platform: Platform) -> Option<String> {
+    if let Some(h) = env.get("HOME") {
+        return Some(h.to_string());
+    }
+    if platform == Platform::Windows {
+        if let Some(h) = env.get("USERPROFILE") {
+            return Some(h.to_string());
+        }
+        if let (Some(d), Some(p)) = (env.get("HOMEDRIVE"), env.get("HOMEPATH")) {
+            return Some(format!("{d}{p}"));
+        }
+    }
+    if platform == Platform::current() {
+        return home::home_dir().and_then(|p| p.into_os_string().into_string().ok());
+    }
+    None
+}
+
+/// Expands a leading `~` path component (`~`, `~/x`, `~\x` on Windows) to the home directory.
+pub fn expand_tilde(path: &str, env: &Env, platform: Platform) -> Option<String> {
+    let Some(rest) = path.strip_prefix('~') else {
+        return Some(path.to_string());
+    };
+    let sep_ok = rest.is_empty()
+        || rest.starts_with('/')
+        || (platform == Platform::Windows && rest.starts_with('\\'));
+    if !sep_ok {
+        return None; // `~user` is not supported
+    }
+    Some(format!("{}{rest}", home_dir(env, platform)?))
+}
+
+/// `(config file, credentials file)`.
+pub fn file_locations(env: &Env, platform: Platform) -> (PathBuf, PathBuf) {
+    let default = |name: &str| {
+        let home = home_dir(env, platform).unwrap_or_default();
+        let sep = platform.separator();
+        format!("{home}{sep}.aws{sep}{name}")
+    };
+    let pick = |var: &str, name: &str| {
+        let p = match env.get(var) {
+            Some(p) => expand_tilde(p, env, platform).unwrap_or_else(|| p.to_string()),
+            None => default(name),
+        };
+        PathBuf::from(p)
+    };
+    (
+        pick("AWS_CONFIG_FILE", "config"),
+        pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+    )
+}

@@ -1,0 +1,334 @@
+//! `GetAuthorizationToken` for ECR (JSON 1.1, `registryIds=[id]`) and ECR Public, and the
+//! token they return.
+
+use crate::credentials::Credentials;
+use crate::endpoint::{Endpoint, Service};
+use crate::error::Error;
+use crate::http::{Http, Request, Response, target};
+use crate::registry::{self, Registry};
+use crate::retry::{self, Attempt};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::Value;
+use std::time::SystemTime;
+use time::OffsetDateTime;
+
+/// A token as ECR hands it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizationToken {
+    /// base64 of `user:password`.
+    pub token: String,
+    pub expires_at: OffsetDateTime,
+    pub proxy_endpoint: String,
+}
+
+/// The error codes the standard retry mode retries besides 5xx.
+const RETRYABLE_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+];
+
+fn service_name(s: Service) -> &'static str {
+    match s {
+        Service::Ecr => "ECR",
+        Service::EcrPublic => "ECR Public",
+    }
+}
+
+/// Calls `GetAuthorizationToken` for `registry` at `endpoint`, retrying as the SDKs do.
+pub fn get_authorization_token(
+    http: &Http,
+    policy: retry::Policy,
+    endpoint: &Endpoint,
+    registry: &Registry,
+    creds: &Credentials,
+) -> Result<AuthorizationToken, Error> {
+    let name = service_name(endpoint.service);
+    let (target_name, body) = match registry {
+        Registry::Private(p) => (
+            "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken",
+            format!("{{\"registryIds\":[\"{}\"]}}", p.account_id),
+        ),
+        Registry::Public { .. } => (
+            "SpencerFrontendService.GetAuthorizationToken",
+            "{}".to_string(),
+        ),
+    };
+    let t = target(&endpoint.url).map_err(|error| Error::Http {
+        service: name,
+        error,
+    })?;
+    let response = retry::run(policy, |attempt| {
+        let mut req = Request {
+            method: "POST",
+            url: endpoint.url.clone(),
+            headers: vec![
+                ("host".into(), t.authority.clone()),
+                ("content-type".into(), "application/x-amz-json-1.1".into()),
+                ("x-amz-target".into(), target_name.into()),
+                (
+                    "amz-sdk-request".into(),
+                    format!("attempt={attempt}; max={}", policy.max_attempts),
+                ),
+            ],
+            body: body.clone().into_bytes(),
+        };
+        if let Err(e) = crate::sign::sign_request(
+            &mut req,
+            creds,
+            &endpoint.signing_region,
+            endpoint.service.signing_name(),
+            SystemTime::now(),
+        ) {
+            return Attempt::Fail(Error::Signing(e));
+        }
+        crate::log::debug(
+            "Calling GetAuthorizationToken",
+            &[
+                ("endpoint", &endpoint.url),
+                ("attempt", &attempt.to_string()),
+            ],
+        );
+        match http.send(&req, policy.deadline) {
+            Err(error) if error.is_retryable() => Attempt::Retry(Error::Http {
+                service: name,
+                error,
+            }),
+            Err(error) => Attempt::Fail(Error::Http {
+                service: name,
+                error,
+            }),
+            Ok(r) if r.status == 200 => Attempt::Done(r),
+            Ok(r) => {
+                let e = api_error(name, &r);
+                match &e {
+                    Error::Api { status, code, .. }
+                        if *status >= 500 || RETRYABLE_CODES.contains(&code.as_str()) =>
+                    {
+                        Attempt::Retry(e)
+                    }
+                    _ => Attempt::Fail(e),
+                }
+            }
+        }
+    })?;
+    parse_response(name, registry, &response.body)
+}
+
+/// An AWS JSON error answer: the code from `__type` or `x-amzn-ErrorType`, and the message.
+fn api_error(service: &'static str, r: &Response) -> Error {
+    let body: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
+    let raw_code = body
+        .get("__type")
+        .and_then(Value::as_str)
+        .or_else(|| r.header("x-amzn-errortype"))
+        .unwrap_or("");
+    let code = raw_code
+        .rsplit('#')
+        .next()
+        .unwrap_or("")
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let message = body
+        .get("message")
+        .or_else(|| body.get("Message"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .chars()
+        .take(300)
+        .collect();
+    Error::Api {
+        service,
+        status: r.status,
+        code,
+        message,
+    }
+}
+
+fn parse_response(
+    service: &'static str,
+    registry: &Registry,
+    body: &[u8],
+) -> Result<AuthorizationToken, Error> {
+    let bad = |detail: &str| Error::BadResponse {
+        service,
+        detail: detail.to_string(),
+    };
+    let v: Value = serde_json::from_slice(body).map_err(|_| bad("the body is not JSON"))?;
+    let data = match registry {
+        // ECR lists one entry per registry; the first complete one is ours, as in Go.
+        Registry::Private(_) => v
+            .get("authorizationData")
+            .and_then(Value::as_array)
+            .ok_or_else(|| bad("no authorizationData"))?
+            .iter()
+            .find(|d| {
+                d.get("authorizationToken")
+                    .and_then(Value::as_str)
+                    .is_some()
+                    && d.get("proxyEndpoint").and_then(Value::as_str).is_some()
+            })
+            .ok_or_else(|| bad("no authorizationData entry with a token"))?,
+        Registry::Public { .. } => v
+            .get("authorizationData")
+            .filter(|d| d.is_object())
+            .ok_or_else(|| bad("no authorizationData"))?,
+    };
+    let token = data
+        .get("authorizationToken")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("no authorizationToken"))?
+        .to_string();
+    decode(&token).map_err(|e| bad(&e))?;
+    let expires_at = data
+        .get("expiresAt")
+        .and_then(Value::as_f64)
+        .and_then(|s| OffsetDateTime::from_unix_timestamp_nanos((s * 1e9) as i128).ok())
+        .ok_or_else(|| bad("no expiresAt"))?;
+    let proxy_endpoint = match registry {
+        Registry::Private(_) => {
+            let pe = data
+                .get("proxyEndpoint")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            match registry::parse(pe) {
+                Ok(Registry::Private(_)) => pe.to_string(),
+                _ => return Err(bad(&format!("invalid proxyEndpoint {pe:?}"))),
+            }
+        }
+        Registry::Public { host } => format!("https://{host}"),
+    };
+    Ok(AuthorizationToken {
+        token,
+        expires_at,
+        proxy_endpoint,
+    })
+}
+
+/// base64 `user:password` → `(user, password)`, split at the first `:`.
+pub fn decode(token: &str) -> Result<(String, String), String> {
+    let bytes = STANDARD
+        .decode(token)
+        .map_err(|_| "the authorization token is not base64".to_string())?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| "the authorization token is not text".to_string())?;
+    match text.split_once(':') {
+        Some((user, password)) => Ok((user.to_string(), password.to_string())),
+        None => Err("the authorization token has no ':' between user and password".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(s: &str) -> String {
+        STANDARD.encode(s)
+    }
+
+    #[test]
+    fn decode_splits_at_first_colon() {
+        assert_eq!(
+            decode(&b64("AWS:pass:with:colons")),
+            Ok(("AWS".into(), "pass:with:colons".into()))
+        );
+        assert!(decode(&b64("nocolon")).is_err());
+        assert!(decode("!!!not base64").is_err());
+        assert!(decode(&STANDARD.encode([0xff, 0xfe, b':'])).is_err());
+    }
+
+    #[test]
+    fn private_response() {
+        let reg = registry::parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com").unwrap();
+        let body = format!(
+            r#"{{"authorizationData":[{{"authorizationToken":"{}","expiresAt":1.7e9,"proxyEndpoint":"https://123456789012.dkr.ecr.eu-west-1.amazonaws.com"}}]}}"#,
+            b64("AWS:secret")
+        );
+        let t = parse_response("ECR", &reg, body.as_bytes()).unwrap();
+        assert_eq!(t.expires_at.unix_timestamp(), 1_700_000_000);
+        assert_eq!(
+            t.proxy_endpoint,
+            "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+        );
+    }
+
+    #[test]
+    fn malformed_responses_are_errors() {
+        let reg = registry::parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com").unwrap();
+        let good = b64("AWS:secret");
+        for body in [
+            "not json".to_string(),
+            "{}".to_string(),
+            r#"{"authorizationData":[]}"#.to_string(),
+            format!(r#"{{"authorizationData":[{{"authorizationToken":"{good}","expiresAt":1}}]}}"#),
+            format!(
+                r#"{{"authorizationData":[{{"authorizationToken":"{good}","proxyEndpoint":"https://notproxy","expiresAt":1}}]}}"#
+            ),
+            format!(
+                r#"{{"authorizationData":[{{"authorizationToken":"{good}","proxyEndpoint":"https://123456789012.dkr.ecr.eu-west-1.amazonaws.com"}}]}}"#
+            ),
+            r#"{"authorizationData":[{"authorizationToken":"%%%","proxyEndpoint":"https://123456789012.dkr.ecr.eu-west-1.amazonaws.com","expiresAt":1}]}"#.to_string(),
+        ] {
+            assert!(
+                matches!(parse_response("ECR", &reg, body.as_bytes()), Err(Error::BadResponse { .. })),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn public_response() {
+        let reg = registry::parse("public.ecr.aws").unwrap();
+        let body = format!(
+            r#"{{"authorizationData":{{"authorizationToken":"{}","expiresAt":1700000000}}}}"#,
+            b64("AWS:pub")
+        );
+        let t = parse_response("ECR Public", &reg, body.as_bytes()).unwrap();
+        assert_eq!(t.proxy_endpoint, "https://public.ecr.aws");
+    }
+
+    #[test]
+    fn error_codes() {
+        let r = Response {
+            status: 400,
+            headers: vec![],
+            body: br#"{"__type":"com.amazonaws.ecr#ThrottlingException","message":"slow down"}"#
+                .to_vec(),
+        };
+        let Error::Api { code, message, .. } = api_error("ECR", &r) else {
+            panic!()
+        };
+        assert_eq!(
+            (code.as_str(), message.as_str()),
+            ("ThrottlingException", "slow down")
+        );
+        let r = Response {
+            status: 403,
+            headers: vec![(
+                "X-Amzn-ErrorType".into(),
+                "AccessDeniedException:http://x".into(),
+            )],
+            body: vec![],
+        };
+        let Error::Api { code, .. } = api_error("ECR", &r) else {
+            panic!()
+        };
+        assert_eq!(code, "AccessDeniedException");
+    }
+}

@@ -1,0 +1,528 @@
+//! Registry or service → URL: partitions, FIPS, dual-stack, and the standard endpoint
+//! overrides (`AWS_ENDPOINT_URL*`, a profile's `endpoint_url` and `[services]` section).
+
+use crate::config::{ProfileSet, Properties, sub_properties};
+use crate::env::{Env, parse_bool};
+use crate::registry::{PrivateRegistry, Registry};
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Partition {
+    pub id: &'static str,
+    pub dns_suffix: &'static str,
+    pub dual_stack_dns_suffix: &'static str,
+}
+
+/// Region prefix → partition, as the SDKs' partition table matches region names.
+const PARTITIONS: &[(&str, Partition)] = &[
+    (
+        "cn-",
+        Partition {
+            id: "aws-cn",
+            dns_suffix: "amazonaws.com.cn",
+            dual_stack_dns_suffix: "api.amazonwebservices.com.cn",
+        },
+    ),
+    (
+        "us-gov-",
+        Partition {
+            id: "aws-us-gov",
+            dns_suffix: "amazonaws.com",
+            dual_stack_dns_suffix: "api.aws",
+        },
+    ),
+    (
+        "us-isob-",
+        Partition {
+            id: "aws-iso-b",
+            dns_suffix: "sc2s.sgov.gov",
+            dual_stack_dns_suffix: "api.aws.scloud",
+        },
+    ),
+    (
+        "us-isof-",
+        Partition {
+            id: "aws-iso-f",
+            dns_suffix: "csp.hci.ic.gov",
+            dual_stack_dns_suffix: "api.aws.hci.ic.gov",
+        },
+    ),
+    (
+        "us-iso-",
+        Partition {
+            id: "aws-iso",
+            dns_suffix: "c2s.ic.gov",
+            dual_stack_dns_suffix: "api.aws.ic.gov",
+        },
+    ),
+    (
+        "eu-isoe-",
+        Partition {
+            id: "aws-iso-e",
+            dns_suffix: "cloud.adc-e.uk",
+            dual_stack_dns_suffix: "api.cloud-aws.adc-e.uk",
+        },
+    ),
+    (
+        "eusc-",
+        Partition {
+            id: "aws-eusc",
+            dns_suffix: "amazonaws.eu",
+            dual_stack_dns_suffix: "api.amazonwebservices.eu",
+        },
+    ),
+];
+
+const AWS: Partition = Partition {
+    id: "aws",
+    dns_suffix: "amazonaws.com",
+    dual_stack_dns_suffix: "api.aws",
+};
+
+impl Partition {
+    pub fn of_region(region: &str) -> &'static Partition {
+        PARTITIONS
+            .iter()
+            .find(|(prefix, _)| region.starts_with(prefix))
+            .map_or(&AWS, |(_, p)| p)
+    }
+
+    /// The commercial and GovCloud partitions, whose FIPS and dual-stack names for ECR drop
+    /// the `api.` label.
+    fn is_aws_or_gov(&self) -> bool {
+        self.id == "aws" || self.id == "aws-us-gov"
+    }
+}
+
+/// A service this helper calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Ecr,
+    EcrPublic,
+}
+
+impl Service {
+    /// The `AWS_ENDPOINT_URL_<ID>` suffix: the serviceId upper-cased, spaces → `_`.
+    pub fn env_id(self) -> &'static str {
+        match self {
+            Service::Ecr => "ECR",
+            Service::EcrPublic => "ECR_PUBLIC",
+        }
+    }
+
+    /// The `[services]` section key: the serviceId lower-cased, spaces → `_`.
+    pub fn config_key(self) -> &'static str {
+        match self {
+            Service::Ecr => "ecr",
+            Service::EcrPublic => "ecr_public",
+        }
+    }
+
+    /// The SigV4 signing name.
+    pub fn signing_name(self) -> &'static str {
+        match self {
+            Service::Ecr => "ecr",
+            Service::EcrPublic => "ecr-public",
+        }
+    }
+}
+
+/// Where to send a request and how to sign it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub url: String,
+    pub signing_region: String,
+    pub service: Service,
+    /// `true` when the URL came from `AWS_ENDPOINT_URL*` or the config file.
+    pub configured: bool,
+}
+
+/// ECR Public has one API region.
+pub const ECR_PUBLIC_REGION: &str = "us-east-1";
+
+/// The endpoint settings that come from the environment and the selected profile.
+#[derive(Debug, Default)]
+pub struct EndpointSettings<'a> {
+    pub env: Option<&'a Env>,
+    pub profile: Option<&'a Properties>,
+    pub profiles: Option<&'a ProfileSet>,
+}
+
+impl EndpointSettings<'_> {
+    fn profile_value(&self, key: &str) -> Option<&str> {
+        self.profile?
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    fn flag(&self, env_name: &str, profile_key: &str) -> bool {
+        if let Some(v) = self.env.and_then(|e| e.get(env_name)) {
+            return parse_bool(v).unwrap_or(false);
+        }
+        self.profile_value(profile_key)
+            .and_then(parse_bool)
+            .unwrap_or(false)
+    }
+
+    pub fn use_fips(&self) -> bool {
+        self.flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")
+    }
+
+    pub fn use_dual_stack(&self) -> bool {
+        self.flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")
+    }
+
+    /// A configured endpoint URL for `service`, in the SDKs' order: service env, global env,
+    /// the profile's `[services]` section, the profile's `endpoint_url`.
+    pub fn configured_url(&self, service: Service) -> Option<String> {
+        if self.flag(
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+            "ignore_configured_endpoint_urls",
+        ) {
+            return None;
+        }
+        if let Some(env) = self.env {
+            let service_var = format!("AWS_ENDPOINT_URL_{}", service.env_id());
+            if let Some(v) = env
+                .get(&service_var)
+                .or_else(|| env.get("AWS_ENDPOINT_URL"))
+            {
+                return Some(v.to_string());
+            }
+        }
+        if let (Some(name), Some(profiles)) = (self.profile_value("services"), self.profiles) {
+            let from_section = profiles
+                .services
+                .get(name)
+                .and_then(|s| s.get(service.config_key()))
+                .map(|v| sub_properties(v))
+                .and_then(|p| p.get("endpoint_url").cloned())
+                .filter(|v| !v.is_empty());
+            if from_section.is_some() {
+                return from_section;
+            }
+        }
+        self.profile_value("endpoint_url").map(str::to_string)
+    }
+}
+
+/// The `GetAuthorizationToken` endpoint for a registry. FIPS and dual-stack registry hosts
+/// choose the FIPS and dual-stack API by themselves; the environment and profile can turn
+/// them on for any host. A configured URL wins over both.
+pub fn for_registry(registry: &Registry, settings: &EndpointSettings) -> Endpoint {
+    let fips_setting = settings.use_fips();
+    let ds_setting = settings.use_dual_stack();
+    match registry {
+        Registry::Private(p) => {
+            let service = Service::Ecr;
+            let url = settings.configured_url(service).map(|u| (u, true));
+            let (url, configured) = url.unwrap_or_else(|| {
+                (
+                    ecr_url(p, p.fips || fips_setting, p.dual_stack || ds_setting),
+                    false,
+                )
+            });
+            Endpoint {
+                url,
+                signing_region: p.region.clone(),
+                service,
+                configured,
+            }
+        }
+        Registry::Public { host } => {
+            let service = Service::EcrPublic;
+            let dual_stack = host == "ecr-public.aws.com" || ds_setting;
+            let (url, configured) = match settings.configured_url(service) {
+                Some(u) => (u, true),
+                None => (
+                    ecr_public_url(ECR_PUBLIC_REGION, fips_setting, dual_stack),
+                    false,
+                ),
+            };
+            Endpoint {
+                url,
+                signing_region: ECR_PUBLIC_REGION.to_string(),
+                service,
+                configured,
+            }
+        }
+    }
+}
+
+/// ECR's endpoint rules.
+fn ecr_url(p: &PrivateRegistry, fips: bool, dual_stack: bool) -> String {
+    let part = p.partition();
+    let r = &p.region;
+    match (fips, dual_stack) {
+        (false, false) => format!("https://api.ecr.{r}.{}", part.dns_suffix),
+        (false, true) if part.is_aws_or_gov() || part.id == "aws-cn" => {
+            format!("https://ecr.{r}.{}", part.dual_stack_dns_suffix)
+        }
+        (false, true) => format!("https://api.ecr.{r}.{}", part.dual_stack_dns_suffix),
+        (true, false) if part.is_aws_or_gov() => {
+            format!("https://ecr-fips.{r}.{}", part.dns_suffix)
+        }
+        (true, false) => format!("https://api.ecr-fips.{r}.{}", part.dns_suffix),
+        (true, true) if part.is_aws_or_gov() => {
+            format!("https://ecr-fips.{r}.{}", part.dual_stack_dns_suffix)
+        }
+        (true, true) => format!("https://api.ecr-fips.{r}.{}", part.dual_stack_dns_suffix),
+    }
+}
+
+/// ECR Public's endpoint rules.
+fn ecr_public_url(region: &str, fips: bool, dual_stack: bool) -> String {
+    let part = Partition::of_region(region);
+    match (fips, dual_stack) {
+        (false, false) => format!("https://api.ecr-public.{region}.{}", part.dns_suffix),
+        (false, true) => format!("https://ecr-public.{region}.{}", part.dual_stack_dns_suffix),
+        (true, false) => format!("https://api.ecr-public-fips.{region}.{}", part.dns_suffix),
+        (true, true) => format!(
+            "https://ecr-public-fips.{region}.{}",
+            part.dual_stack_dns_suffix
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry;
+
+    fn url_for(host: &str, env: &[(&str, &str)]) -> Endpoint {
+        let env = Env::from_pairs(env.iter().copied());
+        let settings = EndpointSettings {
+            env: Some(&env),
+            ..Default::default()
+        };
+        for_registry(&registry::parse(host).unwrap(), &settings)
+    }
+
+    fn private(region: &str, fips: bool, ds: bool) -> String {
+        let p = PrivateRegistry {
+            account_id: "123456789012".into(),
+            region: region.into(),
+            suffix: "amazonaws.com",
+            fips,
+            dual_stack: ds,
+        };
+        ecr_url(&p, fips, ds)
+    }
+
+    /// Cases from ECR's published endpoint rule tests.
+    #[test]
+    fn ecr_endpoint_rules() {
+        let cases = [
+            (
+                "us-east-1",
+                false,
+                false,
+                "https://api.ecr.us-east-1.amazonaws.com",
+            ),
+            (
+                "us-east-1",
+                true,
+                false,
+                "https://ecr-fips.us-east-1.amazonaws.com",
+            ),
+            ("us-east-1", false, true, "https://ecr.us-east-1.api.aws"),
+            (
+                "us-east-1",
+                true,
+                true,
+                "https://ecr-fips.us-east-1.api.aws",
+            ),
+            (
+                "cn-north-1",
+                false,
+                false,
+                "https://api.ecr.cn-north-1.amazonaws.com.cn",
+            ),
+            (
+                "cn-north-1",
+                false,
+                true,
+                "https://ecr.cn-north-1.api.amazonwebservices.com.cn",
+            ),
+            (
+                "cn-north-1",
+                true,
+                false,
+                "https://api.ecr-fips.cn-north-1.amazonaws.com.cn",
+            ),
+            (
+                "cn-north-1",
+                true,
+                true,
+                "https://api.ecr-fips.cn-north-1.api.amazonwebservices.com.cn",
+            ),
+            (
+                "us-gov-east-1",
+                false,
+                false,
+                "https://api.ecr.us-gov-east-1.amazonaws.com",
+            ),
+            (
+                "us-gov-west-1",
+                true,
+                false,
+                "https://ecr-fips.us-gov-west-1.amazonaws.com",
+            ),
+            (
+                "us-gov-east-1",
+                false,
+                true,
+                "https://ecr.us-gov-east-1.api.aws",
+            ),
+            (
+                "us-gov-west-1",
+                true,
+                true,
+                "https://ecr-fips.us-gov-west-1.api.aws",
+            ),
+            (
+                "us-iso-east-1",
+                false,
+                false,
+                "https://api.ecr.us-iso-east-1.c2s.ic.gov",
+            ),
+            (
+                "us-iso-east-1",
+                true,
+                false,
+                "https://api.ecr-fips.us-iso-east-1.c2s.ic.gov",
+            ),
+            (
+                "us-isob-east-1",
+                false,
+                false,
+                "https://api.ecr.us-isob-east-1.sc2s.sgov.gov",
+            ),
+            (
+                "us-isob-east-1",
+                true,
+                false,
+                "https://api.ecr-fips.us-isob-east-1.sc2s.sgov.gov",
+            ),
+            (
+                "eu-isoe-west-1",
+                false,
+                false,
+                "https://api.ecr.eu-isoe-west-1.cloud.adc-e.uk",
+            ),
+            (
+                "us-isof-south-1",
+                false,
+                false,
+                "https://api.ecr.us-isof-south-1.csp.hci.ic.gov",
+            ),
+            (
+                "eusc-de-east-1",
+                false,
+                false,
+                "https://api.ecr.eusc-de-east-1.amazonaws.eu",
+            ),
+        ];
+        for (region, fips, ds, want) in cases {
+            assert_eq!(
+                private(region, fips, ds),
+                want,
+                "{region} fips={fips} ds={ds}"
+            );
+        }
+    }
+
+    #[test]
+    fn hosts_choose_fips_and_dual_stack() {
+        let e = url_for("123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com", &[]);
+        assert_eq!(e.url, "https://ecr-fips.us-gov-west-1.amazonaws.com");
+        assert_eq!(e.signing_region, "us-gov-west-1");
+        let e = url_for("123456789012.dkr-ecr.eu-west-1.on.aws", &[]);
+        assert_eq!(e.url, "https://ecr.eu-west-1.api.aws");
+        let e = url_for("123456789012.dkr-ecr-fips.us-east-1.on.aws", &[]);
+        assert_eq!(e.url, "https://ecr-fips.us-east-1.api.aws");
+        let e = url_for("public.ecr.aws", &[]);
+        assert_eq!(e.url, "https://api.ecr-public.us-east-1.amazonaws.com");
+        assert_eq!(e.signing_region, "us-east-1");
+        assert_eq!(e.service.signing_name(), "ecr-public");
+        let e = url_for("ecr-public.aws.com", &[]);
+        assert_eq!(e.url, "https://ecr-public.us-east-1.api.aws");
+    }
+
+    #[test]
+    fn environment_flags() {
+        let host = "123456789012.dkr.ecr.us-west-2.amazonaws.com";
+        let e = url_for(host, &[("AWS_USE_FIPS_ENDPOINT", "TRUE")]);
+        assert_eq!(e.url, "https://ecr-fips.us-west-2.amazonaws.com");
+        let e = url_for(host, &[("AWS_USE_DUALSTACK_ENDPOINT", "true")]);
+        assert_eq!(e.url, "https://ecr.us-west-2.api.aws");
+        let e = url_for(host, &[("AWS_USE_FIPS_ENDPOINT", "false")]);
+        assert_eq!(e.url, "https://api.ecr.us-west-2.amazonaws.com");
+    }
+
+    #[test]
+    fn configured_urls_in_precedence_order() {
+        let host = "123456789012.dkr.ecr.us-west-2.amazonaws.com";
+        let e = url_for(
+            host,
+            &[
+                ("AWS_ENDPOINT_URL", "http://global"),
+                ("AWS_ENDPOINT_URL_ECR", "http://service"),
+            ],
+        );
+        assert_eq!((e.url.as_str(), e.configured), ("http://service", true));
+        assert_eq!(e.signing_region, "us-west-2");
+        let e = url_for(host, &[("AWS_ENDPOINT_URL", "http://global")]);
+        assert_eq!(e.url, "http://global");
+        let e = url_for(
+            host,
+            &[
+                ("AWS_ENDPOINT_URL", "http://global"),
+                ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+            ],
+        );
+        assert_eq!(e.url, "https://api.ecr.us-west-2.amazonaws.com");
+        let e = url_for(
+            "public.ecr.aws",
+            &[
+                ("AWS_ENDPOINT_URL_ECR", "http://ecr"),
+                ("AWS_ENDPOINT_URL_ECR_PUBLIC", "http://public"),
+            ],
+        );
+        assert_eq!(e.url, "http://public");
+
+        let mut profiles = ProfileSet::default();
+        profiles
+            .merge(
+                "[profile p]\nservices = s\nendpoint_url = http://profile\n\
+                 [services s]\necr =\n  endpoint_url = http://section\n",
+                crate::config::FileKind::Config,
+            )
+            .unwrap();
+        let profile = profiles.profile("p");
+        let env = Env::default();
+        let settings = EndpointSettings {
+            env: Some(&env),
+            profile,
+            profiles: Some(&profiles),
+        };
+        assert_eq!(
+            settings.configured_url(Service::Ecr).as_deref(),
+            Some("http://section")
+        );
+        assert_eq!(
+            settings.configured_url(Service::EcrPublic).as_deref(),
+            Some("http://profile")
+        );
+        let env = Env::from_pairs([("AWS_ENDPOINT_URL", "http://env")]);
+        let settings = EndpointSettings {
+            env: Some(&env),
+            profile,
+            profiles: Some(&profiles),
+        };
+        assert_eq!(
+            settings.configured_url(Service::Ecr).as_deref(),
+            Some("http://env")
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! The process environment as a value.
+//!
+//! Every module reads variables through an [`Env`] passed down from `main`, never through
+//! `std::env`, so tests and `explain` can run the same code on a made-up environment.
+
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: HashMap<String, String>,
+}
+
+impl Env {
+    /// A snapshot of this process's environment. Variables whose name or value is not UTF-8
+    /// are left out: no AWS setting can use them.
+    pub fn from_process() -> Env {
+        let vars = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect();
+        Env { vars }
+    }
+
+    #[cfg(test)]
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Env {
+        Env {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    /// The value, if set at all (an empty value is returned as empty).
+    pub fn raw(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
+    /// The value if set and non-empty: the SDKs treat an empty variable as unset.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.raw(name).filter(|v| !v.is_empty())
+    }
+}
+
+pub fn parse_bool(v: &str) -> Option<bool> {
+    if v.trim().eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if v.trim().eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}

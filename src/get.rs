@@ -1,0 +1,210 @@
+//! One `get`, from the registry host to the token:
+//! parse → plan → cache hit? → resolve credentials → GetAuthorizationToken → store.
+//! A cache hit resolves no credentials and opens no connection.
+
+use crate::cache::{self, Entry};
+use crate::config::{ProfileSet, selected_profile};
+use crate::credentials::{self, Plan};
+use crate::ecr;
+use crate::endpoint::{self, EndpointSettings};
+use crate::env::Env;
+use crate::error::Error;
+use crate::http::Http;
+use crate::log;
+use crate::registry::{self, Registry};
+use crate::retry;
+use std::cell::OnceCell;
+use std::path::PathBuf;
+use std::time::Instant;
+use time::OffsetDateTime;
+
+/// The environment, and the config files read at most once, on demand.
+pub struct Context {
+    pub env: Env,
+    profiles: OnceCell<ProfileSet>,
+}
+
+impl Context {
+    pub fn new(env: Env) -> Context {
+        Context {
+            env,
+            profiles: OnceCell::new(),
+        }
+    }
+
+    pub fn profiles(&self) -> Result<&ProfileSet, Error> {
+        if let Some(p) = self.profiles.get() {
+            return Ok(p);
+        }
+        let loaded = ProfileSet::load(&self.env)?;
+        Ok(self.profiles.get_or_init(|| loaded))
+    }
+}
+
+/// A token for a registry: `(username, password)`.
+pub struct Token {
+    pub username: String,
+    pub password: String,
+}
+
+pub fn get(ctx: &Context, server_url: &str) -> Result<Token, Error> {
+    if server_url.is_empty() {
+        return Err(Error::Input("no credentials server URL".into()));
+    }
+    let registry = registry::parse(server_url).map_err(|_| Error::NotEcr {
+        host: redact_userinfo(server_url),
+    })?;
+    let plan = credentials::plan(&ctx.env, &mut || {
+        ProfileSet::load(&ctx.env).map(|p| ctx.profiles.get_or_init(|| p).clone())
+    })?;
+    let now = OffsetDateTime::now_utc();
+    let cache_file = cache::file(&ctx.env);
+    let keys = cache::keys(&registry, &plan, &ctx.env);
+    let cached = cache_file.as_ref().and_then(|f| lookup(f, &keys));
+    if let Some((key, entry)) = &cached {
+        if entry.is_fresh(now) {
+            if let Ok((username, password)) = ecr::decode(&entry.token) {
+                log::debug(
+                    "Using cached token",
+                    &[("key", key), ("registry", server_url)],
+                );
+                return Ok(Token { username, password });
+            }
+        }
+    }
+    match fetch(ctx, &registry, &plan) {
+        Ok(token) => {
+            let (username, password) =
+                ecr::decode(&token.token).map_err(|detail| Error::BadResponse {
+                    service: "ECR",
+                    detail,
+                })?;
+            if let (Some(file), Some(key)) = (&cache_file, keys.first()) {
+                let entry = Entry {
+                    token: token.token,
+                    requested_at: now,
+                    expires_at: token.expires_at,
+                    proxy_endpoint: token.proxy_endpoint,
+                    service: match registry {
+                        Registry::Private(_) => "ecr".into(),
+                        Registry::Public { .. } => "ecr-public".into(),
+                    },
+                };
+                if let Err(e) = cache::store(file, key, entry, now) {
+                    log::warn(
+                        "Could not save the token to the cache",
+                        &[
+                            ("file", &file.display().to_string()),
+                            ("error", &e.to_string()),
+                        ],
+                    );
+                }
+            }
+            log::info(
+                "Got a new token",
+                &[
+                    ("registry", server_url),
+                    ("source", &plan.source().to_string()),
+                ],
+            );
+            Ok(Token { username, password })
+        }
+        Err(e) => {
+            // A stale token that has not expired still works; an expired one never does.
+            if let Some((key, entry)) = cached.filter(|(_, e)| !e.is_expired(now)) {
+                if let Ok((username, password)) = ecr::decode(&entry.token) {
+                    log::warn(
+                        "Could not refresh the token; using the cached one until it expires",
+                        &[("key", &key), ("error", &e.to_string())],
+                    );
+                    return Ok(Token { username, password });
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+fn lookup(file: &std::path::Path, keys: &[String]) -> Option<(String, Entry)> {
+    let entries = match cache::load(file) {
+        Ok(e) => e,
+        Err(problem) => {
+            log::info(
+                "Ignoring the cache file",
+                &[
+                    ("file", &file.display().to_string()),
+                    ("problem", &problem.to_string()),
+                ],
+            );
+            return None;
+        }
+    };
+    keys.iter()
+        .find_map(|k| entries.get(k).map(|e| (k.clone(), e.clone())))
+}
+
+/// The network part of a miss: credentials, endpoint, the API call.
+fn fetch(
+    ctx: &Context,
+    registry: &Registry,
+    plan: &Plan,
+) -> Result<ecr::AuthorizationToken, Error> {
+    let deadline = Instant::now() + retry::TOTAL_BUDGET;
+    let creds = credentials::resolve(plan)?;
+    // A broken config file must not stop environment credentials from working.
+    let profiles = match ctx.profiles() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            log::warn(
+                "Ignoring the AWS config files for endpoint settings",
+                &[("error", &e.to_string())],
+            );
+            None
+        }
+    };
+    let (profile_name, _) = selected_profile(&ctx.env);
+    let profile = profiles.and_then(|p| p.profile(&profile_name));
+    let settings = EndpointSettings {
+        env: Some(&ctx.env),
+        profile,
+        profiles,
+    };
+    let endpoint = endpoint::for_registry(registry, &settings);
+    let ca_bundle = ctx
+        .env
+        .get("AWS_CA_BUNDLE")
+        .or_else(|| profile.and_then(|p| p.get("ca_bundle")).map(String::as_str))
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    let http = Http::new(&ctx.env, ca_bundle);
+    let policy = retry::Policy::from_env(&ctx.env, deadline);
+    ecr::get_authorization_token(&http, policy, &endpoint, registry, &creds)
+}
+
+/// `https://user:pass@host/…` → `https://xxxxx@host/…`: user info never reaches a message.
+pub fn redact_userinfo(input: &str) -> String {
+    let (scheme, rest) = match input.find("://") {
+        Some(i) => input.split_at(i + 3),
+        None => ("", input),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}xxxxx{}", &rest[at..]),
+        None => input.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn userinfo_is_redacted() {
+        assert_eq!(
+            redact_userinfo("https://u:p@host/x@y"),
+            "https://xxxxx@host/x@y"
+        );
+        assert_eq!(redact_userinfo("u:p@host"), "xxxxx@host");
+        assert_eq!(redact_userinfo("host/a@b"), "host/a@b");
+    }
+}

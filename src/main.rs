@@ -1,0 +1,185 @@
+//! `docker-credential-ecr-login`: argv → action → exit code.
+#![forbid(unsafe_code)]
+
+mod cache;
+mod config;
+mod credentials;
+mod ecr;
+mod endpoint;
+mod env;
+mod error;
+mod get;
+mod http;
+mod log;
+mod protocol;
+mod registry;
+mod retry;
+mod sign;
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+const GIT_COMMIT: &str = env!("ECR_LOGIN_GIT_COMMIT");
+
+const HELP: &str = "\
+docker-credential-ecr-login: Amazon ECR credentials for docker, podman, buildah, skopeo, crane, helm.
+
+Usage: docker-credential-ecr-login <get|list|store|erase|version>
+       docker-credential-ecr-login -v
+
+  get      read a registry host on stdin, print {\"ServerURL\",\"Username\",\"Secret\"}
+  list     print the cached registries as {\"https://HOST\":\"AWS\"}
+  store    accepted only with AWS_ECR_IGNORE_CREDS_STORAGE=true (ECR needs no docker login)
+  erase    likewise
+  version  print the version
+
+Example:
+  echo 123456789012.dkr.ecr.eu-west-1.amazonaws.com | docker-credential-ecr-login get
+
+Settings (environment): AWS credentials as the AWS SDKs read them (AWS_ACCESS_KEY_ID,
+AWS_PROFILE, ~/.aws/config, ...), AWS_ECR_CACHE_DIR (default ~/.ecr), AWS_ECR_DISABLE_CACHE,
+AWS_ECR_LOG_LEVEL (off|error|warn|info|debug), AWS_ECR_IGNORE_CREDS_STORAGE,
+AWS_ENDPOINT_URL_ECR, AWS_CA_BUNDLE, HTTPS_PROXY. See the README for all of them.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    // Flags first, as Go's flag package parses them before the action.
+    for arg in &args {
+        if arg == "--" || !arg.starts_with('-') || arg == "-" {
+            break;
+        }
+        match arg.trim_start_matches('-') {
+            "v" | "v=true" => {
+                println!(
+                    "docker-credential-ecr-login\nVersion:    {VERSION}\nGit commit: {GIT_COMMIT}"
+                );
+                return ExitCode::SUCCESS;
+            }
+            "h" | "help" => {
+                eprint!("{HELP}");
+                return ExitCode::SUCCESS;
+            }
+            _ => {
+                eprint!("flag provided but not defined: {arg}\n{HELP}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if args.len() != 1 {
+        println!("{}", protocol::USAGE);
+        return ExitCode::FAILURE;
+    }
+    let env = env::Env::from_process();
+    log::init(&env);
+    let ok = match args[0].as_str() {
+        "get" => action_get(env),
+        "list" => action_list(&env),
+        "store" => action_store_or_erase(&env, true),
+        "erase" => action_store_or_erase(&env, false),
+        "version" => {
+            println!("docker-credential-ecr-login (ecr-login-rs) {VERSION}");
+            true
+        }
+        other => {
+            println!("docker-credential-ecr-login: unknown action: {other}");
+            false
+        }
+    };
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn action_get(env: env::Env) -> bool {
+    let server_url = match protocol::read_server_url(&mut std::io::stdin().lock()) {
+        Ok(s) => s,
+        Err(reason) => return fail_get("", &reason),
+    };
+    let ctx = get::Context::new(env);
+    match get::get(&ctx, &server_url) {
+        Ok(token) => {
+            let line = protocol::credentials_json(&server_url, &token.username, &token.password);
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{line}").and_then(|_| out.flush()).is_ok()
+        }
+        Err(e) => fail_get(&server_url, &e.to_string()),
+    }
+}
+
+/// stdout keeps the protocol line; the reason goes to stderr and the log.
+fn fail_get(server_url: &str, reason: &str) -> bool {
+    let host = get::redact_userinfo(server_url);
+    log::error(
+        "Error getting credentials",
+        &[("serverURL", &host), ("error", reason)],
+    );
+    println!("{}", protocol::NOT_FOUND);
+    eprintln!("docker-credential-ecr-login: {reason}");
+    false
+}
+
+fn action_list(env: &env::Env) -> bool {
+    let now = time::OffsetDateTime::now_utc();
+    let mut out = std::collections::BTreeMap::new();
+    if let Some(file) = cache::file(env) {
+        for e in cache::load(&file).unwrap_or_default().into_values() {
+            if e.is_expired(now) {
+                continue;
+            }
+            if let Ok((user, _)) = ecr::decode(&e.token) {
+                out.insert(e.proxy_endpoint, user);
+            }
+        }
+    }
+    let body: Vec<String> = out
+        .iter()
+        .map(|(k, v)| format!("{}:{}", protocol::json_string(k), protocol::json_string(v)))
+        .collect();
+    println!("{{{}}}", body.join(","));
+    true
+}
+
+fn action_store_or_erase(env: &env::Env, store: bool) -> bool {
+    let mut input = Vec::new();
+    let _ = std::io::stdin()
+        .lock()
+        .take(protocol::MAX_INPUT as u64 + 1)
+        .read_to_end(&mut input);
+    let valid = if store {
+        protocol::validate_store(&input)
+    } else {
+        match String::from_utf8_lossy(&input).trim() {
+            "" => Err("no credentials server URL".to_string()),
+            _ => Ok(()),
+        }
+    };
+    if let Err(msg) = valid {
+        println!("{msg}");
+        return false;
+    }
+    let verb = if store { "store" } else { "erase" };
+    if env.raw("AWS_ECR_IGNORE_CREDS_STORAGE") == Some("true") {
+        log::warn(
+            &format!(
+                "Ignoring request to {verb} credentials since AWS_ECR_IGNORE_CREDS_STORAGE is set; ecr-login does not need docker login"
+            ),
+            &[],
+        );
+        return true;
+    }
+    log::warn(
+        &format!(
+            "Request to {verb} credentials is not supported; set AWS_ECR_IGNORE_CREDS_STORAGE=true to accept it silently"
+        ),
+        &[],
+    );
+    println!("not implemented");
+    false
+}

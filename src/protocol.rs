@@ -1,0 +1,123 @@
+//! The docker credential-helper protocol: what comes in on stdin, what goes out on stdout.
+
+use std::io::Read;
+
+/// Go's `bufio.Scanner` refuses lines over 64 KiB; no registry host comes near it.
+pub const MAX_INPUT: usize = 64 * 1024;
+
+/// What every failed `get` prints on stdout: docker, podman and skopeo then go on without
+/// credentials, as they do for the Go helper.
+pub const NOT_FOUND: &str = "credentials not found in native keychain";
+
+pub const USAGE: &str = "Usage: docker-credential-ecr-login <store|get|erase|list|version>";
+
+/// Reads the server URL: all lines joined with nothing between them, then trimmed.
+pub fn read_server_url(input: &mut dyn Read) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    input
+        .take(MAX_INPUT as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("could not read the registry host from stdin: {e}"))?;
+    if bytes.len() > MAX_INPUT {
+        return Err(format!(
+            "the registry host on stdin is longer than {} KiB; docker sends a host name such as 123456789012.dkr.ecr.us-east-1.amazonaws.com",
+            MAX_INPUT / 1024
+        ));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| "the registry host on stdin is not UTF-8 text".to_string())?;
+    let joined: String = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    Ok(joined.trim().to_string())
+}
+
+/// Writes `s` as a JSON string the way Go's encoder does: `<`, `>`, `&`, U+2028 and U+2029
+/// escaped too.
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The `get` answer, fields in the Go helper's order.
+pub fn credentials_json(server_url: &str, username: &str, secret: &str) -> String {
+    format!(
+        "{{\"ServerURL\":{},\"Username\":{},\"Secret\":{}}}",
+        json_string(server_url),
+        json_string(username),
+        json_string(secret)
+    )
+}
+
+/// `store`'s input checks, in the order docker-credential-helpers makes them.
+pub fn validate_store(input: &[u8]) -> Result<(), String> {
+    let v: serde_json::Value = serde_json::from_slice(input).map_err(|e| e.to_string())?;
+    let text = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("");
+    if text("ServerURL").is_empty() {
+        return Err("no credentials server URL".into());
+    }
+    if text("Username").is_empty() {
+        return Err("no credentials username".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(s: &[u8]) -> Result<String, String> {
+        read_server_url(&mut &s[..])
+    }
+
+    #[test]
+    fn input_lines_are_joined_and_trimmed() {
+        assert_eq!(
+            read(b"  123456789012.dkr.ecr.\nus-west-2.amazonaws.com\r\n").unwrap(),
+            "123456789012.dkr.ecr.us-west-2.amazonaws.com"
+        );
+        assert_eq!(read(b"").unwrap(), "");
+        assert!(read(&vec![b'a'; MAX_INPUT + 1]).is_err());
+        assert!(read(&vec![b'a'; MAX_INPUT]).is_ok());
+        assert!(read(b"\xff\xfe").is_err());
+    }
+
+    #[test]
+    fn json_like_go() {
+        assert_eq!(
+            credentials_json("https://h/<x>&", "AWS", "p\"w"),
+            r#"{"ServerURL":"https://h/\u003cx\u003e\u0026","Username":"AWS","Secret":"p\"w"}"#
+        );
+    }
+
+    #[test]
+    fn store_validation() {
+        assert_eq!(
+            validate_store(b"{}"),
+            Err("no credentials server URL".into())
+        );
+        assert_eq!(
+            validate_store(br#"{"ServerURL":"x"}"#),
+            Err("no credentials username".into())
+        );
+        assert!(validate_store(b"garbage").is_err());
+        assert!(validate_store(br#"{"ServerURL":"x","Username":"u","Secret":"s"}"#).is_ok());
+    }
+}
