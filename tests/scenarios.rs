@@ -1,0 +1,345 @@
+//! Data-driven scenarios: each folder under `tests/scenarios/` is one case, run through the
+//! real binary against loopback stand-ins.
+//!
+//! A case folder holds:
+//! - `case.json`: `docs`; `keys` (access key → secret, known to the stand-in); optional
+//!   `tls` (serve HTTPS with a test CA, certificate names in `tls_names`) and `proxy` (a
+//!   CONNECT proxy in front of it); `runs`, each with `args` (default `["get"]`), `stdin`,
+//!   `replies` (what the stand-in answers, in order: `{"token": "AWS:pw"}` or
+//!   `{"status": 500, "body": "…"}`), the expected `exit`, `stdout`, `stderr_contains`,
+//!   `requests` (per request: `target`, `scope`, `access_key`, `session_token`, `body`,
+//!   `host`), `connects` (what the proxy was asked for), `cache_keys` / `cache_absent`.
+//! - `env.json`: the helper's environment (nothing else is inherited but PATH).
+//! - `home/`: files laid out under `$HOME`.
+//!
+//! Strings in `env.json`, `case.json` and `home/` may use `{ecr}` (the stand-in's URL),
+//! `{proxy}`, `{ca}` (the test CA's PEM file), `{home}`, `{time:+5h}` / `{time:-30m}`
+//! (RFC 3339, relative to now).
+
+mod support;
+
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use support::proxy::ConnectProxy;
+use support::standin::{Reply, StandIn};
+use support::tls::TestCa;
+
+struct World {
+    standin: StandIn,
+    proxy: Option<ConnectProxy>,
+    home: PathBuf,
+    ca_file: PathBuf,
+}
+
+impl World {
+    fn substitute(&self, s: &str) -> String {
+        let mut out = s
+            .replace("{ecr}", &self.standin.url())
+            .replace("{home}", &self.home.display().to_string())
+            .replace("{ca}", &self.ca_file.display().to_string());
+        if let Some(p) = &self.proxy {
+            out = out.replace("{proxy}", &p.url());
+        }
+        while let Some(start) = out.find("{time:") {
+            let end = start + out[start..].find('}').expect("closed {time:…}");
+            let spec = &out[start + 6..end];
+            let (num, unit) = spec.split_at(spec.len() - 1);
+            let n: i64 = num.parse().expect("{time:±N[smh]}");
+            let secs = n * match unit {
+                "s" => 1,
+                "m" => 60,
+                "h" => 3600,
+                _ => panic!("unit of {spec}"),
+            };
+            let t = time::OffsetDateTime::now_utc() + time::Duration::seconds(secs);
+            let text = t
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap();
+            out.replace_range(start..=end, &text);
+        }
+        out
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path, world: &World) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target, world);
+        } else {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            std::fs::write(&target, world.substitute(&text)).unwrap();
+        }
+    }
+}
+
+fn str_of<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
+    v.get(k).and_then(Value::as_str)
+}
+
+fn run_case(dir: &Path) -> Result<usize, String> {
+    let case: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("case.json")).unwrap())
+            .map_err(|e| format!("case.json: {e}"))?;
+    let env_json: Value = std::fs::read_to_string(dir.join("env.json"))
+        .map(|t| serde_json::from_str(&t).expect("env.json parses"))
+        .unwrap_or(Value::Object(Default::default()));
+    let keys: HashMap<String, String> = case
+        .get("keys")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let ca = TestCa::new();
+    let ca_file = tmp.path().join("ca.pem");
+    std::fs::write(&ca_file, &ca.pem).unwrap();
+    let tls = case.get("tls").and_then(Value::as_bool).unwrap_or(false);
+    let standin = if tls {
+        let names: Vec<String> = case
+            .get("tls_names")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+            .unwrap_or_else(|| vec!["localhost".into()]);
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        StandIn::start(keys.clone(), Some(ca.server_config(&names)))
+    } else {
+        StandIn::start(keys.clone(), None)
+    };
+    let proxy = case
+        .get("proxy")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+        .then(|| ConnectProxy::start(standin.addr));
+    let world = World {
+        standin,
+        proxy,
+        home: home.clone(),
+        ca_file,
+    };
+    if dir.join("home").is_dir() {
+        copy_tree(&dir.join("home"), &home, &world);
+    }
+    let mut env: Vec<(String, String)> = vec![
+        ("HOME".into(), home.display().to_string()),
+        // Nothing in a test may reach a real metadata service.
+        (
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT".into(),
+            "http://127.0.0.1:9".into(),
+        ),
+    ];
+    for (k, v) in env_json.as_object().unwrap() {
+        env.retain(|(name, _)| name != k);
+        if let Some(v) = v.as_str() {
+            env.push((k.clone(), world.substitute(v)));
+        }
+    }
+    // Every secret the case knows: none may show up on stderr or in the log.
+    let mut secrets: Vec<String> = keys.values().cloned().collect();
+    for (k, v) in &env {
+        if k.contains("SECRET") || k.contains("TOKEN") && !k.contains("FILE") {
+            secrets.push(v.clone());
+        }
+    }
+    let runs = case["runs"].as_array().ok_or("no runs")?;
+    for (i, run) in runs.iter().enumerate() {
+        let ctx = |msg: String| format!("run {}: {msg}", i + 1);
+        for reply in run.get("replies").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(t) = str_of(reply, "token") {
+                secrets.push(t.split_once(':').unwrap().1.to_string());
+                world.standin.push(Reply::Token(t.to_string()));
+            } else {
+                world.standin.push(Reply::Raw {
+                    status: reply["status"].as_u64().unwrap() as u16,
+                    body: str_of(reply, "body").unwrap_or("").to_string(),
+                    headers: vec![],
+                });
+            }
+        }
+        let args: Vec<String> = run
+            .get("args")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+            .unwrap_or_else(|| vec!["get".into()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let stdin = world.substitute(str_of(run, "stdin").unwrap_or(""));
+        let out = support::run::helper(&args, stdin.as_bytes(), &env, tmp.path());
+        let recorded = world.standin.take();
+        let expected_exit = run.get("exit").and_then(Value::as_i64).unwrap_or(0) as i32;
+        if out.code != expected_exit {
+            return Err(ctx(format!(
+                "exit {} (want {expected_exit}); stdout {:?}; stderr {:?}; requests {:?}",
+                out.code,
+                out.stdout,
+                out.stderr,
+                recorded.iter().map(|r| &r.verified).collect::<Vec<_>>()
+            )));
+        }
+        if let Some(want) = str_of(run, "stdout") {
+            let want = world.substitute(want);
+            if out.stdout.trim_end_matches('\n') != want {
+                return Err(ctx(format!("stdout {:?}, want {want:?}", out.stdout)));
+            }
+        }
+        for want in run
+            .get("stderr_contains")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let want = world.substitute(want.as_str().unwrap());
+            if !out.stderr.contains(&want) {
+                return Err(ctx(format!("stderr {:?} lacks {want:?}", out.stderr)));
+            }
+        }
+        if let Some(want) = run.get("requests").and_then(Value::as_array) {
+            if recorded.len() != want.len() {
+                return Err(ctx(format!(
+                    "{} requests, want {}: {:?}",
+                    recorded.len(),
+                    want.len(),
+                    recorded
+                        .iter()
+                        .map(|r| (&r.request.target, &r.verified))
+                        .collect::<Vec<_>>()
+                )));
+            }
+            for (n, (got, want)) in recorded.iter().zip(want).enumerate() {
+                check_request(got, want, &world).map_err(|e| ctx(format!("request {}: {e}", n + 1)))?;
+            }
+        }
+        if let Some(want) = run.get("connects").and_then(Value::as_array) {
+            let got = world.proxy.as_ref().ok_or("connects without proxy")?.take();
+            let want: Vec<String> = want.iter().map(|v| v.as_str().unwrap().to_string()).collect();
+            if got != want {
+                return Err(ctx(format!("proxy CONNECTs {got:?}, want {want:?}")));
+            }
+        }
+        let cache_file = home.join(".ecr/cache.json");
+        let cache_text = std::fs::read_to_string(&cache_file).unwrap_or_default();
+        for k in run.get("cache_keys").and_then(Value::as_array).into_iter().flatten() {
+            let k = k.as_str().unwrap();
+            if !cache_text.contains(&format!("\"{k}\"")) {
+                return Err(ctx(format!("cache lacks key {k}: {cache_text}")));
+            }
+        }
+        for k in run.get("cache_absent").and_then(Value::as_array).into_iter().flatten() {
+            let k = k.as_str().unwrap();
+            if cache_text.contains(k) {
+                return Err(ctx(format!("cache still has {k}: {cache_text}")));
+            }
+        }
+        let log = std::fs::read_to_string(home.join(".ecr/log/ecr-login.log")).unwrap_or_default();
+        for s in secrets.iter().filter(|s| s.len() >= 4) {
+            if out.stderr.contains(s.as_str()) || log.contains(s.as_str()) {
+                return Err(ctx(format!("a secret reached stderr or the log: {s:?}")));
+            }
+        }
+    }
+    if world.standin.unused_replies() != 0 {
+        return Err(format!("{} scripted replies were never asked for", world.standin.unused_replies()));
+    }
+    Ok(runs.len())
+}
+
+fn check_request(got: &support::standin::Recorded, want: &Value, world: &World) -> Result<(), String> {
+    let v = got
+        .verified
+        .as_ref()
+        .map_err(|e| format!("signature rejected: {e}"))?;
+    if let Some(t) = str_of(want, "target") {
+        let have = got.request.header("x-amz-target").unwrap_or("");
+        if have != t {
+            return Err(format!("X-Amz-Target {have:?}, want {t:?}"));
+        }
+    }
+    if let Some(scope) = str_of(want, "scope") {
+        let have = format!("{}/{}", v.region, v.service);
+        if have != scope {
+            return Err(format!("scope {have}, want {scope}"));
+        }
+    }
+    if let Some(k) = str_of(want, "access_key") {
+        if v.access_key != k {
+            return Err(format!("signed by {}, want {k}", v.access_key));
+        }
+    }
+    match want.get("session_token") {
+        Some(Value::String(t)) if v.session_token.as_deref() != Some(t) => {
+            return Err(format!("session token {:?}, want {t:?}", v.session_token));
+        }
+        Some(Value::Null) if v.session_token.is_some() => {
+            return Err("a session token was sent".into());
+        }
+        _ => {}
+    }
+    if let Some(body) = want.get("body") {
+        let have: Value = serde_json::from_slice(&got.request.body).map_err(|e| e.to_string())?;
+        if &have != body {
+            return Err(format!("body {have}, want {body}"));
+        }
+    }
+    if let Some(h) = str_of(want, "host") {
+        let h = world.substitute(h);
+        let have = got.request.header("host").unwrap_or("");
+        if have != h {
+            return Err(format!("Host {have:?}, want {h:?}"));
+        }
+    }
+    for (k, expect) in [("content-type", "application/x-amz-json-1.1")] {
+        if got.request.header(k) != Some(expect) {
+            return Err(format!("{k} {:?}", got.request.header(k)));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn the_verifier_accepts_the_published_example() {
+    support::sigv4::self_check();
+}
+
+#[test]
+fn scenarios() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("case.json").is_file())
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty(), "no scenarios under {}", root.display());
+    let results: Vec<(String, Result<usize, String>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = dirs
+            .iter()
+            .map(|d| {
+                let name = d.file_name().unwrap().to_string_lossy().into_owned();
+                (name, s.spawn(|| run_case(d)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(n, h)| (n, h.join().unwrap_or_else(|_| Err("panicked".into()))))
+            .collect()
+    });
+    let mut failed = Vec::new();
+    for (name, r) in &results {
+        match r {
+            Ok(runs) => println!("scenario {name}: ok ({runs} runs)"),
+            Err(e) => {
+                println!("scenario {name}: FAILED: {e}");
+                failed.push(name.clone());
+            }
+        }
+    }
+    println!("scenarios: {} passed, {} failed", results.len() - failed.len(), failed.len());
+    assert!(failed.is_empty(), "failed scenarios: {failed:?}");
+}

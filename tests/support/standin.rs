@@ -1,0 +1,143 @@
+//! A loopback stand-in for ECR and ECR Public: it checks every SigV4 signature with the
+//! verifier in `sigv4.rs`, records each request, and answers from a script.
+
+use super::http::{HttpRequest, read_request, write_response};
+use super::sigv4::{self, Verified};
+use base64::Engine;
+use std::collections::{HashMap, VecDeque};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+
+/// What the stand-in answers to the next request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// A successful GetAuthorizationToken for `user:password`, expiring in 12 hours.
+    Token(String),
+    /// Any status and body.
+    Raw { status: u16, body: String, headers: Vec<(String, String)> },
+}
+
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub request: HttpRequest,
+    pub verified: Result<Verified, String>,
+}
+
+pub trait Stream: Read + Write + Send {}
+impl<T: Read + Write + Send> Stream for T {}
+
+#[derive(Clone)]
+pub struct StandIn {
+    pub addr: SocketAddr,
+    pub tls: bool,
+    recorded: Arc<Mutex<Vec<Recorded>>>,
+    replies: Arc<Mutex<VecDeque<Reply>>>,
+}
+
+impl StandIn {
+    /// Starts on 127.0.0.1 on a free port; with `tls`, it serves HTTPS with that config.
+    pub fn start(
+        secrets: HashMap<String, String>,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> StandIn {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let s = StandIn {
+            addr: listener.local_addr().unwrap(),
+            tls: tls.is_some(),
+            recorded: Arc::default(),
+            replies: Arc::default(),
+        };
+        let me = s.clone();
+        let secrets = Arc::new(secrets);
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(conn) = conn else { continue };
+                let me = me.clone();
+                let secrets = secrets.clone();
+                let tls = tls.clone();
+                std::thread::spawn(move || me.serve(conn, &secrets, tls));
+            }
+        });
+        s
+    }
+
+    pub fn url(&self) -> String {
+        if self.tls {
+            format!("https://localhost:{}", self.addr.port())
+        } else {
+            format!("http://{}", self.addr)
+        }
+    }
+
+    pub fn push(&self, reply: Reply) {
+        self.replies.lock().unwrap().push_back(reply);
+    }
+
+    /// The requests seen since the last call.
+    pub fn take(&self) -> Vec<Recorded> {
+        std::mem::take(&mut *self.recorded.lock().unwrap())
+    }
+
+    pub fn unused_replies(&self) -> usize {
+        self.replies.lock().unwrap().len()
+    }
+
+    fn serve(&self, conn: TcpStream, secrets: &HashMap<String, String>, tls: Option<Arc<rustls::ServerConfig>>) {
+        let mut stream: Box<dyn Stream> = match tls {
+            Some(config) => {
+                let Ok(server) = rustls::ServerConnection::new(config) else { return };
+                Box::new(rustls::StreamOwned::new(server, conn))
+            }
+            None => Box::new(conn),
+        };
+        let Some(request) = read_request(&mut stream) else { return };
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let verified = sigv4::verify(&request, secrets, now);
+        let reply = match &verified {
+            Err(e) => Reply::Raw {
+                status: 403,
+                body: format!(
+                    r#"{{"__type":"InvalidSignatureException","message":"stand-in: {}"}}"#,
+                    e.replace('"', "'")
+                ),
+                headers: vec![],
+            },
+            Ok(_) => self.replies.lock().unwrap().pop_front().unwrap_or(Reply::Raw {
+                status: 599,
+                body: r#"{"message":"the stand-in had no reply scripted"}"#.into(),
+                headers: vec![],
+            }),
+        };
+        let (status, body, headers) = match reply {
+            Reply::Token(user_pass) => (200, token_body(&request, &verified, &user_pass), vec![]),
+            Reply::Raw { status, body, headers } => (status, body, headers),
+        };
+        self.recorded.lock().unwrap().push(Recorded {
+            request,
+            verified,
+        });
+        let mut hs: Vec<(&str, String)> = vec![("Content-Type", "application/x-amz-json-1.1".into())];
+        for (k, v) in &headers {
+            hs.push((k.as_str(), v.clone()));
+        }
+        let _ = write_response(&mut stream, status, &hs, body.as_bytes());
+    }
+}
+
+/// The GetAuthorizationToken answer, shaped for ECR or ECR Public by the request's target.
+fn token_body(req: &HttpRequest, verified: &Result<Verified, String>, user_pass: &str) -> String {
+    let token = base64::engine::general_purpose::STANDARD.encode(user_pass);
+    let expires = time::OffsetDateTime::now_utc().unix_timestamp() as f64 + 12.0 * 3600.0;
+    if req.header("x-amz-target").unwrap_or("").starts_with("SpencerFrontendService") {
+        return format!(
+            r#"{{"authorizationData":{{"authorizationToken":"{token}","expiresAt":{expires}}}}}"#
+        );
+    }
+    let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+    let id = body["registryIds"][0].as_str().unwrap_or("000000000000");
+    let region = verified.as_ref().map(|v| v.region.clone()).unwrap_or_default();
+    format!(
+        r#"{{"authorizationData":[{{"authorizationToken":"{token}","expiresAt":{expires},"proxyEndpoint":"https://{id}.dkr.ecr.{region}.amazonaws.com"}}]}}"#
+    )
+}
