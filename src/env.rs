@@ -20,7 +20,6 @@ impl Env {
         Env { vars }
     }
 
-    #[cfg(test)]
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Env {
         Env {
             vars: pairs

@@ -61,16 +61,15 @@ pub fn get(ctx: &Context, server_url: &str) -> Result<Token, Error> {
     let cache_file = cache::file(&ctx.env);
     let keys = cache::keys(&registry, &plan, &ctx.env);
     let cached = cache_file.as_ref().and_then(|f| lookup(f, &keys));
-    if let Some((key, entry)) = &cached {
-        if entry.is_fresh(now) {
-            if let Ok((username, password)) = ecr::decode(&entry.token) {
-                log::debug(
-                    "Using cached token",
-                    &[("key", key), ("registry", server_url)],
-                );
-                return Ok(Token { username, password });
-            }
-        }
+    if let Some((key, entry)) = &cached
+        && entry.is_fresh(now)
+        && let Ok((username, password)) = ecr::decode(&entry.token)
+    {
+        log::debug(
+            "Using cached token",
+            &[("key", key), ("registry", server_url)],
+        );
+        return Ok(Token { username, password });
     }
     match fetch(ctx, &registry, &plan) {
         Ok(token) => {
@@ -111,14 +110,14 @@ pub fn get(ctx: &Context, server_url: &str) -> Result<Token, Error> {
         }
         Err(e) => {
             // A stale token that has not expired still works; an expired one never does.
-            if let Some((key, entry)) = cached.filter(|(_, e)| !e.is_expired(now)) {
-                if let Ok((username, password)) = ecr::decode(&entry.token) {
-                    log::warn(
-                        "Could not refresh the token; using the cached one until it expires",
-                        &[("key", &key), ("error", &e.to_string())],
-                    );
-                    return Ok(Token { username, password });
-                }
+            if let Some((key, entry)) = cached.filter(|(_, e)| !e.is_expired(now))
+                && let Ok((username, password)) = ecr::decode(&entry.token)
+            {
+                log::warn(
+                    "Could not refresh the token; using the cached one until it expires",
+                    &[("key", &key), ("error", &e.to_string())],
+                );
+                return Ok(Token { username, password });
             }
             Err(e)
         }

@@ -1,20 +1,7 @@
 //! `docker-credential-ecr-login`: argv → action → exit code.
 #![forbid(unsafe_code)]
 
-mod cache;
-mod config;
-mod credentials;
-mod ecr;
-mod endpoint;
-mod env;
-mod error;
-mod get;
-mod http;
-mod log;
-mod protocol;
-mod registry;
-mod retry;
-mod sign;
+use docker_credential_ecr_login::{cache, ecr, env, get, log, protocol};
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -49,10 +36,10 @@ fn main() -> ExitCode {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     // Flags first, as Go's flag package parses them before the action.
-    for arg in &args {
-        if arg == "--" || !arg.starts_with('-') || arg == "-" {
-            break;
-        }
+    if let Some(arg) = args
+        .first()
+        .filter(|a| a.starts_with('-') && *a != "-" && *a != "--")
+    {
         match arg.trim_start_matches('-') {
             "v" | "v=true" => {
                 println!(

@@ -41,7 +41,6 @@ pub struct PrivateRegistry {
 }
 
 impl Registry {
-    #[cfg(test)]
     pub fn is_public(&self) -> bool {
         matches!(self, Registry::Public { .. })
     }

@@ -31,7 +31,10 @@ fn argument_handling_matches_go() {
         assert_eq!(o.code, 0, "{flag}");
         let lines: Vec<&str> = o.stdout.lines().collect();
         assert_eq!(lines.len(), 3, "{flag}: {:?}", o.stdout);
-        assert_eq!(lines[1], format!("Version:    {}", env!("CARGO_PKG_VERSION")));
+        assert_eq!(
+            lines[1],
+            format!("Version:    {}", env!("CARGO_PKG_VERSION"))
+        );
         assert!(lines[2].starts_with("Git commit: "));
     }
     for flag in ["-h", "--help", "-help"] {
@@ -42,7 +45,10 @@ fn argument_handling_matches_go() {
     }
     let (o, _h) = run(&["--version"], b"", &[]);
     assert_eq!(o.code, 2);
-    assert!(o.stderr.contains("flag provided but not defined: --version"));
+    assert!(
+        o.stderr
+            .contains("flag provided but not defined: --version")
+    );
     let (o, _h) = run(&["version"], b"", &[]);
     assert_eq!(o.code, 0);
     assert_eq!(
@@ -69,7 +75,11 @@ fn bad_stdin_for_get() {
             b"123456789012.dkr.ecr.us-east-1.amazonaws.com\0".to_vec(),
             "is not an Amazon ECR registry",
         ),
-        ("not ECR", b"docker.io".to_vec(), "\"docker.io\" is not an Amazon ECR registry"),
+        (
+            "not ECR",
+            b"docker.io".to_vec(),
+            "\"docker.io\" is not an Amazon ECR registry",
+        ),
         (
             "user info is not echoed",
             b"https://user:hunter22@registry.example.com/v2/".to_vec(),
@@ -92,7 +102,10 @@ fn bad_stdin_for_get() {
         assert!(!o.stderr.contains("hunter22") && !o.stderr.contains("verysecretkey"));
         let log = std::fs::read_to_string(home.path().join(".ecr/log/ecr-login.log")).unwrap();
         assert!(log.contains("level=error"), "{name}: {log}");
-        assert!(!log.contains("hunter22") && !log.contains("verysecretkey"), "{log}");
+        assert!(
+            !log.contains("hunter22") && !log.contains("verysecretkey"),
+            "{log}"
+        );
         assert!(!home.path().join(".ecr/cache.json").exists(), "{name}");
     }
 }
@@ -102,27 +115,66 @@ fn multi_line_stdin_is_joined() {
     let (o, _h) = run(
         &["get"],
         b"123456789012.dkr.ecr.\nus-west-2.amazonaws.com\n",
-        &[("AWS_ECR_CACHE_DIR", "/nonexistent-for-test"), ("AWS_ENDPOINT_URL_ECR", "http://127.0.0.1:9")],
+        &[
+            ("AWS_ECR_CACHE_DIR", "/nonexistent-for-test"),
+            ("AWS_ENDPOINT_URL_ECR", "http://127.0.0.1:9"),
+        ],
     );
     // It parses as ECR and only then fails for lack of credentials.
-    assert!(o.stderr.contains("no AWS credentials found"), "{:?}", o.stderr);
+    assert!(
+        o.stderr.contains("no AWS credentials found"),
+        "{:?}",
+        o.stderr
+    );
 }
 
 #[test]
 fn store_and_erase_matrix() {
     let good = br#"{"ServerURL":"https://123456789012.dkr.ecr.us-east-1.amazonaws.com","Username":"AWS","Secret":"x"}"#;
-    let cases: &[(&str, &[u8], Option<&str>, i32, &str)] = &[
+    // (action, stdin, AWS_ECR_IGNORE_CREDS_STORAGE, exit code, stdout)
+    type Case<'a> = (&'a str, &'a [u8], Option<&'a str>, i32, &'a str);
+    let cases: &[Case] = &[
         ("store", good, None, 1, "not implemented\n"),
         ("store", good, Some("true"), 0, ""),
         ("store", good, Some("TRUE"), 1, "not implemented\n"),
         ("store", good, Some("1"), 1, "not implemented\n"),
         ("store", good, Some("false"), 1, "not implemented\n"),
         ("store", good, Some(""), 1, "not implemented\n"),
-        ("store", br#"{"Username":"AWS"}"#, Some("true"), 1, "no credentials server URL\n"),
-        ("store", br#"{"ServerURL":"x"}"#, Some("true"), 1, "no credentials username\n"),
-        ("erase", b"123456789012.dkr.ecr.us-east-1.amazonaws.com", None, 1, "not implemented\n"),
-        ("erase", b"123456789012.dkr.ecr.us-east-1.amazonaws.com", Some("true"), 0, ""),
-        ("erase", b"123456789012.dkr.ecr.us-east-1.amazonaws.com", Some("0"), 1, "not implemented\n"),
+        (
+            "store",
+            br#"{"Username":"AWS"}"#,
+            Some("true"),
+            1,
+            "no credentials server URL\n",
+        ),
+        (
+            "store",
+            br#"{"ServerURL":"x"}"#,
+            Some("true"),
+            1,
+            "no credentials username\n",
+        ),
+        (
+            "erase",
+            b"123456789012.dkr.ecr.us-east-1.amazonaws.com",
+            None,
+            1,
+            "not implemented\n",
+        ),
+        (
+            "erase",
+            b"123456789012.dkr.ecr.us-east-1.amazonaws.com",
+            Some("true"),
+            0,
+            "",
+        ),
+        (
+            "erase",
+            b"123456789012.dkr.ecr.us-east-1.amazonaws.com",
+            Some("0"),
+            1,
+            "not implemented\n",
+        ),
         ("erase", b"", Some("true"), 1, "no credentials server URL\n"),
     ];
     for (action, stdin, var, code, stdout) in cases {

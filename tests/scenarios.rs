@@ -152,7 +152,12 @@ fn run_case(dir: &Path) -> Result<usize, String> {
     let runs = case["runs"].as_array().ok_or("no runs")?;
     for (i, run) in runs.iter().enumerate() {
         let ctx = |msg: String| format!("run {}: {msg}", i + 1);
-        for reply in run.get("replies").and_then(Value::as_array).into_iter().flatten() {
+        for reply in run
+            .get("replies")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(t) = str_of(reply, "token") {
                 secrets.push(t.split_once(':').unwrap().1.to_string());
                 world.standin.push(Reply::Token(t.to_string()));
@@ -213,25 +218,54 @@ fn run_case(dir: &Path) -> Result<usize, String> {
                 )));
             }
             for (n, (got, want)) in recorded.iter().zip(want).enumerate() {
-                check_request(got, want, &world).map_err(|e| ctx(format!("request {}: {e}", n + 1)))?;
+                check_request(got, want, &world)
+                    .map_err(|e| ctx(format!("request {}: {e}", n + 1)))?;
             }
         }
         if let Some(want) = run.get("connects").and_then(Value::as_array) {
             let got = world.proxy.as_ref().ok_or("connects without proxy")?.take();
-            let want: Vec<String> = want.iter().map(|v| v.as_str().unwrap().to_string()).collect();
+            let want: Vec<String> = want
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect();
             if got != want {
                 return Err(ctx(format!("proxy CONNECTs {got:?}, want {want:?}")));
             }
         }
         let cache_file = home.join(".ecr/cache.json");
         let cache_text = std::fs::read_to_string(&cache_file).unwrap_or_default();
-        for k in run.get("cache_keys").and_then(Value::as_array).into_iter().flatten() {
+        #[cfg(unix)]
+        if cache_file.exists() {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            // A seeded file keeps its own mode; one the helper created must be private.
+            if !dir.join("home/.ecr").exists()
+                && (mode(&cache_file) != 0o600 || mode(cache_file.parent().unwrap()) != 0o700)
+            {
+                return Err(ctx(format!(
+                    "cache file mode {:o}, directory {:o}",
+                    mode(&cache_file),
+                    mode(cache_file.parent().unwrap())
+                )));
+            }
+        }
+        for k in run
+            .get("cache_keys")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let k = k.as_str().unwrap();
             if !cache_text.contains(&format!("\"{k}\"")) {
                 return Err(ctx(format!("cache lacks key {k}: {cache_text}")));
             }
         }
-        for k in run.get("cache_absent").and_then(Value::as_array).into_iter().flatten() {
+        for k in run
+            .get("cache_absent")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let k = k.as_str().unwrap();
             if cache_text.contains(k) {
                 return Err(ctx(format!("cache still has {k}: {cache_text}")));
@@ -245,12 +279,19 @@ fn run_case(dir: &Path) -> Result<usize, String> {
         }
     }
     if world.standin.unused_replies() != 0 {
-        return Err(format!("{} scripted replies were never asked for", world.standin.unused_replies()));
+        return Err(format!(
+            "{} scripted replies were never asked for",
+            world.standin.unused_replies()
+        ));
     }
     Ok(runs.len())
 }
 
-fn check_request(got: &support::standin::Recorded, want: &Value, world: &World) -> Result<(), String> {
+fn check_request(
+    got: &support::standin::Recorded,
+    want: &Value,
+    world: &World,
+) -> Result<(), String> {
     let v = got
         .verified
         .as_ref()
@@ -267,10 +308,10 @@ fn check_request(got: &support::standin::Recorded, want: &Value, world: &World) 
             return Err(format!("scope {have}, want {scope}"));
         }
     }
-    if let Some(k) = str_of(want, "access_key") {
-        if v.access_key != k {
-            return Err(format!("signed by {}, want {k}", v.access_key));
-        }
+    if let Some(k) = str_of(want, "access_key")
+        && v.access_key != k
+    {
+        return Err(format!("signed by {}, want {k}", v.access_key));
     }
     match want.get("session_token") {
         Some(Value::String(t)) if v.session_token.as_deref() != Some(t) => {
@@ -340,6 +381,10 @@ fn scenarios() {
             }
         }
     }
-    println!("scenarios: {} passed, {} failed", results.len() - failed.len(), failed.len());
+    println!(
+        "scenarios: {} passed, {} failed",
+        results.len() - failed.len(),
+        failed.len()
+    );
     assert!(failed.is_empty(), "failed scenarios: {failed:?}");
 }

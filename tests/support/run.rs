@@ -4,7 +4,16 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_docker-credential-ecr-login");
+/// The binary under test: Cargo names it for integration tests; the demo passes its path.
+pub fn bin() -> std::path::PathBuf {
+    match option_env!("CARGO_BIN_EXE_docker-credential-ecr-login") {
+        Some(p) => p.into(),
+        None => std::env::args_os()
+            .nth(1)
+            .expect("the helper's path as the first argument")
+            .into(),
+    }
+}
 
 #[derive(Debug)]
 pub struct Output {
@@ -15,7 +24,7 @@ pub struct Output {
 
 /// Runs the helper with only `env` (plus PATH) in its environment.
 pub fn helper(args: &[&str], stdin: &[u8], env: &[(String, String)], cwd: &Path) -> Output {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = Command::new(bin());
     cmd.args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())

@@ -45,12 +45,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
         i += 1;
@@ -85,7 +86,9 @@ pub fn verify(
     secrets: &HashMap<String, String>,
     now: i64,
 ) -> Result<Verified, String> {
-    let auth = req.header("authorization").ok_or("no Authorization header")?;
+    let auth = req
+        .header("authorization")
+        .ok_or("no Authorization header")?;
     let rest = auth
         .strip_prefix("AWS4-HMAC-SHA256 ")
         .ok_or("not AWS4-HMAC-SHA256")?;
@@ -93,7 +96,10 @@ pub fn verify(
     let mut signed_headers = None;
     let mut signature = None;
     for part in rest.split(',') {
-        let (k, v) = part.trim().split_once('=').ok_or("bad Authorization part")?;
+        let (k, v) = part
+            .trim()
+            .split_once('=')
+            .ok_or("bad Authorization part")?;
         match k {
             "Credential" => credential = Some(v),
             "SignedHeaders" => signed_headers = Some(v),
@@ -211,7 +217,10 @@ pub fn self_check() {
         "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_string(),
     )]);
     let v = verify(&req, &secrets, 1440938160).expect("the published example verifies");
-    assert_eq!((v.region.as_str(), v.service.as_str()), ("us-east-1", "iam"));
+    assert_eq!(
+        (v.region.as_str(), v.service.as_str()),
+        ("us-east-1", "iam")
+    );
     let mut bad = req.clone();
     bad.target = "/?Action=ListUsers&Version=2010-05-09".into();
     assert!(verify(&bad, &secrets, 1440938160).is_err());

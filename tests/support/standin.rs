@@ -15,7 +15,11 @@ pub enum Reply {
     /// A successful GetAuthorizationToken for `user:password`, expiring in 12 hours.
     Token(String),
     /// Any status and body.
-    Raw { status: u16, body: String, headers: Vec<(String, String)> },
+    Raw {
+        status: u16,
+        body: String,
+        headers: Vec<(String, String)>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -83,15 +87,24 @@ impl StandIn {
         self.replies.lock().unwrap().len()
     }
 
-    fn serve(&self, conn: TcpStream, secrets: &HashMap<String, String>, tls: Option<Arc<rustls::ServerConfig>>) {
+    fn serve(
+        &self,
+        conn: TcpStream,
+        secrets: &HashMap<String, String>,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) {
         let mut stream: Box<dyn Stream> = match tls {
             Some(config) => {
-                let Ok(server) = rustls::ServerConnection::new(config) else { return };
+                let Ok(server) = rustls::ServerConnection::new(config) else {
+                    return;
+                };
                 Box::new(rustls::StreamOwned::new(server, conn))
             }
             None => Box::new(conn),
         };
-        let Some(request) = read_request(&mut stream) else { return };
+        let Some(request) = read_request(&mut stream) else {
+            return;
+        };
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let verified = sigv4::verify(&request, secrets, now);
         let reply = match &verified {
@@ -103,21 +116,31 @@ impl StandIn {
                 ),
                 headers: vec![],
             },
-            Ok(_) => self.replies.lock().unwrap().pop_front().unwrap_or(Reply::Raw {
-                status: 599,
-                body: r#"{"message":"the stand-in had no reply scripted"}"#.into(),
-                headers: vec![],
-            }),
+            Ok(_) => self
+                .replies
+                .lock()
+                .unwrap()
+                .pop_front()
+                .unwrap_or(Reply::Raw {
+                    status: 599,
+                    body: r#"{"message":"the stand-in had no reply scripted"}"#.into(),
+                    headers: vec![],
+                }),
         };
         let (status, body, headers) = match reply {
             Reply::Token(user_pass) => (200, token_body(&request, &verified, &user_pass), vec![]),
-            Reply::Raw { status, body, headers } => (status, body, headers),
+            Reply::Raw {
+                status,
+                body,
+                headers,
+            } => (status, body, headers),
         };
-        self.recorded.lock().unwrap().push(Recorded {
-            request,
-            verified,
-        });
-        let mut hs: Vec<(&str, String)> = vec![("Content-Type", "application/x-amz-json-1.1".into())];
+        self.recorded
+            .lock()
+            .unwrap()
+            .push(Recorded { request, verified });
+        let mut hs: Vec<(&str, String)> =
+            vec![("Content-Type", "application/x-amz-json-1.1".into())];
         for (k, v) in &headers {
             hs.push((k.as_str(), v.clone()));
         }
@@ -129,14 +152,21 @@ impl StandIn {
 fn token_body(req: &HttpRequest, verified: &Result<Verified, String>, user_pass: &str) -> String {
     let token = base64::engine::general_purpose::STANDARD.encode(user_pass);
     let expires = time::OffsetDateTime::now_utc().unix_timestamp() as f64 + 12.0 * 3600.0;
-    if req.header("x-amz-target").unwrap_or("").starts_with("SpencerFrontendService") {
+    if req
+        .header("x-amz-target")
+        .unwrap_or("")
+        .starts_with("SpencerFrontendService")
+    {
         return format!(
             r#"{{"authorizationData":{{"authorizationToken":"{token}","expiresAt":{expires}}}}}"#
         );
     }
     let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
     let id = body["registryIds"][0].as_str().unwrap_or("000000000000");
-    let region = verified.as_ref().map(|v| v.region.clone()).unwrap_or_default();
+    let region = verified
+        .as_ref()
+        .map(|v| v.region.clone())
+        .unwrap_or_default();
     format!(
         r#"{{"authorizationData":[{{"authorizationToken":"{token}","expiresAt":{expires},"proxyEndpoint":"https://{id}.dkr.ecr.{region}.amazonaws.com"}}]}}"#
     )
