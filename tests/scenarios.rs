@@ -335,10 +335,12 @@ fn check_request(
             return Err(format!("Host {have:?}, want {h:?}"));
         }
     }
-    for (k, expect) in [("content-type", "application/x-amz-json-1.1")] {
-        if got.request.header(k) != Some(expect) {
-            return Err(format!("{k} {:?}", got.request.header(k)));
-        }
+    if got.request.header("content-type") != Some("application/x-amz-json-1.1") {
+        return Err(format!("content-type {:?}", got.request.header("content-type")));
+    }
+    let ua = got.request.header("user-agent").unwrap_or("");
+    if !ua.starts_with(concat!("docker-credential-ecr-login/", env!("CARGO_PKG_VERSION"))) {
+        return Err(format!("user-agent {ua:?}"));
     }
     Ok(())
 }
