@@ -21,6 +21,7 @@ fn main() {
         ("AWS_ACCESS_KEY_ID", key),
         ("AWS_SECRET_ACCESS_KEY", secret),
         ("AWS_ENDPOINT_URL_ECR", &ecr.url()),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

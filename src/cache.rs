@@ -4,12 +4,12 @@
 use crate::config::{Platform, expand_tilde, home_dir};
 use crate::credentials::Plan;
 use crate::env::Env;
+use crate::files;
 use crate::registry::Registry;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -64,22 +64,31 @@ pub fn file(env: &Env) -> Option<PathBuf> {
 /// The keys to look up, newest form first. For static keys these are the Go helper's:
 /// `<region>-<base64 sha256(access key id)>-<registry id>` (`ecr-public-<…>` for ECR Public),
 /// then the legacy `base64(access key id ‖ md5(""))` form, which is read but never written.
+/// Other sources put a hash of the plan (the configuration that selects the identity) where
+/// the access key's hash would be, so a hit needs no credentials at all.
 pub fn keys(registry: &Registry, plan: &Plan, env: &Env) -> Vec<String> {
-    let Some(akid) = plan.static_access_key_id() else {
-        return Vec::new();
+    let sha = |bytes: &[u8]| STANDARD.encode(ring::digest::digest(&ring::digest::SHA256, bytes));
+    let checksums = match plan.static_credentials() {
+        Some(creds) => {
+            let akid = &creds.access_key_id;
+            let mut c = vec![sha(akid.as_bytes())];
+            if !fips_only(env) {
+                // The Go helper's pre-0.12 key appended md5 of nothing (a fixed value).
+                const MD5_OF_EMPTY: [u8; 16] = [
+                    0xd4, 0x1d, 0x8c, 0xd9, 0x8f, 0x00, 0xb2, 0x04, 0xe9, 0x80, 0x09, 0x98, 0xec,
+                    0xf8, 0x42, 0x7e,
+                ];
+                let mut legacy = akid.as_bytes().to_vec();
+                legacy.extend_from_slice(&MD5_OF_EMPTY);
+                c.push(STANDARD.encode(legacy));
+            }
+            c
+        }
+        None => vec![format!(
+            "plan:{}",
+            sha(format!("plan v1\n{}", plan.identity()).as_bytes())
+        )],
     };
-    let mut checksums =
-        vec![STANDARD.encode(ring::digest::digest(&ring::digest::SHA256, akid.as_bytes()))];
-    if !fips_only(env) {
-        // The Go helper's pre-0.12 key appended md5 of nothing (a fixed value) to the key id.
-        const MD5_OF_EMPTY: [u8; 16] = [
-            0xd4, 0x1d, 0x8c, 0xd9, 0x8f, 0x00, 0xb2, 0x04, 0xe9, 0x80, 0x09, 0x98, 0xec, 0xf8,
-            0x42, 0x7e,
-        ];
-        let mut legacy = akid.as_bytes().to_vec();
-        legacy.extend_from_slice(&MD5_OF_EMPTY);
-        checksums.push(STANDARD.encode(legacy));
-    }
     checksums
         .into_iter()
         .map(|c| match registry {
@@ -122,20 +131,12 @@ impl std::fmt::Display for LoadProblem {
 
 /// All entries of a cache file. A missing file is empty.
 pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, LoadProblem> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    match std::fs::File::open(path) {
-        Ok(f) => f
-            .take(MAX_CACHE_FILE + 1)
-            .read_to_end(&mut bytes)
-            .map_err(LoadProblem::Unreadable)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => return Err(LoadProblem::Unreadable(e)),
-    };
-    if bytes.len() as u64 > MAX_CACHE_FILE {
-        return Err(LoadProblem::TooLarge);
+    match files::read_limited(path, MAX_CACHE_FILE) {
+        Ok(Some(bytes)) => parse(&bytes),
+        Ok(None) => Ok(BTreeMap::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Err(LoadProblem::TooLarge),
+        Err(e) => Err(LoadProblem::Unreadable(e)),
     }
-    parse(&bytes)
 }
 
 /// Go reads JSON keys case-insensitively; so do we.
@@ -216,59 +217,27 @@ pub fn store(path: &Path, key: &str, entry: Entry, now: OffsetDateTime) -> std::
     entries.retain(|_, e| !e.is_expired(now));
     entries.insert(key.to_string(), entry);
     let dir = path.parent().unwrap_or(Path::new("."));
-    create_private_dir(dir)?;
-    write_atomically(path, render(&entries).as_bytes())
-}
-
-pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
-}
-
-/// Temp file in the same directory (mode 0600), fsync, rename over the target; the temp
-/// file is removed on any failure, so no half-written file is ever seen under the real name.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".cache.json.tmp{}-{}",
-        std::process::id(),
-        OffsetDateTime::now_utc().unix_timestamp_nanos()
-    ));
-    let result = (|| {
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    files::create_private_dir(dir)?;
+    files::write_atomically(path, render(&entries).as_bytes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::{Credentials, Source};
+    use crate::credentials::{Credentials, Source, StaticKeys};
     use time::macros::datetime;
 
     fn plan(akid: &str) -> Plan {
-        Plan::Static {
+        Plan {
             source: Source::Environment,
-            credentials: Credentials {
+            base: Box::new(StaticKeys(Credentials {
                 access_key_id: akid.into(),
                 secret_access_key: "s".into(),
                 session_token: None,
                 expiry: None,
-            },
+                account_id: None,
+            })),
+            hops: Vec::new(),
         }
     }
 

@@ -1,12 +1,13 @@
 //! `GetAuthorizationToken` for ECR (JSON 1.1, `registryIds=[id]`) and ECR Public, and the
 //! token they return.
 
+use crate::api::{self, ErrorFormat};
 use crate::credentials::Credentials;
-use crate::endpoint::{Endpoint, Service};
+use crate::endpoint::Endpoint;
 use crate::error::Error;
-use crate::http::{Http, Request, Response, target};
+use crate::http::{Http, Request, Timeouts, target};
 use crate::registry::{self, Registry};
-use crate::retry::{self, Attempt};
+use crate::retry;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
@@ -22,33 +23,6 @@ pub struct AuthorizationToken {
     pub proxy_endpoint: String,
 }
 
-/// The error codes the standard retry mode retries besides 5xx.
-const RETRYABLE_CODES: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "TransactionInProgressException",
-    "RequestLimitExceeded",
-    "BandwidthLimitExceeded",
-    "LimitExceededException",
-    "RequestThrottled",
-    "SlowDown",
-    "PriorRequestNotComplete",
-    "EC2ThrottledException",
-    "RequestTimeout",
-    "RequestTimeoutException",
-];
-
-fn service_name(s: Service) -> &'static str {
-    match s {
-        Service::Ecr => "ECR",
-        Service::EcrPublic => "ECR Public",
-    }
-}
-
 /// Calls `GetAuthorizationToken` for `registry` at `endpoint`, retrying as the SDKs do.
 pub fn get_authorization_token(
     http: &Http,
@@ -57,7 +31,7 @@ pub fn get_authorization_token(
     registry: &Registry,
     creds: &Credentials,
 ) -> Result<AuthorizationToken, Error> {
-    let name = service_name(endpoint.service);
+    let name = endpoint.service.display_name();
     let (target_name, body) = match registry {
         Registry::Private(p) => (
             "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken",
@@ -72,7 +46,7 @@ pub fn get_authorization_token(
         service: name,
         error,
     })?;
-    let response = retry::run(policy, |attempt| {
+    let response = api::call(http, policy, name, ErrorFormat::Json, |attempt| {
         let mut req = Request {
             method: "POST",
             url: endpoint.url.clone(),
@@ -86,79 +60,19 @@ pub fn get_authorization_token(
                 ),
             ],
             body: body.clone().into_bytes(),
+            timeouts: Timeouts::DEFAULT,
         };
-        if let Err(e) = crate::sign::sign_request(
+        crate::sign::sign_request(
             &mut req,
             creds,
             &endpoint.signing_region,
             endpoint.service.signing_name(),
             SystemTime::now(),
-        ) {
-            return Attempt::Fail(Error::Signing(e));
-        }
-        crate::log::debug(
-            "Calling GetAuthorizationToken",
-            &[
-                ("endpoint", &endpoint.url),
-                ("attempt", &attempt.to_string()),
-            ],
-        );
-        match http.send(&req, policy.deadline) {
-            Err(error) if error.is_retryable() => Attempt::Retry(Error::Http {
-                service: name,
-                error,
-            }),
-            Err(error) => Attempt::Fail(Error::Http {
-                service: name,
-                error,
-            }),
-            Ok(r) if r.status == 200 => Attempt::Done(r),
-            Ok(r) => {
-                let e = api_error(name, &r);
-                match &e {
-                    Error::Api { status, code, .. }
-                        if *status >= 500 || RETRYABLE_CODES.contains(&code.as_str()) =>
-                    {
-                        Attempt::Retry(e)
-                    }
-                    _ => Attempt::Fail(e),
-                }
-            }
-        }
+        )
+        .map_err(Error::Signing)?;
+        Ok(req)
     })?;
     parse_response(name, registry, &response.body)
-}
-
-/// An AWS JSON error answer: the code from `__type` or `x-amzn-ErrorType`, and the message.
-fn api_error(service: &'static str, r: &Response) -> Error {
-    let body: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
-    let raw_code = body
-        .get("__type")
-        .and_then(Value::as_str)
-        .or_else(|| r.header("x-amzn-errortype"))
-        .unwrap_or("");
-    let code = raw_code
-        .rsplit('#')
-        .next()
-        .unwrap_or("")
-        .split(':')
-        .next()
-        .unwrap_or("")
-        .to_string();
-    let message = body
-        .get("message")
-        .or_else(|| body.get("Message"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .chars()
-        .take(300)
-        .collect();
-    Error::Api {
-        service,
-        status: r.status,
-        code,
-        message,
-    }
 }
 
 fn parse_response(
@@ -301,34 +215,5 @@ mod tests {
         );
         let t = parse_response("ECR Public", &reg, body.as_bytes()).unwrap();
         assert_eq!(t.proxy_endpoint, "https://public.ecr.aws");
-    }
-
-    #[test]
-    fn error_codes() {
-        let r = Response {
-            status: 400,
-            headers: vec![],
-            body: br#"{"__type":"com.amazonaws.ecr#ThrottlingException","message":"slow down"}"#
-                .to_vec(),
-        };
-        let Error::Api { code, message, .. } = api_error("ECR", &r) else {
-            panic!()
-        };
-        assert_eq!(
-            (code.as_str(), message.as_str()),
-            ("ThrottlingException", "slow down")
-        );
-        let r = Response {
-            status: 403,
-            headers: vec![(
-                "X-Amzn-ErrorType".into(),
-                "AccessDeniedException:http://x".into(),
-            )],
-            body: vec![],
-        };
-        let Error::Api { code, .. } = api_error("ECR", &r) else {
-            panic!()
-        };
-        assert_eq!(code, "AccessDeniedException");
     }
 }

@@ -98,6 +98,9 @@ impl Partition {
 pub enum Service {
     Ecr,
     EcrPublic,
+    Sts,
+    Sso,
+    SsoOidc,
 }
 
 impl Service {
@@ -106,6 +109,9 @@ impl Service {
         match self {
             Service::Ecr => "ECR",
             Service::EcrPublic => "ECR_PUBLIC",
+            Service::Sts => "STS",
+            Service::Sso => "SSO",
+            Service::SsoOidc => "SSO_OIDC",
         }
     }
 
@@ -114,6 +120,9 @@ impl Service {
         match self {
             Service::Ecr => "ecr",
             Service::EcrPublic => "ecr_public",
+            Service::Sts => "sts",
+            Service::Sso => "sso",
+            Service::SsoOidc => "sso_oidc",
         }
     }
 
@@ -122,6 +131,20 @@ impl Service {
         match self {
             Service::Ecr => "ecr",
             Service::EcrPublic => "ecr-public",
+            Service::Sts => "sts",
+            Service::Sso => "awsssoportal",
+            Service::SsoOidc => "sso-oauth",
+        }
+    }
+
+    /// The name people know it by, for messages.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Service::Ecr => "ECR",
+            Service::EcrPublic => "ECR Public",
+            Service::Sts => "STS",
+            Service::Sso => "IAM Identity Center (SSO)",
+            Service::SsoOidc => "IAM Identity Center OIDC",
         }
     }
 }
@@ -246,6 +269,42 @@ pub fn for_registry(registry: &Registry, settings: &EndpointSettings) -> Endpoin
                 configured,
             }
         }
+    }
+}
+
+/// The endpoint of STS, SSO or SSO OIDC in `region`: a configured URL, else the regional
+/// endpoint with the FIPS and dual-stack settings of the environment and profile.
+pub fn for_service(service: Service, region: &str, settings: &EndpointSettings) -> Endpoint {
+    let (url, configured) = match settings.configured_url(service) {
+        Some(u) => (u, true),
+        None => {
+            let part = Partition::of_region(region);
+            let (fips, ds) = (settings.use_fips(), settings.use_dual_stack());
+            let suffix = if ds {
+                part.dual_stack_dns_suffix
+            } else {
+                part.dns_suffix
+            };
+            let host = match (service, fips) {
+                (Service::Sts, false) => "sts",
+                (Service::Sts, true) => "sts-fips",
+                (Service::Sso, false) => "portal.sso",
+                (Service::Sso, true) => "portal.sso-fips",
+                (Service::SsoOidc, false) => "oidc",
+                (Service::SsoOidc, true) => "oidc-fips",
+                (Service::Ecr, false) => "api.ecr",
+                (Service::Ecr, true) => "api.ecr-fips",
+                (Service::EcrPublic, false) => "api.ecr-public",
+                (Service::EcrPublic, true) => "api.ecr-public-fips",
+            };
+            (format!("https://{host}.{region}.{suffix}"), false)
+        }
+    };
+    Endpoint {
+        url,
+        signing_region: region.to_string(),
+        service,
+        configured,
     }
 }
 
@@ -458,6 +517,58 @@ mod tests {
         assert_eq!(e.url, "https://ecr.us-west-2.api.aws");
         let e = url_for(host, &[("AWS_USE_FIPS_ENDPOINT", "false")]);
         assert_eq!(e.url, "https://api.ecr.us-west-2.amazonaws.com");
+    }
+
+    #[test]
+    fn credential_service_endpoints() {
+        let env = Env::default();
+        let plain = EndpointSettings {
+            env: Some(&env),
+            ..Default::default()
+        };
+        let url = |svc, region, s: &EndpointSettings| for_service(svc, region, s).url;
+        assert_eq!(
+            url(Service::Sts, "eu-west-1", &plain),
+            "https://sts.eu-west-1.amazonaws.com"
+        );
+        assert_eq!(
+            url(Service::Sts, "cn-north-1", &plain),
+            "https://sts.cn-north-1.amazonaws.com.cn"
+        );
+        assert_eq!(
+            url(Service::Sso, "us-east-2", &plain),
+            "https://portal.sso.us-east-2.amazonaws.com"
+        );
+        assert_eq!(
+            url(Service::SsoOidc, "us-east-2", &plain),
+            "https://oidc.us-east-2.amazonaws.com"
+        );
+        let env = Env::from_pairs([
+            ("AWS_USE_FIPS_ENDPOINT", "true"),
+            ("AWS_USE_DUALSTACK_ENDPOINT", "true"),
+        ]);
+        let both = EndpointSettings {
+            env: Some(&env),
+            ..Default::default()
+        };
+        assert_eq!(
+            url(Service::Sts, "us-east-1", &both),
+            "https://sts-fips.us-east-1.api.aws"
+        );
+        assert_eq!(
+            url(Service::Sso, "us-east-2", &both),
+            "https://portal.sso-fips.us-east-2.api.aws"
+        );
+        let env = Env::from_pairs([
+            ("AWS_ENDPOINT_URL", "http://global"),
+            ("AWS_ENDPOINT_URL_STS", "http://sts"),
+        ]);
+        let over = EndpointSettings {
+            env: Some(&env),
+            ..Default::default()
+        };
+        assert_eq!(url(Service::Sts, "us-east-1", &over), "http://sts");
+        assert_eq!(url(Service::Sso, "us-east-1", &over), "http://global");
     }
 
     #[test]

@@ -34,6 +34,13 @@ pub enum Error {
         detail: String,
     },
     Signing(String),
+    /// A failure described in full by its message.
+    Message(String),
+    /// An error inside a credential source, with the source named.
+    Source {
+        what: String,
+        error: Box<Error>,
+    },
 }
 
 impl From<ConfigError> for Error {
@@ -84,6 +91,8 @@ impl fmt::Display for Error {
                 )
             }
             Error::Signing(detail) => write!(f, "could not sign the request: {detail}"),
+            Error::Message(msg) => f.write_str(msg),
+            Error::Source { what, error } => write!(f, "{what}: {error}"),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::cache::{self, Entry};
 use crate::config::{ProfileSet, selected_profile};
-use crate::credentials::{self, Plan};
+use crate::credentials::{self, Plan, Resolver};
 use crate::ecr;
 use crate::endpoint::{self, EndpointSettings};
 use crate::env::Env;
@@ -101,10 +101,7 @@ pub fn get(ctx: &Context, server_url: &str) -> Result<Token, Error> {
             }
             log::info(
                 "Got a new token",
-                &[
-                    ("registry", server_url),
-                    ("source", &plan.source().to_string()),
-                ],
+                &[("registry", server_url), ("source", &plan.describe())],
             );
             Ok(Token { username, password })
         }
@@ -149,26 +146,20 @@ fn fetch(
     plan: &Plan,
 ) -> Result<ecr::AuthorizationToken, Error> {
     let deadline = Instant::now() + retry::TOTAL_BUDGET;
-    let creds = credentials::resolve(plan)?;
     // A broken config file must not stop environment credentials from working.
+    let empty = ProfileSet::default();
     let profiles = match ctx.profiles() {
-        Ok(p) => Some(p),
+        Ok(p) => p,
         Err(e) => {
             log::warn(
                 "Ignoring the AWS config files for endpoint settings",
                 &[("error", &e.to_string())],
             );
-            None
+            &empty
         }
     };
     let (profile_name, _) = selected_profile(&ctx.env);
-    let profile = profiles.and_then(|p| p.profile(&profile_name));
-    let settings = EndpointSettings {
-        env: Some(&ctx.env),
-        profile,
-        profiles,
-    };
-    let endpoint = endpoint::for_registry(registry, &settings);
+    let profile = profiles.profile(&profile_name);
     let ca_bundle = ctx
         .env
         .get("AWS_CA_BUNDLE")
@@ -176,6 +167,24 @@ fn fetch(
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
     let http = Http::new(&ctx.env, ca_bundle);
+    let registry_region = match registry {
+        Registry::Private(p) => p.region.as_str(),
+        Registry::Public { .. } => endpoint::ECR_PUBLIC_REGION,
+    };
+    let resolver = Resolver {
+        env: &ctx.env,
+        profiles,
+        http: &http,
+        region: credentials::sts_region(&ctx.env, profiles, registry_region),
+        deadline,
+    };
+    let creds = credentials::resolve(plan, &resolver)?;
+    let settings = EndpointSettings {
+        env: Some(&ctx.env),
+        profile,
+        profiles: Some(profiles),
+    };
+    let endpoint = endpoint::for_registry(registry, &settings);
     let policy = retry::Policy::from_env(&ctx.env, deadline);
     ecr::get_authorization_token(&http, policy, &endpoint, registry, &creds)
 }

@@ -22,6 +22,21 @@ pub struct Request {
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    pub timeouts: Timeouts,
+}
+
+/// How long one attempt may take to connect, and in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub total: Duration,
+}
+
+impl Timeouts {
+    pub const DEFAULT: Timeouts = Timeouts {
+        connect: CONNECT_TIMEOUT,
+        total: ATTEMPT_TIMEOUT,
+    };
 }
 
 #[derive(Debug, Clone)]
@@ -42,14 +57,37 @@ impl Response {
 
 #[derive(Debug)]
 pub enum HttpError {
-    InvalidUrl { url: String, reason: &'static str },
-    CaBundle { path: PathBuf, detail: String },
-    Connect { host: String, detail: String },
-    Timeout { host: String },
-    Tls { host: String, detail: String },
-    Proxy { detail: String },
-    Transfer { host: String, detail: String },
-    TooLarge { host: String },
+    InvalidUrl {
+        url: String,
+        reason: &'static str,
+    },
+    CaBundle {
+        path: PathBuf,
+        detail: String,
+    },
+    Connect {
+        host: String,
+        detail: String,
+    },
+    /// `connecting`: no connection was made (nothing listens, or packets are dropped).
+    Timeout {
+        host: String,
+        connecting: bool,
+    },
+    Tls {
+        host: String,
+        detail: String,
+    },
+    Proxy {
+        detail: String,
+    },
+    Transfer {
+        host: String,
+        detail: String,
+    },
+    TooLarge {
+        host: String,
+    },
 }
 
 impl HttpError {
@@ -78,7 +116,7 @@ impl fmt::Display for HttpError {
                 f,
                 "could not connect to {host} ({detail}); check the network, DNS and HTTPS_PROXY"
             ),
-            HttpError::Timeout { host } => write!(
+            HttpError::Timeout { host, .. } => write!(
                 f,
                 "{host} did not answer in time; check the network and HTTPS_PROXY"
             ),
@@ -249,15 +287,18 @@ impl<'a> Http<'a> {
         let t = target(&req.url)?;
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
-            return Err(HttpError::Timeout { host: t.authority });
+            return Err(HttpError::Timeout {
+                host: t.authority,
+                connecting: false,
+            });
         }
         let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .user_agent(self.user_agent.as_str())
             .accept_encoding("identity")
-            .timeout_connect(Some(CONNECT_TIMEOUT.min(remaining)))
-            .timeout_global(Some(ATTEMPT_TIMEOUT.min(remaining)));
+            .timeout_connect(Some(req.timeouts.connect.min(remaining)))
+            .timeout_global(Some(req.timeouts.total.min(remaining)));
         if let Some(p) = proxy_for(self.env, &t.scheme, &t.host, t.port) {
             let proxy = ureq::Proxy::new(&p).map_err(|_| HttpError::Proxy {
                 detail: "the proxy URL is not valid".into(),
@@ -335,7 +376,10 @@ fn map_io(e: std::io::Error, host: &str) -> HttpError {
 fn map_error(e: ureq::Error, host: &str) -> HttpError {
     let host = host.to_string();
     match e {
-        ureq::Error::Timeout(_) => HttpError::Timeout { host },
+        ureq::Error::Timeout(t) => HttpError::Timeout {
+            host,
+            connecting: matches!(t, ureq::Timeout::Connect | ureq::Timeout::Resolve),
+        },
         ureq::Error::HostNotFound => HttpError::Connect {
             host,
             detail: "host not found".into(),
@@ -349,9 +393,10 @@ fn map_error(e: ureq::Error, host: &str) -> HttpError {
                 host,
                 detail: "connection refused".into(),
             },
-            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
-                HttpError::Timeout { host }
-            }
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => HttpError::Timeout {
+                host,
+                connecting: false,
+            },
             _ => match io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
                 Some(tls) => HttpError::Tls {
                     host,

@@ -6,6 +6,7 @@
 //! [`get::get`] strings them together.
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod cache;
 pub mod config;
 pub mod credentials;
@@ -13,6 +14,7 @@ pub mod ecr;
 pub mod endpoint;
 pub mod env;
 pub mod error;
+pub mod files;
 pub mod get;
 pub mod http;
 pub mod log;
@@ -20,3 +22,4 @@ pub mod protocol;
 pub mod registry;
 pub mod retry;
 pub mod sign;
+pub mod xml;

@@ -101,7 +101,7 @@ fn write(level: Level, msg: &str, fields: &[(&str, &str)]) {
 }
 
 fn open(path: &std::path::Path) -> Option<std::fs::File> {
-    crate::cache::create_private_dir(path.parent()?).ok()?;
+    crate::files::create_private_dir(path.parent()?).ok()?;
     let mut opts = std::fs::OpenOptions::new();
     opts.append(true).create(true);
     #[cfg(unix)]

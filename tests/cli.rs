@@ -10,7 +10,15 @@ const USAGE: &str = "Usage: docker-credential-ecr-login <store|get|erase|list|ve
 
 fn run(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> (Output, tempfile::TempDir) {
     let home = tempfile::tempdir().unwrap();
-    let mut e: Vec<(String, String)> = vec![("HOME".into(), home.path().display().to_string())];
+    // Nothing in a test may reach a real metadata service.
+    let mut e: Vec<(String, String)> = vec![
+        ("HOME".into(), home.path().display().to_string()),
+        ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
+        (
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT".into(),
+            "http://127.0.0.1:9".into(),
+        ),
+    ];
     e.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     (helper(args, stdin, &e, home.path()), home)
 }

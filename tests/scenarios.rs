@@ -336,10 +336,16 @@ fn check_request(
         }
     }
     if got.request.header("content-type") != Some("application/x-amz-json-1.1") {
-        return Err(format!("content-type {:?}", got.request.header("content-type")));
+        return Err(format!(
+            "content-type {:?}",
+            got.request.header("content-type")
+        ));
     }
     let ua = got.request.header("user-agent").unwrap_or("");
-    if !ua.starts_with(concat!("docker-credential-ecr-login/", env!("CARGO_PKG_VERSION"))) {
+    if !ua.starts_with(concat!(
+        "docker-credential-ecr-login/",
+        env!("CARGO_PKG_VERSION")
+    )) {
         return Err(format!("user-agent {ua:?}"));
     }
     Ok(())

@@ -136,30 +136,16 @@ fn split_header(header: &str) -> Option<(&str, &str)> {
 /// The file's text; `None` when it does not exist. Non-UTF-8 content reads as empty, as in
 /// the SDKs.
 fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
-    use std::io::Read;
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => {
-            return Err(ConfigError::Read {
-                path: path.to_path_buf(),
-                error,
-            });
-        }
-    };
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|error| ConfigError::Read {
+    match crate::files::read_limited(path, MAX_FILE_SIZE) {
+        Ok(bytes) => Ok(bytes.map(|b| String::from_utf8(b).unwrap_or_default())),
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Err(ConfigError::TooLarge {
+            path: path.to_path_buf(),
+        }),
+        Err(error) => Err(ConfigError::Read {
             path: path.to_path_buf(),
             error,
-        })?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(ConfigError::TooLarge {
-            path: path.to_path_buf(),
-        });
+        }),
     }
-    Ok(Some(String::from_utf8(bytes).unwrap_or_default()))
 }
 
 /// The selected profile's name: `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE` (Go's order), then

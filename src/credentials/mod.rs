@@ -1,15 +1,35 @@
 //! AWS credentials: which source to use (the [`Plan`], from the environment and the config
-//! files only) and getting them from it (`resolve`, where all the I/O is).
+//! files only, no network) and getting them from it ([`resolve`], where all the I/O is).
 //!
-//! The chain order is the Go SDK's: environment keys, environment web identity, the selected
-//! profile, container credentials, IMDS.
+//! The chain order is the Go SDK's: environment keys, environment web identity, the
+//! selected profile, container credentials, IMDS. Once a source is chosen its failure is
+//! final: it is never silently replaced by another source.
+//! Each source is one module behind the small [`Provider`] trait.
 
+mod container;
 mod environment;
+mod imds;
+mod process;
 mod profile;
+mod sso;
+pub mod sts;
+mod web_identity;
 
-use crate::config::ProfileSet;
+pub use container::Container;
+pub use imds::Imds;
+pub use process::Process;
+pub use profile::plan_profile;
+pub use sso::Sso;
+pub use sts::AssumeRole;
+pub use web_identity::WebIdentity;
+
+use crate::config::{ProfileSet, selected_profile};
+use crate::endpoint::EndpointSettings;
 use crate::env::Env;
+use crate::error::Error;
+use crate::http::Http;
 use std::fmt;
+use std::time::Instant;
 use time::OffsetDateTime;
 
 /// A set of AWS credentials. `Debug` never shows the secret parts.
@@ -19,6 +39,7 @@ pub struct Credentials {
     pub secret_access_key: String,
     pub session_token: Option<String>,
     pub expiry: Option<OffsetDateTime>,
+    pub account_id: Option<String>,
 }
 
 impl fmt::Debug for Credentials {
@@ -31,15 +52,96 @@ impl fmt::Debug for Credentials {
                 &self.session_token.as_ref().map(|_| "** redacted **"),
             )
             .field("expiry", &self.expiry)
+            .field("account_id", &self.account_id)
             .finish()
     }
 }
 
-/// Where a plan's credentials come from, for messages and `explain`.
+/// What everything past the plan needs: the environment and files, the HTTP client, the
+/// region for STS, and the time budget.
+pub struct Resolver<'a> {
+    pub env: &'a Env,
+    pub profiles: &'a ProfileSet,
+    pub http: &'a Http<'a>,
+    /// The region for STS: `AWS_REGION`, `AWS_DEFAULT_REGION`, the selected profile's
+    /// `region`, else the registry's region (which the Go helper forces).
+    pub region: String,
+    pub deadline: Instant,
+}
+
+impl Resolver<'_> {
+    /// Endpoint settings of the environment and the selected profile.
+    pub fn settings(&self) -> EndpointSettings<'_> {
+        let (name, _) = selected_profile(self.env);
+        EndpointSettings {
+            env: Some(self.env),
+            profile: self.profiles.profile(&name),
+            profiles: Some(self.profiles),
+        }
+    }
+
+    pub fn policy(&self) -> crate::retry::Policy {
+        crate::retry::Policy::from_env(self.env, self.deadline)
+    }
+}
+
+/// The region STS is called in, by the rule on [`Resolver::region`].
+pub fn sts_region(env: &Env, profiles: &ProfileSet, registry_region: &str) -> String {
+    let (name, _) = selected_profile(env);
+    env.get("AWS_REGION")
+        .or_else(|| env.get("AWS_DEFAULT_REGION"))
+        .or_else(|| {
+            profiles
+                .profile(&name)
+                .and_then(|p| p.get("region"))
+                .map(String::as_str)
+                .filter(|r| !r.is_empty())
+        })
+        .unwrap_or(registry_region)
+        .to_string()
+}
+
+/// One credential source.
+pub trait Provider: fmt::Debug {
+    /// A short name for messages: `credential_process`, `web identity`, ….
+    fn kind(&self) -> &'static str;
+    /// The configuration that selects the identity, without any secret: the cache key is a
+    /// hash of it, so that a cache hit needs no credentials at all.
+    fn identity(&self) -> String;
+    /// Gets the credentials: the only place with I/O.
+    fn provide(&self, r: &Resolver) -> Result<Credentials, Error>;
+    /// Keys known from configuration alone, which key the cache the Go helper's way.
+    fn static_credentials(&self) -> Option<&Credentials> {
+        None
+    }
+}
+
+/// Keys from the environment or a profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticKeys(pub Credentials);
+
+impl Provider for StaticKeys {
+    fn kind(&self) -> &'static str {
+        "access keys"
+    }
+    fn identity(&self) -> String {
+        format!("static\n{}", self.0.access_key_id)
+    }
+    fn provide(&self, _r: &Resolver) -> Result<Credentials, Error> {
+        Ok(self.0.clone())
+    }
+    fn static_credentials(&self) -> Option<&Credentials> {
+        Some(&self.0)
+    }
+}
+
+/// Where a plan comes from, for messages and `explain`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     Environment,
     Profile(String),
+    Container,
+    Imds,
 }
 
 impl fmt::Display for Source {
@@ -47,32 +149,65 @@ impl fmt::Display for Source {
         match self {
             Source::Environment => f.write_str("environment variables"),
             Source::Profile(p) => write!(f, "profile `{p}`"),
+            Source::Container => f.write_str("container credentials"),
+            Source::Imds => f.write_str("EC2 instance metadata"),
         }
     }
 }
 
-/// The chosen credential source, decided without any network call or process run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Plan {
-    /// Keys known from configuration alone.
-    Static {
-        source: Source,
-        credentials: Credentials,
-    },
+/// The chosen credential source: a base provider and the roles assumed on top of it,
+/// innermost first. Decided without any network call or process run.
+#[derive(Debug)]
+pub struct Plan {
+    pub source: Source,
+    pub base: Box<dyn Provider>,
+    pub hops: Vec<AssumeRole>,
 }
 
 impl Plan {
-    pub fn source(&self) -> &Source {
-        match self {
-            Plan::Static { source, .. } => source,
+    fn new(source: Source, base: impl Provider + 'static) -> Plan {
+        Plan {
+            source,
+            base: Box::new(base),
+            hops: Vec::new(),
         }
     }
 
-    /// The access key id that keys the cache the way the Go helper does, for plans whose
-    /// keys are static.
-    pub fn static_access_key_id(&self) -> Option<&str> {
-        match self {
-            Plan::Static { credentials, .. } => Some(&credentials.access_key_id),
+    /// Static keys with no role on top: the cache is keyed the Go helper's way.
+    pub fn static_credentials(&self) -> Option<&Credentials> {
+        match self.hops.is_empty() {
+            true => self.base.static_credentials(),
+            false => None,
+        }
+    }
+
+    /// Everything that selects the identity, for the cache key.
+    pub fn identity(&self) -> String {
+        let mut id = format!("{}\n{}", self.source, self.base.identity());
+        for hop in &self.hops {
+            id.push_str(&format!(
+                "\nassume-role\n{}\n{}\n{}",
+                hop.role_arn,
+                hop.external_id.as_deref().unwrap_or(""),
+                hop.session_name.as_deref().unwrap_or("")
+            ));
+        }
+        id
+    }
+
+    /// What a person reads: `profile `dev` (credential_process, then role arn:…)`.
+    pub fn describe(&self) -> String {
+        let mut d = self.base_description();
+        for hop in &self.hops {
+            d.push_str(&format!(", then role {}", hop.role_arn));
+        }
+        d
+    }
+
+    fn base_description(&self) -> String {
+        match self.source {
+            Source::Container | Source::Imds => self.source.to_string(),
+            _ => format!("{} ({})", self.source, self.base.kind()),
         }
     }
 }
@@ -80,11 +215,11 @@ impl Plan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CredentialsError {
     /// Nothing in the chain had credentials.
-    NotFound,
+    NotFound { detail: String },
     /// `AWS_PROFILE` names a profile that no file defines.
     ProfileNotFound { profile: String },
-    /// A profile is set up wrongly.
-    InvalidProfile { profile: String, problem: String },
+    /// A profile or the environment is set up wrongly.
+    Invalid { what: String, problem: String },
     /// The configuration asks for a source this version does not have.
     Unsupported { source: Source, what: String },
 }
@@ -92,19 +227,18 @@ pub enum CredentialsError {
 impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CredentialsError::NotFound => f.write_str(
-                "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE to a profile in ~/.aws/config or ~/.aws/credentials",
+            CredentialsError::NotFound { detail } => write!(
+                f,
+                "no AWS credentials found ({detail}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE to a profile in ~/.aws/config or ~/.aws/credentials"
             ),
             CredentialsError::ProfileNotFound { profile } => write!(
                 f,
                 "AWS profile `{profile}` (from AWS_PROFILE) is not in the AWS config or credentials file; fix AWS_PROFILE or add [profile {profile}] to ~/.aws/config"
             ),
-            CredentialsError::InvalidProfile { profile, problem } => {
-                write!(f, "AWS profile `{profile}`: {problem}")
-            }
+            CredentialsError::Invalid { what, problem } => write!(f, "{what}: {problem}"),
             CredentialsError::Unsupported { source, what } => write!(
                 f,
-                "{source} uses {what}, which this version of docker-credential-ecr-login does not support yet; use access keys or another profile"
+                "{source} uses {what}, which this version of docker-credential-ecr-login does not support yet; use another credential source"
             ),
         }
     }
@@ -115,36 +249,85 @@ impl fmt::Display for CredentialsError {
 pub fn plan(
     env: &Env,
     profiles: &mut dyn FnMut() -> Result<ProfileSet, crate::config::ConfigError>,
-) -> Result<Plan, crate::error::Error> {
-    if let Some(plan) = environment::plan(env) {
-        return Ok(plan);
+) -> Result<Plan, Error> {
+    if let Some(keys) = environment::keys(env) {
+        return Ok(Plan::new(Source::Environment, keys));
     }
-    if env.get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() {
-        return Err(CredentialsError::Unsupported {
-            source: Source::Environment,
-            what: "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)".into(),
-        }
-        .into());
+    if let Some(token_file) = env.get("AWS_WEB_IDENTITY_TOKEN_FILE") {
+        let role_arn = env.get("AWS_ROLE_ARN").ok_or_else(|| CredentialsError::Invalid {
+            what: "web identity from the environment".into(),
+            problem: "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set the role to assume".into(),
+        })?;
+        return Ok(Plan::new(
+            Source::Environment,
+            WebIdentity {
+                token_file: token_file.to_string(),
+                role_arn: role_arn.to_string(),
+                session_name: env.get("AWS_ROLE_SESSION_NAME").map(str::to_string),
+            },
+        ));
     }
     let profiles = profiles()?;
-    if let Some(plan) = profile::plan(env, &profiles)? {
+    let (name, _) = selected_profile(env);
+    if let Some(plan) = plan_profile(env, &profiles)? {
         return Ok(plan);
     }
-    if env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some()
-        || env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI").is_some()
-    {
-        return Err(CredentialsError::Unsupported {
-            source: Source::Environment,
-            what: "container credentials (AWS_CONTAINER_CREDENTIALS_*)".into(),
-        }
-        .into());
+    if let Some(container) = container_plan(env)? {
+        return Ok(Plan::new(Source::Container, container));
     }
-    Err(CredentialsError::NotFound.into())
+    if imds::disabled(env) {
+        let mut detail = String::from("none in the environment");
+        if profiles.profile(&name).is_some() {
+            detail.push_str(&format!(" or in profile `{name}`"));
+        }
+        detail
+            .push_str("; no container credentials; IMDS is disabled by AWS_EC2_METADATA_DISABLED");
+        return Err(CredentialsError::NotFound { detail }.into());
+    }
+    Ok(Plan::new(Source::Imds, imds_plan(env, &profiles)?))
 }
 
-/// Gets the credentials a plan names. Static plans need no I/O.
-pub fn resolve(plan: &Plan) -> Result<Credentials, crate::error::Error> {
-    match plan {
-        Plan::Static { credentials, .. } => Ok(credentials.clone()),
+/// The container provider the environment configures, if any.
+fn container_plan(env: &Env) -> Result<Option<Container>, CredentialsError> {
+    container::uri(env)
+        .map(|u| u.map(|uri| Container { uri }))
+        .map_err(|problem| CredentialsError::Invalid {
+            what: "container credentials".into(),
+            problem,
+        })
+}
+
+fn imds_plan(env: &Env, profiles: &ProfileSet) -> Result<Imds, CredentialsError> {
+    let (name, _) = selected_profile(env);
+    let profile = profiles.profile(&name);
+    let endpoint = imds::endpoint(env, profile).map_err(|problem| CredentialsError::Invalid {
+        what: "EC2 instance metadata".into(),
+        problem,
+    })?;
+    Ok(Imds {
+        endpoint,
+        v1_disabled: imds::v1_disabled(env, profile),
+    })
+}
+
+/// Gets the credentials a plan names: the base, then each role in turn. Errors say which
+/// source failed.
+pub fn resolve(plan: &Plan, r: &Resolver) -> Result<Credentials, Error> {
+    let wrap = |what: String| {
+        move |e: Error| Error::Source {
+            what,
+            error: Box::new(e),
+        }
+    };
+    let mut creds = plan
+        .base
+        .provide(r)
+        .map_err(wrap(plan.base_description()))?;
+    for hop in &plan.hops {
+        creds = sts::assume_role(r, &creds, hop).map_err(wrap(format!(
+            "profile `{}`: assuming role {}",
+            hop.profile, hop.role_arn
+        )))?;
     }
+    Ok(creds)
 }

@@ -1,132 +1,310 @@
-//! Credentials from the selected profile of the shared config and credentials files.
+//! The selected profile of the shared files → a [`Plan`]: static keys, `role_arn` chains
+//! through `source_profile` (any depth) or `credential_source`, web identity, SSO and
+//! `credential_process`. The chain is walked as the SDKs' shared test suite
+//! (`assume-role-tests.json`) specifies; nothing here does I/O.
 
-use super::{Credentials, CredentialsError, Plan, Source};
-use crate::config::{ProfileSet, selected_profile};
+use super::{
+    CredentialsError, Plan, Process, Provider, Source, Sso, StaticKeys, WebIdentity, environment,
+    sts::AssumeRole,
+};
+use crate::config::{ProfileSet, Properties, selected_profile};
 use crate::env::Env;
 
-/// Profile keys that select a source other than static keys, with a name for messages.
-const OTHER_SOURCES: &[(&str, &str)] = &[
-    ("role_arn", "role_arn (assume role)"),
-    ("credential_source", "credential_source"),
-    ("web_identity_token_file", "web_identity_token_file"),
-    ("sso_session", "IAM Identity Center (sso_session)"),
-    ("sso_start_url", "IAM Identity Center (sso_start_url)"),
-    ("sso_account_id", "IAM Identity Center (sso_account_id)"),
-    ("login_session", "console sign-in (login_session)"),
-    ("credential_process", "credential_process"),
-];
-
-/// `Ok(None)` when the profile has nothing to offer and the chain goes on.
-pub fn plan(env: &Env, profiles: &ProfileSet) -> Result<Option<Plan>, CredentialsError> {
-    let (name, named) = selected_profile(env);
-    let Some(profile) = profiles.profile(&name) else {
-        return if named {
-            Err(CredentialsError::ProfileNotFound { profile: name })
-        } else {
-            Ok(None)
+/// `Ok(None)` when the selected profile has no credentials of its own (or there is none and
+/// nobody asked for one): the chain goes on to container credentials and IMDS.
+pub fn plan_profile(env: &Env, profiles: &ProfileSet) -> Result<Option<Plan>, CredentialsError> {
+    let (selected, named) = selected_profile(env);
+    let mut visited: Vec<String> = Vec::new();
+    let mut hops: Vec<AssumeRole> = Vec::new();
+    let mut current = selected.clone();
+    let base: Box<dyn Provider> = loop {
+        let first = visited.is_empty();
+        let Some(props) = profiles.profile(&current) else {
+            if !first {
+                return Err(invalid(
+                    visited.last().expect("not first"),
+                    format!(
+                        "could not find source profile {current} referenced from {}; add [profile {current}] or fix source_profile",
+                        visited.last().expect("not first")
+                    ),
+                ));
+            }
+            return match named {
+                true => Err(CredentialsError::ProfileNotFound { profile: current }),
+                false => Ok(None),
+            };
         };
-    };
-    let get = |k: &str| profile.get(k).map(String::as_str).filter(|v| !v.is_empty());
-    let source = Source::Profile(name.clone());
-    if let Some((_, what)) = OTHER_SOURCES.iter().find(|(k, _)| get(k).is_some()) {
-        if get("mfa_serial").is_some() {
-            return Err(CredentialsError::InvalidProfile {
-                profile: name,
-                problem: "mfa_serial needs an MFA code typed at a prompt, which a credential helper cannot show; use a profile without mfa_serial (for example one whose credential_process caches an MFA session)".into(),
-            });
+        if visited.contains(&current) {
+            return Err(invalid(
+                &selected,
+                format!(
+                    "the profile formed an infinite loop through source_profile ({} → {current}); break the cycle",
+                    visited.join(" → ")
+                ),
+            ));
         }
-        return Err(CredentialsError::Unsupported {
-            source,
-            what: what.to_string(),
-        });
+        visited.push(current.clone());
+        let get = |k: &str| props.get(k).map(String::as_str).filter(|v| !v.is_empty());
+        // A source profile with keys ends the chain, even if it names a role itself.
+        if !first && let Some(keys) = static_keys(&current, props)? {
+            break Box::new(keys);
+        }
+        if let Some(role_arn) = get("role_arn")
+            && get("web_identity_token_file").is_none()
+        {
+            if get("mfa_serial").is_some() {
+                return Err(invalid(
+                    &current,
+                    "mfa_serial needs an MFA code typed at a prompt, which a credential helper cannot show; use a profile without mfa_serial (for example a credential_process that caches an MFA session)".into(),
+                ));
+            }
+            hops.push(AssumeRole {
+                role_arn: role_arn.to_string(),
+                external_id: get("external_id").map(str::to_string),
+                session_name: get("role_session_name").map(str::to_string),
+                duration_seconds: get("duration_seconds").and_then(|d| d.trim().parse().ok()),
+                profile: current.clone(),
+            });
+            match (get("source_profile"), get("credential_source")) {
+                (Some(_), Some(_)) => {
+                    return Err(invalid(
+                        &current,
+                        "the profile contained both source_profile and credential_source; keep one"
+                            .into(),
+                    ));
+                }
+                (None, None) => {
+                    return Err(invalid(
+                        &current,
+                        "has role_arn, so the profile must contain `source_profile` or `credential_source` to say which credentials assume it".into(),
+                    ));
+                }
+                (None, Some(_)) => match base_of(env, profiles, &current, props)? {
+                    Some(b) => break b,
+                    None => unreachable!("credential_source always gives a base"),
+                },
+                (Some(src), None) if src == current => {
+                    match base_of(env, profiles, &current, props)? {
+                        Some(b) => break b,
+                        None => return Err(no_credentials(&current)),
+                    }
+                }
+                (Some(src), None) => {
+                    current = src.to_string();
+                    continue;
+                }
+            }
+        }
+        match base_of(env, profiles, &current, props)? {
+            Some(b) => break b,
+            None if first => return Ok(None),
+            None => return Err(no_credentials(&current)),
+        }
+    };
+    hops.reverse();
+    Ok(Some(Plan {
+        source: Source::Profile(selected),
+        base,
+        hops,
+    }))
+}
+
+fn invalid(profile: &str, problem: String) -> CredentialsError {
+    CredentialsError::Invalid {
+        what: format!("AWS profile `{profile}`"),
+        problem,
     }
+}
+
+fn no_credentials(profile: &str) -> CredentialsError {
+    invalid(
+        profile,
+        format!(
+            "profile `{profile}` did not contain credential information (aws_access_key_id, role_arn, sso_session, credential_process, …); add it or point source_profile elsewhere"
+        ),
+    )
+}
+
+/// `Some` when the profile has both keys; an error when it has only one.
+fn static_keys(name: &str, props: &Properties) -> Result<Option<StaticKeys>, CredentialsError> {
+    let get = |k: &str| props.get(k).map(String::as_str).filter(|v| !v.is_empty());
     match (get("aws_access_key_id"), get("aws_secret_access_key")) {
-        (Some(id), Some(secret)) => Ok(Some(Plan::Static {
-            source,
-            credentials: Credentials {
-                access_key_id: id.to_string(),
-                secret_access_key: secret.to_string(),
-                session_token: get("aws_session_token").map(str::to_string),
-                expiry: None,
-            },
-        })),
-        (Some(_), None) => Err(CredentialsError::InvalidProfile {
-            profile: name,
-            problem: "has aws_access_key_id but no aws_secret_access_key; add the secret key or remove the key id".into(),
-        }),
-        (None, Some(_)) => Err(CredentialsError::InvalidProfile {
-            profile: name,
-            problem: "has aws_secret_access_key but no aws_access_key_id; add the key id or remove the secret".into(),
-        }),
-        (None, None) if named => Err(CredentialsError::InvalidProfile {
-            profile: name,
-            problem: "has no credentials (no aws_access_key_id, role_arn, sso_session, credential_process, …); add them or choose another profile".into(),
-        }),
+        (Some(id), Some(secret)) => Ok(Some(StaticKeys(super::Credentials {
+            access_key_id: id.to_string(),
+            secret_access_key: secret.to_string(),
+            session_token: get("aws_session_token").map(str::to_string),
+            expiry: None,
+            account_id: get("aws_account_id").map(str::to_string),
+        }))),
+        (Some(_), None) => Err(invalid(
+            name,
+            "profile missing aws_secret_access_key (it has aws_access_key_id); add the secret or remove the key id".into(),
+        )),
+        (None, Some(_)) => Err(invalid(
+            name,
+            "profile missing aws_access_key_id (it has aws_secret_access_key); add the key id or remove the secret".into(),
+        )),
         (None, None) => Ok(None),
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::FileKind;
-
-    fn set(config: &str, credentials: &str) -> ProfileSet {
-        let mut s = ProfileSet::default();
-        s.merge(config, FileKind::Config).unwrap();
-        s.merge(credentials, FileKind::Credentials).unwrap();
-        s
+/// The profile's own credentials, first match: `credential_source`, web identity, SSO,
+/// `login_session`, `credential_process`, static keys.
+fn base_of(
+    env: &Env,
+    profiles: &ProfileSet,
+    name: &str,
+    props: &Properties,
+) -> Result<Option<Box<dyn Provider>>, CredentialsError> {
+    let get = |k: &str| props.get(k).map(String::as_str).filter(|v| !v.is_empty());
+    if let Some(source) = get("credential_source") {
+        return named_source(env, profiles, name, source).map(Some);
     }
+    if let Some(token_file) = get("web_identity_token_file") {
+        let role_arn = get("role_arn").ok_or_else(|| {
+            invalid(
+                name,
+                "`web_identity_token_file` was specified but `role_arn` was missing; add the role to assume".into(),
+            )
+        })?;
+        return Ok(Some(Box::new(WebIdentity {
+            token_file: token_file.to_string(),
+            role_arn: role_arn.to_string(),
+            session_name: get("role_session_name").map(str::to_string),
+        })));
+    }
+    if let Some(sso) = sso(profiles, name, props)? {
+        return Ok(Some(Box::new(sso)));
+    }
+    if get("login_session").is_some() {
+        return Err(CredentialsError::Unsupported {
+            source: Source::Profile(name.to_string()),
+            what: "console sign-in credentials (login_session, from `aws login`)".into(),
+        });
+    }
+    if let Some(command) = get("credential_process") {
+        return Ok(Some(Box::new(Process {
+            command: command.to_string(),
+            profile: name.to_string(),
+            account_id: get("aws_account_id").map(str::to_string),
+        })));
+    }
+    Ok(static_keys(name, props)?.map(|k| Box::new(k) as Box<dyn Provider>))
+}
 
-    #[test]
-    fn static_keys_from_default_and_named_profiles() {
-        let s = set(
-            "[profile dev]\naws_access_key_id = DEVKEY\naws_secret_access_key = DEVSECRET\n",
-            "[default]\naws_access_key_id = AKID\naws_secret_access_key = SECRET\naws_session_token = TOK\n",
-        );
-        let Some(Plan::Static {
-            credentials,
-            source,
-        }) = plan(&Env::default(), &s).unwrap()
-        else {
-            panic!()
+/// `Environment`, `Ec2InstanceMetadata` or `EcsContainer`, in any case.
+fn named_source(
+    env: &Env,
+    profiles: &ProfileSet,
+    name: &str,
+    source: &str,
+) -> Result<Box<dyn Provider>, CredentialsError> {
+    match source.to_ascii_lowercase().as_str() {
+        "environment" => environment::keys(env)
+            .map(|k| Box::new(k) as Box<dyn Provider>)
+            .ok_or_else(|| {
+                invalid(
+                    name,
+                    "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; the credential provider was not enabled".into(),
+                )
+            }),
+        "ec2instancemetadata" => super::imds_plan(env, profiles).map(|i| Box::new(i) as Box<dyn Provider>),
+        "ecscontainer" => match super::container_plan(env)? {
+            Some(c) => Ok(Box::new(c) as Box<dyn Provider>),
+            None => Err(invalid(
+                name,
+                "credential_source = EcsContainer, but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set".into(),
+            )),
+        },
+        _ => Err(invalid(
+            name,
+            format!("profile referenced `{source}` provider but that provider is not supported; credential_source must be Environment, Ec2InstanceMetadata or EcsContainer"),
+        )),
+    }
+}
+
+/// An SSO base when the profile uses IAM Identity Center, checked as the SDKs check it.
+fn sso(
+    profiles: &ProfileSet,
+    name: &str,
+    props: &Properties,
+) -> Result<Option<Sso>, CredentialsError> {
+    let get = |k: &str| props.get(k).map(String::as_str).filter(|v| !v.is_empty());
+    let (account, role) = (get("sso_account_id"), get("sso_role_name"));
+    let (session, start_url, region) = if let Some(session) = get("sso_session") {
+        let section = profiles.sso_sessions.get(session).ok_or_else(|| {
+            invalid(
+                name,
+                format!("sso-session named `{session}` (referenced by profile `{name}`) was not found; add [sso-session {session}] to ~/.aws/config"),
+            )
+        })?;
+        let from_session = |k: &str| section.get(k).map(String::as_str).filter(|v| !v.is_empty());
+        for k in ["sso_start_url", "sso_region"] {
+            if let Some(v) = get(k)
+                && from_session(k) != Some(v)
+            {
+                return Err(invalid(
+                    name,
+                    format!(
+                        "`{k}` can only be specified in the [sso-session] config when a session name is given; remove it from the profile"
+                    ),
+                ));
+            }
+        }
+        let missing = |k: &str| invalid(name, format!("[sso-session {session}] has no {k}"));
+        (
+            Some(session.to_string()),
+            from_session("sso_start_url").ok_or_else(|| missing("sso_start_url"))?,
+            from_session("sso_region").ok_or_else(|| missing("sso_region"))?,
+        )
+    } else if get("sso_start_url").is_some()
+        || get("sso_region").is_some()
+        || account.is_some()
+        || role.is_some()
+    {
+        let missing = |k: &str| {
+            invalid(
+                name,
+                format!(
+                    "uses IAM Identity Center but is missing {k}; set sso_start_url, sso_region, sso_account_id and sso_role_name (or use sso_session)"
+                ),
+            )
         };
-        assert_eq!(source, Source::Profile("default".into()));
-        assert_eq!(credentials.session_token.as_deref(), Some("TOK"));
-        let env = Env::from_pairs([("AWS_PROFILE", "dev")]);
-        let Some(Plan::Static { credentials, .. }) = plan(&env, &s).unwrap() else {
-            panic!()
-        };
-        assert_eq!(credentials.access_key_id, "DEVKEY");
-        let env = Env::from_pairs([("AWS_DEFAULT_PROFILE", "dev")]);
-        assert!(plan(&env, &s).unwrap().is_some());
-    }
-
-    #[test]
-    fn missing_named_profile_is_an_error_and_missing_default_is_not() {
-        let s = set("", "");
-        assert_eq!(plan(&Env::default(), &s), Ok(None));
-        let env = Env::from_pairs([("AWS_PROFILE", "nope")]);
-        assert_eq!(
-            plan(&env, &s),
-            Err(CredentialsError::ProfileNotFound {
-                profile: "nope".into()
-            })
-        );
-    }
-
-    #[test]
-    fn partial_keys_and_mfa() {
-        let s = set("", "[default]\naws_access_key_id = AKID\n");
-        assert!(matches!(
-            plan(&Env::default(), &s),
-            Err(CredentialsError::InvalidProfile { .. })
-        ));
-        let s = set(
-            "[default]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = x\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n",
-            "",
-        );
-        let err = plan(&Env::default(), &s).unwrap_err().to_string();
-        assert!(err.contains("mfa_serial"), "{err}");
-    }
+        (
+            None,
+            get("sso_start_url").ok_or_else(|| missing("sso_start_url"))?,
+            get("sso_region").ok_or_else(|| missing("sso_region"))?,
+        )
+    } else {
+        return Ok(None);
+    };
+    let (account_id, role_name) = match (account, role) {
+        (Some(a), Some(r)) => (a, r),
+        (Some(_), None) => {
+            return Err(invalid(
+                name,
+                "if `sso_account_id` is set, then `sso_role_name` must also be set".into(),
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(invalid(
+                name,
+                "if `sso_role_name` is set, then `sso_account_id` must also be set".into(),
+            ));
+        }
+        (None, None) => {
+            return Err(invalid(
+                name,
+                "uses an sso-session for a bearer token only (no sso_account_id and sso_role_name), which gives no AWS credentials; add both".into(),
+            ));
+        }
+    };
+    Ok(Some(Sso {
+        profile: name.to_string(),
+        session,
+        start_url: start_url.to_string(),
+        region: region.to_string(),
+        account_id: account_id.to_string(),
+        role_name: role_name.to_string(),
+    }))
 }

@@ -1,0 +1,195 @@
+//! Container credentials: the ECS task role (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`) and
+//! EKS Pod Identity or any local endpoint (`AWS_CONTAINER_CREDENTIALS_FULL_URI` with
+//! `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` / `_TOKEN`).
+
+use super::{Credentials, Provider, Resolver};
+use crate::api::{self, ErrorFormat};
+use crate::env::Env;
+use crate::error::Error;
+use crate::http::{Request, Timeouts, target};
+use serde_json::Value;
+use std::net::{IpAddr, ToSocketAddrs};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+const ECS_HOST: &str = "http://169.254.170.2";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Container {
+    pub uri: String,
+}
+
+/// The endpoint the environment configures, `Ok(None)` when none is, or an error when the
+/// full URI is not allowed. Relative wins over full.
+pub fn uri(env: &Env) -> Result<Option<String>, String> {
+    if let Some(rel) = env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
+        return Ok(Some(format!("{ECS_HOST}{rel}")));
+    }
+    let Some(full) = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI") else {
+        return Ok(None);
+    };
+    let bad = |why: &str| format!("AWS_CONTAINER_CREDENTIALS_FULL_URI {full:?} {why}");
+    let t = target(full).map_err(|_| bad("is not a URL: the URI did not specify a host"))?;
+    if t.scheme == "http" && !allowed_host(&t.host, t.port) {
+        return Err(bad(
+            "must use https, or http to a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23",
+        ));
+    }
+    Ok(Some(full.to_string()))
+}
+
+/// ECS, EKS Pod Identity (IPv4 and IPv6) and loopback; a name must resolve only to those.
+fn allowed_host(host: &str, port: u16) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let allowed = |ip: IpAddr| {
+        ip.is_loopback()
+            || ip == IpAddr::from([169, 254, 170, 2])
+            || ip == IpAddr::from([169, 254, 170, 23])
+            || ip == "fd00:ec2::23".parse::<IpAddr>().expect("literal")
+    };
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return allowed(ip);
+    }
+    match (host, port).to_socket_addrs() {
+        Ok(addrs) => {
+            let addrs: Vec<_> = addrs.collect();
+            !addrs.is_empty() && addrs.iter().all(|a| allowed(a.ip()))
+        }
+        Err(_) => false,
+    }
+}
+
+impl Provider for Container {
+    fn kind(&self) -> &'static str {
+        "container credentials"
+    }
+
+    fn identity(&self) -> String {
+        format!("container\n{}", self.uri)
+    }
+
+    fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
+        let authorization = authorization(r.env)?;
+        let t = target(&self.uri).map_err(|error| Error::Http {
+            service: SERVICE,
+            error,
+        })?;
+        let response = api::call(r.http, r.policy(), SERVICE, ErrorFormat::Json, |_| {
+            let mut headers = vec![
+                ("host".to_string(), t.authority.clone()),
+                ("accept".to_string(), "application/json".to_string()),
+            ];
+            if let Some(a) = &authorization {
+                headers.push(("authorization".into(), a.clone()));
+            }
+            Ok(Request {
+                method: "GET",
+                url: self.uri.clone(),
+                headers,
+                body: Vec::new(),
+                timeouts: Timeouts::DEFAULT,
+            })
+        })?;
+        parse(&response.body).map_err(|detail| Error::BadResponse {
+            service: SERVICE,
+            detail,
+        })
+    }
+}
+
+const SERVICE: &str = "the container credentials endpoint";
+
+/// The token file is read on every call (EKS rotates it); no trimming, as in the SDKs, but
+/// a line break cannot go into a header.
+fn authorization(env: &Env) -> Result<Option<String>, Error> {
+    let value = match env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
+        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
+            Error::Message(format!(
+                "could not read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: {e}"
+            ))
+        })?),
+        None => env
+            .get("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+            .map(str::to_string),
+    };
+    if value.as_deref().is_some_and(|v| v.contains(['\r', '\n'])) {
+        return Err(Error::Message(
+            "the container authorization token contains a line break, which cannot be sent in a header; remove it from the token (file)".into(),
+        ));
+    }
+    Ok(value)
+}
+
+/// `{"AccessKeyId","SecretAccessKey","Token","Expiration"}`, plus optional `AccountId`.
+pub fn parse(body: &[u8]) -> Result<Credentials, String> {
+    let v: Value =
+        serde_json::from_slice(body).map_err(|_| "the answer is not JSON".to_string())?;
+    let field = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let required = |k: &str| field(k).ok_or_else(|| format!("the answer has no {k}"));
+    let expiry = match field("Expiration") {
+        Some(e) => Some(
+            OffsetDateTime::parse(&e, &Rfc3339)
+                .map_err(|_| "Expiration is not an RFC 3339 time".to_string())?,
+        ),
+        None => None,
+    };
+    Ok(Credentials {
+        access_key_id: required("AccessKeyId")?,
+        secret_access_key: required("SecretAccessKey")?,
+        session_token: field("Token"),
+        expiry,
+        account_id: field("AccountId"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_rules() {
+        let e = |pairs: &[(&str, &str)]| uri(&Env::from_pairs(pairs.iter().copied()));
+        assert_eq!(e(&[]), Ok(None));
+        assert_eq!(
+            e(&[("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/x?a=1")]),
+            Ok(Some("http://169.254.170.2/v2/x?a=1".into()))
+        );
+        for ok in [
+            "http://169.254.170.23/v1/credentials",
+            "http://[fd00:ec2::23]/v1/credentials",
+            "http://127.0.0.1:8080/c",
+            "http://localhost:8080/c",
+            "https://anything.example/c",
+        ] {
+            assert!(
+                e(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", ok)])
+                    .unwrap()
+                    .is_some(),
+                "{ok}"
+            );
+        }
+        for bad in [
+            "http://169.254.169.254/x",
+            "http://10.0.0.1/x",
+            "/credentials",
+        ] {
+            assert!(
+                e(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", bad)]).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn parses_answers() {
+        let c = parse(br#"{"AccessKeyId":"AK","SecretAccessKey":"SK","Token":"T","Expiration":"2021-09-21T18:41:26Z","AccountId":"1"}"#).unwrap();
+        assert_eq!(c.session_token.as_deref(), Some("T"));
+        assert!(parse(br#"{"AccessKeyId":"AK"}"#).is_err());
+        assert!(parse(b"<html>").is_err());
+    }
+}

@@ -1,0 +1,323 @@
+//! EC2 instance metadata (IMDS): IMDSv2 token, then the role, then its credentials. Off EC2
+//! it fails fast: 1 s per request, and a connection that cannot be made is not retried.
+
+use super::{Credentials, Provider, Resolver};
+use crate::config::Properties;
+use crate::env::{Env, parse_bool};
+use crate::error::Error;
+use crate::http::{HttpError, Request, Response, Timeouts, target};
+use serde_json::Value;
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+const IPV4: &str = "http://169.254.169.254";
+const IPV6: &str = "http://[fd00:ec2::254]";
+const TOKEN_TTL: &str = "21600";
+const SERVICE: &str = "the EC2 instance metadata service";
+/// Per request: connect within 1 s, answer within a little more, so that a connect timeout
+/// (nothing there) and an answer timeout (IMDSv2 blocked by the hop limit) tell apart.
+const TIMEOUTS: Timeouts = Timeouts {
+    connect: Duration::from_secs(1),
+    total: Duration::from_millis(1200),
+};
+const ATTEMPTS: u32 = 2;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imds {
+    /// Base URL, no trailing slash.
+    pub endpoint: String,
+    pub v1_disabled: bool,
+}
+
+/// `AWS_EC2_METADATA_DISABLED=true` turns the IMDS provider off.
+pub fn disabled(env: &Env) -> bool {
+    env.get("AWS_EC2_METADATA_DISABLED")
+        .and_then(parse_bool)
+        .unwrap_or(false)
+}
+
+/// The base URL: the configured endpoint, else the one for the configured mode (IPv4 by
+/// default). Environment before profile.
+pub fn endpoint(env: &Env, profile: Option<&Properties>) -> Result<String, String> {
+    let prof = |k: &str| {
+        profile
+            .and_then(|p| p.get(k))
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    };
+    if let Some(ep) = env
+        .get("AWS_EC2_METADATA_SERVICE_ENDPOINT")
+        .or_else(|| prof("ec2_metadata_service_endpoint"))
+    {
+        target(ep).map_err(|_| {
+            format!("the IMDS endpoint {ep:?} is not a valid URL (invalid uri character or no host); fix AWS_EC2_METADATA_SERVICE_ENDPOINT or ec2_metadata_service_endpoint")
+        })?;
+        return Ok(ep.trim_end_matches('/').to_string());
+    }
+    match env
+        .get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")
+        .or_else(|| prof("ec2_metadata_service_endpoint_mode"))
+    {
+        None => Ok(IPV4.into()),
+        Some(m) if m.eq_ignore_ascii_case("ipv4") => Ok(IPV4.into()),
+        Some(m) if m.eq_ignore_ascii_case("ipv6") => Ok(IPV6.into()),
+        Some(m) => Err(format!(
+            "`{m}` is not a valid endpoint mode for IMDS; use IPv4 or IPv6 in AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE or ec2_metadata_service_endpoint_mode"
+        )),
+    }
+}
+
+pub fn v1_disabled(env: &Env, profile: Option<&Properties>) -> bool {
+    env.get("AWS_EC2_METADATA_V1_DISABLED")
+        .or_else(|| {
+            profile
+                .and_then(|p| p.get("ec2_metadata_v1_disabled"))
+                .map(String::as_str)
+        })
+        .and_then(parse_bool)
+        .unwrap_or(false)
+}
+
+impl Provider for Imds {
+    fn kind(&self) -> &'static str {
+        "EC2 instance metadata"
+    }
+
+    fn identity(&self) -> String {
+        format!("imds\n{}", self.endpoint)
+    }
+
+    fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
+        let mut token = self.token(r)?;
+        let base = format!(
+            "{}/latest/meta-data/iam/security-credentials/",
+            self.endpoint
+        );
+        let list = self.get(r, &base, &mut token)?;
+        if list.status == 404 {
+            return Err(Error::Message(
+                "this EC2 instance has no IAM role (instance profile) attached: attach one, or configure other credentials".into(),
+            ));
+        }
+        let body = ok_body(&list)?;
+        let role = body.lines().next().unwrap_or("").trim().to_string();
+        if role.is_empty() {
+            return Err(Error::Message(
+                "this EC2 instance has no IAM role (instance profile) attached: attach one, or configure other credentials".into(),
+            ));
+        }
+        let creds = self.get(r, &format!("{base}{role}"), &mut token)?;
+        let creds = parse(ok_body(&creds)?.as_bytes()).map_err(Error::Message)?;
+        if creds.expiry.is_some_and(|e| e <= OffsetDateTime::now_utc()) {
+            crate::log::warn(
+                "IMDS returned credentials that have already expired; using them once",
+                &[],
+            );
+        }
+        Ok(creds)
+    }
+}
+
+fn ok_body(r: &Response) -> Result<String, Error> {
+    if r.status != 200 {
+        return Err(Error::Api {
+            service: SERVICE,
+            status: r.status,
+            code: String::new(),
+            message: String::from_utf8_lossy(&r.body).chars().take(200).collect(),
+        });
+    }
+    Ok(String::from_utf8_lossy(&r.body).into_owned())
+}
+
+impl Imds {
+    fn request(
+        &self,
+        method: &'static str,
+        url: &str,
+        headers: Vec<(String, String)>,
+    ) -> Result<Request, Error> {
+        let t = target(url).map_err(|error| Error::Http {
+            service: SERVICE,
+            error,
+        })?;
+        let mut all = vec![("host".to_string(), t.authority)];
+        all.extend(headers);
+        Ok(Request {
+            method,
+            url: url.to_string(),
+            headers: all,
+            body: Vec::new(),
+            timeouts: TIMEOUTS,
+        })
+    }
+
+    /// Sends with at most [`ATTEMPTS`] tries: 5xx and answer timeouts are tried again, a
+    /// connection that cannot be made is not.
+    fn send(&self, r: &Resolver, req: &Request) -> Result<Response, Error> {
+        let mut last = None;
+        for _ in 0..ATTEMPTS {
+            let deadline = (Instant::now() + TIMEOUTS.total).min(r.deadline);
+            match r.http.send(req, deadline) {
+                Ok(resp) if resp.status >= 500 => last = Some(Ok(resp)),
+                Ok(resp) => return Ok(resp),
+                Err(
+                    e @ (HttpError::Connect { .. }
+                    | HttpError::Timeout {
+                        connecting: true, ..
+                    }),
+                ) => {
+                    return Err(not_reachable(&self.endpoint, e));
+                }
+                Err(e) => last = Some(Err(e)),
+            }
+        }
+        match last.expect("at least one attempt") {
+            Ok(resp) => Ok(resp),
+            Err(error) => Err(Error::Http {
+                service: SERVICE,
+                error,
+            }),
+        }
+    }
+
+    /// The IMDSv2 session token, or `None` to go on with IMDSv1 (the token call answered
+    /// 403, 404 or 405, or never answered: a container behind the default hop limit).
+    fn token(&self, r: &Resolver) -> Result<Option<String>, Error> {
+        let req = self.request(
+            "PUT",
+            &format!("{}/latest/api/token", self.endpoint),
+            vec![(
+                "x-aws-ec2-metadata-token-ttl-seconds".into(),
+                TOKEN_TTL.into(),
+            )],
+        )?;
+        let fallback = |why: String| {
+            if self.v1_disabled {
+                Err(Error::Message(format!(
+                    "IMDS gave no IMDSv2 token ({why}) and IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED / ec2_metadata_v1_disabled)"
+                )))
+            } else {
+                crate::log::info("Falling back to IMDSv1", &[("reason", &why)]);
+                Ok(None)
+            }
+        };
+        match self.send(r, &req) {
+            Ok(resp) if resp.status == 200 => {
+                Ok(Some(String::from_utf8_lossy(&resp.body).trim().to_string()))
+            }
+            Ok(resp) if (403..=405).contains(&resp.status) => {
+                fallback(format!("HTTP {}", resp.status))
+            }
+            Ok(resp) => ok_body(&resp).map(|_| None),
+            Err(Error::Http {
+                error: HttpError::Timeout { .. },
+                ..
+            }) => fallback("the token request timed out".into()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A GET with the token; a 401 means the token expired: get a new one, once.
+    fn get(&self, r: &Resolver, url: &str, token: &mut Option<String>) -> Result<Response, Error> {
+        let headers = |t: &Option<String>| {
+            t.iter()
+                .map(|t| ("x-aws-ec2-metadata-token".to_string(), t.clone()))
+                .collect::<Vec<_>>()
+        };
+        let resp = self.send(r, &self.request("GET", url, headers(token))?)?;
+        if resp.status == 401 && token.is_some() {
+            *token = self.token(r)?;
+            return self.send(r, &self.request("GET", url, headers(token))?);
+        }
+        Ok(resp)
+    }
+}
+
+fn not_reachable(endpoint: &str, e: HttpError) -> Error {
+    Error::Message(format!(
+        "the EC2 instance metadata service at {endpoint} is not reachable ({}); this is not an EC2 instance, or its metadata service is off. Configure credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE, …), or set AWS_EC2_METADATA_DISABLED=true to skip IMDS",
+        match e {
+            HttpError::Timeout { .. } => "connection timed out".to_string(),
+            HttpError::Connect { detail, .. } => detail,
+            other => other.to_string(),
+        }
+    ))
+}
+
+/// `{"Code":"Success","AccessKeyId",…,"Token","Expiration"}`; a missing `Code` counts as
+/// success.
+pub fn parse(body: &[u8]) -> Result<Credentials, String> {
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|_| "the IMDS credentials answer is not JSON".to_string())?;
+    let field = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    if let Some(code) = field("Code").filter(|c| !c.eq_ignore_ascii_case("Success")) {
+        let hint = if code == "AssumeRoleUnauthorizedAccess" {
+            " (does the role have a trust relationship with EC2?)"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "IMDS could not give credentials: {code}: {}{hint}",
+            field("Message").unwrap_or_default()
+        ));
+    }
+    let required = |k: &str| field(k).ok_or_else(|| format!("the IMDS answer has no {k}"));
+    let expiry = match field("Expiration") {
+        Some(e) => Some(
+            OffsetDateTime::parse(&e, &Rfc3339)
+                .map_err(|_| "Expiration from IMDS is not an RFC 3339 time".to_string())?,
+        ),
+        None => None,
+    };
+    Ok(Credentials {
+        access_key_id: required("AccessKeyId")?,
+        secret_access_key: required("SecretAccessKey")?,
+        session_token: field("Token"),
+        expiry,
+        account_id: field("AccountId"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_rules() {
+        let e = |pairs: &[(&str, &str)]| endpoint(&Env::from_pairs(pairs.iter().copied()), None);
+        assert_eq!(e(&[]).unwrap(), IPV4);
+        assert_eq!(
+            e(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ipV6")]).unwrap(),
+            IPV6
+        );
+        assert!(
+            e(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv7")])
+                .unwrap_err()
+                .contains("`IPv7` is not a valid endpoint mode")
+        );
+        assert_eq!(
+            e(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://override:456/")]).unwrap(),
+            "http://override:456"
+        );
+        assert!(e(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "not a uri")]).is_err());
+    }
+
+    #[test]
+    fn parses_credentials() {
+        let c = parse(br#"{"Code":"Success","AccessKeyId":"AK","SecretAccessKey":"SK","Token":"T","Expiration":"2021-09-21T04:16:53Z"}"#).unwrap();
+        assert_eq!(c.access_key_id, "AK");
+        assert!(
+            parse(br#"{"Code":"AssumeRoleUnauthorizedAccess","Message":"no"}"#)
+                .unwrap_err()
+                .contains("trust relationship")
+        );
+        assert!(parse(b"{}").is_err());
+    }
+}

@@ -1,0 +1,324 @@
+//! IAM Identity Center (SSO): the token `aws sso login` cached under
+//! `~/.aws/sso/cache/<sha1>.json`, refreshed through SSO OIDC when it is about to expire
+//! (`sso_session` profiles only), then `GetRoleCredentials`.
+
+use super::{Credentials, Provider, Resolver};
+use crate::api::{self, ErrorFormat};
+use crate::config::{Platform, home_dir};
+use crate::endpoint::{self, Service};
+use crate::error::Error;
+use crate::http::{Request, Timeouts, target};
+use serde_json::{Map, Value};
+use std::path::PathBuf;
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
+
+/// Refresh a token with less than this left, as the Rust SDK does.
+const REFRESH_WINDOW: Duration = Duration::minutes(5);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sso {
+    pub profile: String,
+    /// The `[sso-session NAME]`, or `None` for a legacy profile with `sso_start_url`.
+    pub session: Option<String>,
+    pub start_url: String,
+    pub region: String,
+    pub account_id: String,
+    pub role_name: String,
+}
+
+impl Sso {
+    fn login_hint(&self) -> String {
+        format!("run `aws sso login --profile {}`", self.profile)
+    }
+
+    fn cache_file(&self, r: &Resolver) -> Result<PathBuf, Error> {
+        let key = self.session.as_deref().unwrap_or(&self.start_url);
+        let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, key.as_bytes());
+        let name: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        let home = home_dir(r.env, Platform::current()).ok_or_else(|| {
+            Error::Message(
+                "no home directory (HOME is not set) to find the SSO token cache in".into(),
+            )
+        })?;
+        Ok(PathBuf::from(home)
+            .join(".aws")
+            .join("sso")
+            .join("cache")
+            .join(format!("{name}.json")))
+    }
+
+    /// The cached access token, refreshed when it is close to expiry and can be.
+    fn access_token(&self, r: &Resolver) -> Result<String, Error> {
+        let path = self.cache_file(r)?;
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Error::Message(format!(
+                "failed to read `{}`: {e}; {}",
+                path.display(),
+                self.login_hint()
+            ))
+        })?;
+        let mut doc: Map<String, Value> = serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| v.as_object().cloned())
+            .ok_or_else(|| {
+                Error::Message(format!(
+                    "the SSO token cache {} is not valid JSON; {}",
+                    path.display(),
+                    self.login_hint()
+                ))
+            })?;
+        let token = str_field(&doc, "accessToken").ok_or_else(|| {
+            Error::Message(format!(
+                "the SSO token cache {} has no accessToken; {}",
+                path.display(),
+                self.login_hint()
+            ))
+        })?;
+        let expires = str_field(&doc, "expiresAt")
+            .and_then(|e| OffsetDateTime::parse(&e, &Rfc3339).ok())
+            .ok_or_else(|| {
+                Error::Message(format!(
+                    "the SSO token cache {} has no valid expiresAt; {}",
+                    path.display(),
+                    self.login_hint()
+                ))
+            })?;
+        let now = OffsetDateTime::now_utc();
+        if expires - now > REFRESH_WINDOW {
+            return Ok(token);
+        }
+        if self.session.is_some() && refreshable(&doc, now) {
+            match self.refresh(r, &mut doc, now) {
+                Ok(new_token) => {
+                    if let Err(e) = crate::files::write_atomically(
+                        &path,
+                        serde_json::to_string_pretty(&Value::Object(doc))
+                            .unwrap_or_default()
+                            .as_bytes(),
+                    ) {
+                        crate::log::warn(
+                            "Could not save the refreshed SSO token",
+                            &[
+                                ("file", &path.display().to_string()),
+                                ("error", &e.to_string()),
+                            ],
+                        );
+                    }
+                    return Ok(new_token);
+                }
+                Err(e) if expires > now => {
+                    crate::log::warn(
+                        "Could not refresh the SSO token; using it until it expires",
+                        &[("error", &e.to_string())],
+                    );
+                    return Ok(token);
+                }
+                Err(e) => {
+                    return Err(Error::Message(format!(
+                        "the SSO session has expired and could not be refreshed ({e}); {}",
+                        self.login_hint()
+                    )));
+                }
+            }
+        }
+        if expires <= now {
+            return Err(Error::Message(format!(
+                "the SSO session has expired or is invalid; {}",
+                self.login_hint()
+            )));
+        }
+        Ok(token)
+    }
+
+    /// SSO OIDC `CreateToken` with the refresh token; updates `doc` in place (unknown
+    /// fields kept) and returns the new access token.
+    fn refresh(
+        &self,
+        r: &Resolver,
+        doc: &mut Map<String, Value>,
+        now: OffsetDateTime,
+    ) -> Result<String, Error> {
+        let ep = endpoint::for_service(Service::SsoOidc, &self.region, &r.settings());
+        let url = format!("{}/token", ep.url.trim_end_matches('/'));
+        let t = target(&url).map_err(|error| Error::Http {
+            service: "SSO OIDC",
+            error,
+        })?;
+        let body = serde_json::json!({
+            "clientId": str_field(doc, "clientId"),
+            "clientSecret": str_field(doc, "clientSecret"),
+            "grantType": "refresh_token",
+            "refreshToken": str_field(doc, "refreshToken"),
+        })
+        .to_string();
+        let resp = api::call(r.http, r.policy(), "SSO OIDC", ErrorFormat::Json, |_| {
+            Ok(Request {
+                method: "POST",
+                url: url.clone(),
+                headers: vec![
+                    ("host".into(), t.authority.clone()),
+                    ("content-type".into(), "application/json".into()),
+                ],
+                body: body.clone().into_bytes(),
+                timeouts: Timeouts::DEFAULT,
+            })
+        })?;
+        let v: Value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
+        let bad = |d: &str| Error::BadResponse {
+            service: "SSO OIDC",
+            detail: d.to_string(),
+        };
+        let token = v
+            .get("accessToken")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| bad("no accessToken"))?
+            .to_string();
+        let expires_in = v
+            .get("expiresIn")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| bad("no expiresIn"))?;
+        let expires_at = (now + Duration::seconds(expires_in))
+            .replace_nanosecond(0)
+            .unwrap_or(now)
+            .format(&Rfc3339)
+            .unwrap_or_default();
+        doc.insert("accessToken".into(), Value::String(token.clone()));
+        doc.insert("expiresAt".into(), Value::String(expires_at));
+        if let Some(rt) = v.get("refreshToken").and_then(Value::as_str) {
+            doc.insert("refreshToken".into(), Value::String(rt.to_string()));
+        }
+        Ok(token)
+    }
+}
+
+fn str_field(doc: &Map<String, Value>, k: &str) -> Option<String> {
+    doc.get(k)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+fn refreshable(doc: &Map<String, Value>, now: OffsetDateTime) -> bool {
+    ["clientId", "clientSecret", "refreshToken"]
+        .iter()
+        .all(|k| str_field(doc, k).is_some())
+        && str_field(doc, "registrationExpiresAt")
+            .and_then(|e| OffsetDateTime::parse(&e, &Rfc3339).ok())
+            .is_some_and(|e| e > now)
+}
+
+impl Provider for Sso {
+    fn kind(&self) -> &'static str {
+        "IAM Identity Center (SSO)"
+    }
+
+    fn identity(&self) -> String {
+        format!(
+            "sso\n{}\n{}\n{}\n{}",
+            self.session.as_deref().unwrap_or(""),
+            self.start_url,
+            self.account_id,
+            self.role_name
+        )
+    }
+
+    fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
+        let token = self.access_token(r)?;
+        let ep = endpoint::for_service(Service::Sso, &self.region, &r.settings());
+        let url = format!(
+            "{}/federation/credentials?account_id={}&role_name={}",
+            ep.url.trim_end_matches('/'),
+            super::sts::percent_encode(&self.account_id),
+            super::sts::percent_encode(&self.role_name)
+        );
+        let t = target(&url).map_err(|error| Error::Http {
+            service: "SSO",
+            error,
+        })?;
+        let resp = api::call(r.http, r.policy(), "SSO", ErrorFormat::Json, |_| {
+            Ok(Request {
+                method: "GET",
+                url: url.clone(),
+                headers: vec![
+                    ("host".into(), t.authority.clone()),
+                    ("x-amz-sso_bearer_token".into(), token.clone()),
+                ],
+                body: Vec::new(),
+                timeouts: Timeouts::DEFAULT,
+            })
+        })
+        .map_err(|e| match e {
+            Error::Api { status: 401, .. } | Error::Api { status: 403, .. } => {
+                Error::Message(format!(
+                    "{e}; the SSO session is no longer valid: {}",
+                    self.login_hint()
+                ))
+            }
+            e => e,
+        })?;
+        let mut creds = parse(&resp.body).map_err(|detail| Error::BadResponse {
+            service: "SSO",
+            detail,
+        })?;
+        creds.account_id = Some(self.account_id.clone());
+        Ok(creds)
+    }
+}
+
+/// `{"roleCredentials":{"accessKeyId","secretAccessKey","sessionToken","expiration"(ms)}}`
+pub fn parse(body: &[u8]) -> Result<Credentials, String> {
+    let v: Value =
+        serde_json::from_slice(body).map_err(|_| "the answer is not JSON".to_string())?;
+    let rc = v.get("roleCredentials").ok_or("no roleCredentials")?;
+    let field = |k: &str| {
+        rc.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .ok_or_else(|| format!("no {k}"))
+    };
+    let expiry = rc
+        .get("expiration")
+        .and_then(Value::as_i64)
+        .and_then(|ms| OffsetDateTime::from_unix_timestamp(ms / 1000).ok());
+    Ok(Credentials {
+        access_key_id: field("accessKeyId")?,
+        secret_access_key: field("secretAccessKey")?,
+        session_token: Some(field("sessionToken")?),
+        expiry,
+        account_id: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_role_credentials() {
+        let c = parse(br#"{"roleCredentials":{"accessKeyId":"AK","secretAccessKey":"SK","sessionToken":"T","expiration":1234567890000}}"#).unwrap();
+        assert_eq!(c.expiry.unwrap().unix_timestamp(), 1234567890);
+        assert!(parse(br#"{"roleCredentials":{"accessKeyId":"AK"}}"#).is_err());
+    }
+
+    #[test]
+    fn refreshable_needs_all_parts() {
+        let now = OffsetDateTime::now_utc();
+        let doc: Map<String, Value> = serde_json::from_str(
+            r#"{"clientId":"c","clientSecret":"s","refreshToken":"r","registrationExpiresAt":"2999-01-01T00:00:00Z"}"#,
+        )
+        .unwrap();
+        assert!(refreshable(&doc, now));
+        let mut d2 = doc.clone();
+        d2.remove("refreshToken");
+        assert!(!refreshable(&d2, now));
+        let mut d3 = doc;
+        d3.insert(
+            "registrationExpiresAt".into(),
+            Value::String("2000-01-01T00:00:00Z".into()),
+        );
+        assert!(!refreshable(&d3, now));
+    }
+}

@@ -1,0 +1,42 @@
+//! `AssumeRoleWithWebIdentity` with a token file (EKS IRSA, GitHub Actions OIDC, …), from
+//! `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN` or a profile's `web_identity_token_file`.
+//! The file is read on every call: the token is rotated under our feet.
+
+use super::{Credentials, Provider, Resolver, sts};
+use crate::error::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebIdentity {
+    pub token_file: String,
+    pub role_arn: String,
+    pub session_name: Option<String>,
+}
+
+impl Provider for WebIdentity {
+    fn kind(&self) -> &'static str {
+        "web identity"
+    }
+
+    fn identity(&self) -> String {
+        format!(
+            "web-identity\n{}\n{}\n{}",
+            self.role_arn,
+            self.token_file,
+            self.session_name.as_deref().unwrap_or("")
+        )
+    }
+
+    fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
+        let token = std::fs::read_to_string(&self.token_file).map_err(|e| Error::Source {
+            what: "web identity".into(),
+            error: Box::new(Error::Message(format!(
+                "could not read the token file {}: {e}",
+                self.token_file
+            ))),
+        })?;
+        let session = self.session_name.clone().unwrap_or_else(|| {
+            sts::default_session_name("docker-credential-ecr-login-web-identity")
+        });
+        sts::assume_role_with_web_identity(r, &self.role_arn, &session, &token)
+    }
+}
