@@ -8,6 +8,9 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Default)]
 pub struct Env {
     vars: HashMap<String, String>,
+    /// A profile chosen by how the helper was invoked (`docker-credential-ecr-login-NAME`),
+    /// which, like a profile set in code in the SDKs, comes before environment keys.
+    explicit_profile: Option<String>,
 }
 
 impl Env {
@@ -17,7 +20,20 @@ impl Env {
         let vars = std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect();
-        Env { vars }
+        Env {
+            vars,
+            explicit_profile: None,
+        }
+    }
+
+    /// The same environment with `profile` chosen explicitly.
+    pub fn with_explicit_profile(mut self, profile: &str) -> Env {
+        self.explicit_profile = Some(profile.to_string());
+        self
+    }
+
+    pub fn explicit_profile(&self) -> Option<&str> {
+        self.explicit_profile.as_deref()
     }
 
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Env {
@@ -26,6 +42,7 @@ impl Env {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            explicit_profile: None,
         }
     }
 

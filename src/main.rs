@@ -61,7 +61,10 @@ fn main() -> ExitCode {
         println!("{}", protocol::USAGE);
         return ExitCode::FAILURE;
     }
-    let env = env::Env::from_process();
+    let env = match profile_from_name() {
+        Some(profile) => env::Env::from_process().with_explicit_profile(&profile),
+        None => env::Env::from_process(),
+    };
     log::init(&env);
     let ok = match args[0].as_str() {
         "get" => action_get(env),
@@ -82,6 +85,19 @@ fn main() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Invoked as `docker-credential-ecr-login-NAME` (a link, named in docker's `credHelpers`
+/// as `ecr-login-NAME`), the helper uses AWS profile `NAME`.
+fn profile_from_name() -> Option<String> {
+    let argv0 = std::env::args_os().next()?;
+    let name = std::path::Path::new(&argv0).file_name()?.to_str()?.to_string();
+    let name = match cfg!(windows) {
+        true => name.strip_suffix(".exe").unwrap_or(&name).to_string(),
+        false => name,
+    };
+    let profile = name.strip_prefix("docker-credential-ecr-login-")?;
+    (!profile.is_empty()).then(|| profile.to_string())
 }
 
 fn action_get(env: env::Env) -> bool {

@@ -161,11 +161,22 @@ fn run_case(dir: &Path) -> Result<usize, String> {
             if let Some(t) = str_of(reply, "token") {
                 secrets.push(t.split_once(':').unwrap().1.to_string());
                 world.standin.push(Reply::Token(t.to_string()));
+            } else if reply.get("hang").is_some() {
+                world.standin.push(Reply::Hang);
             } else {
+                let headers = reply
+                    .get("headers")
+                    .and_then(Value::as_object)
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 world.standin.push(Reply::Raw {
                     status: reply["status"].as_u64().unwrap() as u16,
-                    body: str_of(reply, "body").unwrap_or("").to_string(),
-                    headers: vec![],
+                    body: world.substitute(str_of(reply, "body").unwrap_or("")),
+                    headers,
                 });
             }
         }
@@ -287,68 +298,124 @@ fn run_case(dir: &Path) -> Result<usize, String> {
     Ok(runs.len())
 }
 
-fn check_request(
-    got: &support::standin::Recorded,
-    want: &Value,
-    world: &World,
-) -> Result<(), String> {
-    let v = got
-        .verified
-        .as_ref()
-        .map_err(|e| format!("signature rejected: {e}"))?;
+fn check_request(got: &support::standin::Recorded, want: &Value, world: &World) -> Result<(), String> {
+    let req = &got.request;
+    if let Some(m) = str_of(want, "method")
+        && req.method != m
+    {
+        return Err(format!("method {}, want {m}", req.method));
+    }
+    if let Some(p) = str_of(want, "path") {
+        let p = world.substitute(p);
+        if req.target != p {
+            return Err(format!("path {}, want {p}", req.target));
+        }
+    }
+    if want.get("unsigned").and_then(Value::as_bool) == Some(true)
+        && req.header("authorization").is_some_and(|a| a.starts_with("AWS4-"))
+    {
+        return Err("the request is signed; it should not be".into());
+    }
+    let signed = ["scope", "access_key", "session_token", "target"]
+        .iter()
+        .any(|k| want.get(*k).is_some());
+    if signed {
+        let v = got
+            .verified
+            .as_ref()
+            .map_err(|e| format!("signature rejected: {e}"))?;
+        if let Some(scope) = str_of(want, "scope") {
+            let have = format!("{}/{}", v.region, v.service);
+            if have != scope {
+                return Err(format!("scope {have}, want {scope}"));
+            }
+        }
+        if let Some(k) = str_of(want, "access_key")
+            && v.access_key != k
+        {
+            return Err(format!("signed by {}, want {k}", v.access_key));
+        }
+        match want.get("session_token") {
+            Some(Value::String(t)) if v.session_token.as_deref() != Some(t) => {
+                return Err(format!("session token {:?}, want {t:?}", v.session_token));
+            }
+            Some(Value::Null) if v.session_token.is_some() => {
+                return Err("a session token was sent".into());
+            }
+            _ => {}
+        }
+    }
     if let Some(t) = str_of(want, "target") {
-        let have = got.request.header("x-amz-target").unwrap_or("");
+        let have = req.header("x-amz-target").unwrap_or("");
         if have != t {
             return Err(format!("X-Amz-Target {have:?}, want {t:?}"));
         }
-    }
-    if let Some(scope) = str_of(want, "scope") {
-        let have = format!("{}/{}", v.region, v.service);
-        if have != scope {
-            return Err(format!("scope {have}, want {scope}"));
+        if req.header("content-type") != Some("application/x-amz-json-1.1") {
+            return Err(format!("content-type {:?}", req.header("content-type")));
         }
-    }
-    if let Some(k) = str_of(want, "access_key")
-        && v.access_key != k
-    {
-        return Err(format!("signed by {}, want {k}", v.access_key));
-    }
-    match want.get("session_token") {
-        Some(Value::String(t)) if v.session_token.as_deref() != Some(t) => {
-            return Err(format!("session token {:?}, want {t:?}", v.session_token));
-        }
-        Some(Value::Null) if v.session_token.is_some() => {
-            return Err("a session token was sent".into());
-        }
-        _ => {}
     }
     if let Some(body) = want.get("body") {
-        let have: Value = serde_json::from_slice(&got.request.body).map_err(|e| e.to_string())?;
+        let have: Value = serde_json::from_slice(&req.body).map_err(|e| e.to_string())?;
         if &have != body {
             return Err(format!("body {have}, want {body}"));
         }
     }
+    if let Some(form) = want.get("form").and_then(Value::as_object) {
+        let text = String::from_utf8_lossy(&req.body).into_owned();
+        let pairs: HashMap<String, String> = text
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| (decode(k), decode(v)))
+            .collect();
+        for (k, v) in form {
+            let want_v = world.substitute(v.as_str().unwrap());
+            match (pairs.get(k), want_v.as_str()) {
+                (None, "*absent*") => {}
+                (Some(_), "*present*") => {}
+                (Some(have), w) if have == w => {}
+                (have, w) => return Err(format!("form {k} = {have:?}, want {w:?}")),
+            }
+        }
+    }
+    for (k, v) in want.get("headers").and_then(Value::as_object).into_iter().flatten() {
+        let have = req.header(k);
+        match v {
+            Value::Null if have.is_none() => {}
+            Value::String(w) if have == Some(world.substitute(w).as_str()) => {}
+            _ => return Err(format!("header {k} = {have:?}, want {v}")),
+        }
+    }
     if let Some(h) = str_of(want, "host") {
         let h = world.substitute(h);
-        let have = got.request.header("host").unwrap_or("");
+        let have = req.header("host").unwrap_or("");
         if have != h {
             return Err(format!("Host {have:?}, want {h:?}"));
         }
     }
-    if got.request.header("content-type") != Some("application/x-amz-json-1.1") {
-        return Err(format!(
-            "content-type {:?}",
-            got.request.header("content-type")
-        ));
-    }
-    let ua = got.request.header("user-agent").unwrap_or("");
-    if !ua.starts_with(concat!(
-        "docker-credential-ecr-login/",
-        env!("CARGO_PKG_VERSION")
-    )) {
+    let ua = req.header("user-agent").unwrap_or("");
+    if !ua.starts_with(concat!("docker-credential-ecr-login/", env!("CARGO_PKG_VERSION"))) {
         return Err(format!("user-agent {ua:?}"));
     }
     Ok(())
+}
+
+/// Form decoding: `+` and `%XX`.
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap_or(b'?'));
+                i += 2;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[test]

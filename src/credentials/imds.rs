@@ -84,6 +84,10 @@ impl Provider for Imds {
         "EC2 instance metadata"
     }
 
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
     fn identity(&self) -> String {
         format!("imds\n{}", self.endpoint)
     }
@@ -153,14 +157,14 @@ impl Imds {
         })
     }
 
-    /// Sends with at most [`ATTEMPTS`] tries: 5xx and answer timeouts are tried again, a
-    /// connection that cannot be made is not.
+    /// Sends with at most [`ATTEMPTS`] tries: a 5xx is tried again; a connection that cannot
+    /// be made, or an answer that does not come, is not, so that off EC2 this costs seconds.
     fn send(&self, r: &Resolver, req: &Request) -> Result<Response, Error> {
         let mut last = None;
         for _ in 0..ATTEMPTS {
             let deadline = (Instant::now() + TIMEOUTS.total).min(r.deadline);
             match r.http.send(req, deadline) {
-                Ok(resp) if resp.status >= 500 => last = Some(Ok(resp)),
+                Ok(resp) if resp.status >= 500 => last = Some(resp),
                 Ok(resp) => return Ok(resp),
                 Err(
                     e @ (HttpError::Connect { .. }
@@ -170,16 +174,15 @@ impl Imds {
                 ) => {
                     return Err(not_reachable(&self.endpoint, e));
                 }
-                Err(e) => last = Some(Err(e)),
+                Err(error) => {
+                    return Err(Error::Http {
+                        service: SERVICE,
+                        error,
+                    });
+                }
             }
         }
-        match last.expect("at least one attempt") {
-            Ok(resp) => Ok(resp),
-            Err(error) => Err(Error::Http {
-                service: SERVICE,
-                error,
-            }),
-        }
+        Ok(last.expect("at least one attempt"))
     }
 
     /// The IMDSv2 session token, or `None` to go on with IMDSv1 (the token call answered

@@ -15,7 +15,8 @@ mod sso;
 pub mod sts;
 mod web_identity;
 
-pub use container::Container;
+pub use container::{Container, uri as container_uri};
+pub use imds::endpoint as imds_endpoint;
 pub use imds::Imds;
 pub use process::Process;
 pub use profile::plan_profile;
@@ -114,6 +115,8 @@ pub trait Provider: fmt::Debug {
     fn static_credentials(&self) -> Option<&Credentials> {
         None
     }
+    /// For tests and `explain`, which look at the concrete source.
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 /// Keys from the environment or a profile.
@@ -132,6 +135,9 @@ impl Provider for StaticKeys {
     }
     fn static_credentials(&self) -> Option<&Credentials> {
         Some(&self.0)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 
@@ -233,7 +239,7 @@ impl fmt::Display for CredentialsError {
             ),
             CredentialsError::ProfileNotFound { profile } => write!(
                 f,
-                "AWS profile `{profile}` (from AWS_PROFILE) is not in the AWS config or credentials file; fix AWS_PROFILE or add [profile {profile}] to ~/.aws/config"
+                "AWS profile `{profile}` (from AWS_PROFILE, or the helper's name) is not in the AWS config or credentials file; fix the name or add [profile {profile}] to ~/.aws/config"
             ),
             CredentialsError::Invalid { what, problem } => write!(f, "{what}: {problem}"),
             CredentialsError::Unsupported { source, what } => write!(
@@ -250,10 +256,12 @@ pub fn plan(
     env: &Env,
     profiles: &mut dyn FnMut() -> Result<ProfileSet, crate::config::ConfigError>,
 ) -> Result<Plan, Error> {
-    if let Some(keys) = environment::keys(env) {
+    // A profile chosen by the invocation comes first, as one set in code does in the SDKs.
+    let explicit = env.explicit_profile().is_some();
+    if !explicit && let Some(keys) = environment::keys(env) {
         return Ok(Plan::new(Source::Environment, keys));
     }
-    if let Some(token_file) = env.get("AWS_WEB_IDENTITY_TOKEN_FILE") {
+    if !explicit && let Some(token_file) = env.get("AWS_WEB_IDENTITY_TOKEN_FILE") {
         let role_arn = env.get("AWS_ROLE_ARN").ok_or_else(|| CredentialsError::Invalid {
             what: "web identity from the environment".into(),
             problem: "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set the role to assume".into(),

@@ -5,6 +5,7 @@
 
 pub mod http;
 pub mod proxy;
+pub mod replay;
 pub mod run;
 pub mod sigv4;
 pub mod standin;

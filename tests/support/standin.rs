@@ -1,5 +1,7 @@
-//! A loopback stand-in for ECR and ECR Public: it checks every SigV4 signature with the
-//! verifier in `sigv4.rs`, records each request, and answers from a script.
+//! A loopback stand-in for the AWS endpoints the helper calls (ECR, ECR Public, STS, SSO,
+//! IMDS, container credentials): it checks every SigV4 signature with the verifier in
+//! `sigv4.rs` (a signed request with a bad signature gets AWS's 403), records each request,
+//! and answers from a script.
 
 use super::http::{HttpRequest, read_request, write_response};
 use super::sigv4::{self, Verified};
@@ -20,6 +22,8 @@ pub enum Reply {
         body: String,
         headers: Vec<(String, String)>,
     },
+    /// Accept the request and never answer (until the client hangs up).
+    Hang,
 }
 
 #[derive(Debug, Clone)]
@@ -106,9 +110,13 @@ impl StandIn {
             return;
         };
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let verified = sigv4::verify(&request, secrets, now);
+        let signed = request.header("authorization").is_some_and(|a| a.starts_with("AWS4-"));
+        let verified = match signed {
+            true => sigv4::verify(&request, secrets, now),
+            false => Err("unsigned".to_string()),
+        };
         let reply = match &verified {
-            Err(e) => Reply::Raw {
+            Err(e) if signed => Reply::Raw {
                 status: 403,
                 body: format!(
                     r#"{{"__type":"InvalidSignatureException","message":"stand-in: {}"}}"#,
@@ -116,7 +124,7 @@ impl StandIn {
                 ),
                 headers: vec![],
             },
-            Ok(_) => self
+            _ => self
                 .replies
                 .lock()
                 .unwrap()
@@ -127,6 +135,10 @@ impl StandIn {
                     headers: vec![],
                 }),
         };
+        self.recorded.lock().unwrap().push(Recorded {
+            request: request.clone(),
+            verified: verified.clone(),
+        });
         let (status, body, headers) = match reply {
             Reply::Token(user_pass) => (200, token_body(&request, &verified, &user_pass), vec![]),
             Reply::Raw {
@@ -134,11 +146,13 @@ impl StandIn {
                 body,
                 headers,
             } => (status, body, headers),
+            Reply::Hang => {
+                // Hold the connection, unanswered, until the client gives up.
+                let mut sink = [0u8; 64];
+                while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
+                return;
+            }
         };
-        self.recorded
-            .lock()
-            .unwrap()
-            .push(Recorded { request, verified });
         let mut hs: Vec<(&str, String)> =
             vec![("Content-Type", "application/x-amz-json-1.1".into())];
         for (k, v) in &headers {
