@@ -91,7 +91,10 @@ fn main() -> ExitCode {
 /// as `ecr-login-NAME`), the helper uses AWS profile `NAME`.
 fn profile_from_name() -> Option<String> {
     let argv0 = std::env::args_os().next()?;
-    let name = std::path::Path::new(&argv0).file_name()?.to_str()?.to_string();
+    let name = std::path::Path::new(&argv0)
+        .file_name()?
+        .to_str()?
+        .to_string();
     let name = match cfg!(windows) {
         true => name.strip_suffix(".exe").unwrap_or(&name).to_string(),
         false => name,

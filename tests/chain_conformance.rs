@@ -147,14 +147,22 @@ fn run_case(case: &Path, profile_only: bool) -> Result<Result<Value, String>, St
     }
     let name = case.file_name().unwrap().to_string_lossy().into_owned();
     // Link-local endpoints are not proxied: point them at the replayer.
-    let get = |env: &Vec<(String, String)>, k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let get = |env: &Vec<(String, String)>, k: &str| {
+        env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    };
     if let Some(rel) = get(&env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
         env.retain(|(k, _)| k != "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-        env.push(("AWS_CONTAINER_CREDENTIALS_FULL_URI".into(), format!("{}{rel}", replayer.url())));
+        env.push((
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI".into(),
+            format!("{}{rel}", replayer.url()),
+        ));
     } else if let Some(full) = get(&env, "AWS_CONTAINER_CREDENTIALS_FULL_URI") {
         let path = full.splitn(4, '/').nth(3).unwrap_or("");
         env.retain(|(k, _)| k != "AWS_CONTAINER_CREDENTIALS_FULL_URI");
-        env.push(("AWS_CONTAINER_CREDENTIALS_FULL_URI".into(), format!("{}/{path}", replayer.url())));
+        env.push((
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI".into(),
+            format!("{}/{path}", replayer.url()),
+        ));
     }
     if get(&env, "AWS_EC2_METADATA_SERVICE_ENDPOINT").is_none() {
         env.push(("AWS_EC2_METADATA_SERVICE_ENDPOINT".into(), replayer.url()));
@@ -203,7 +211,10 @@ fn run_case(case: &Path, profile_only: bool) -> Result<Result<Value, String>, St
         return Err(format!("traffic: {problems:?}"));
     }
     if outcome.is_ok() && replayer.unused() != 0 {
-        return Err(format!("{} recorded requests were never made", replayer.unused()));
+        return Err(format!(
+            "{} recorded requests were never made",
+            replayer.unused()
+        ));
     }
     Ok(outcome
         .map(|c| {
@@ -229,10 +240,15 @@ fn check(suite: &str, profile_only: bool) -> (usize, usize, Vec<String>) {
     for case in &cases {
         let id = format!("{suite}/{}", case.file_name().unwrap().to_string_lossy());
         let tc: Value =
-            serde_json::from_str(&std::fs::read_to_string(case.join("test-case.json")).unwrap()).unwrap();
+            serde_json::from_str(&std::fs::read_to_string(case.join("test-case.json")).unwrap())
+                .unwrap();
         let deviation = DEVIATIONS.iter().find(|(c, _, _)| *c == id);
         let got = run_case(case, profile_only);
-        let ok = match (&got, tc["result"].get("Ok"), tc["result"].get("ErrorContains")) {
+        let ok = match (
+            &got,
+            tc["result"].get("Ok"),
+            tc["result"].get("ErrorContains"),
+        ) {
             (Ok(Ok(have)), Some(want), _) => {
                 want.as_object().unwrap().iter().all(|(k, v)| &have[k] == v)
             }

@@ -150,7 +150,9 @@ fn assume_role_tests() {
         let got: Result<Plan, String> = match plan_profile(&env, &set) {
             Ok(Some(p)) => Ok(p),
             // The chain moves on; the planner on its own reports what the SDK reports.
-            Ok(None) => Err(format!("profile `{selected}` did not contain credential information")),
+            Ok(None) => Err(format!(
+                "profile `{selected}` did not contain credential information"
+            )),
             Err(e) => Err(e.to_string()),
         };
         let ok = match (&t["output"].get("Error"), &got) {
@@ -162,11 +164,12 @@ fn assume_role_tests() {
                 let any = plan.base.as_any();
                 let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
                 let base_ok = if let Some(k) = base.get("AccessKey") {
-                    any.downcast_ref::<StaticKeys>().is_some_and(|StaticKeys(c)| {
-                        Some(c.access_key_id.clone()) == s(k, "access_key_id")
-                            && Some(c.secret_access_key.clone()) == s(k, "secret_access_key")
-                            && c.account_id == s(k, "account_id")
-                    })
+                    any.downcast_ref::<StaticKeys>()
+                        .is_some_and(|StaticKeys(c)| {
+                            Some(c.access_key_id.clone()) == s(k, "access_key_id")
+                                && Some(c.secret_access_key.clone()) == s(k, "secret_access_key")
+                                && c.account_id == s(k, "account_id")
+                        })
                 } else if let Some(n) = base.get("NamedSource") {
                     match n.as_str().unwrap() {
                         "Ec2InstanceMetadata" => any.downcast_ref::<Imds>().is_some(),
@@ -249,8 +252,14 @@ fn ecs_tests() {
 fn imds_endpoint_tests() {
     use docker_credential_ecr_login::credentials::imds_endpoint;
     let allow: &[(&str, &str)] = &[
-        ("explicit endpoint override", "sets the endpoint in code; this helper has no programmatic configuration"),
-        ("explicit mode override", "sets the mode in code; this helper has no programmatic configuration"),
+        (
+            "explicit endpoint override",
+            "sets the endpoint in code; this helper has no programmatic configuration",
+        ),
+        (
+            "explicit mode override",
+            "sets the mode in code; this helper has no programmatic configuration",
+        ),
     ];
     let suite = conformance("aws-config/imds-config/imds-endpoint-tests.json");
     let tests = suite["tests"].as_array().unwrap();
@@ -290,8 +299,6 @@ fn imds_endpoint_tests() {
             panic!("{docs}: got {got:?}");
         }
     }
-    println!(
-        "imds-endpoint-tests: {passed} passed, 0 failed ({allowed} allow-listed deviations)"
-    );
+    println!("imds-endpoint-tests: {passed} passed, 0 failed ({allowed} allow-listed deviations)");
     assert_eq!(passed + allowed, tests.len());
 }

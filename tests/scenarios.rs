@@ -180,6 +180,28 @@ fn run_case(dir: &Path) -> Result<usize, String> {
                 });
             }
         }
+        for (path, text) in run
+            .get("write_files")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let p = home.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, world.substitute(text.as_str().unwrap())).unwrap();
+        }
+        let mut run_env = env.clone();
+        for (k, v) in run
+            .get("env")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            run_env.retain(|(name, _)| name != k);
+            if let Some(v) = v.as_str() {
+                run_env.push((k.clone(), world.substitute(v)));
+            }
+        }
         let args: Vec<String> = run
             .get("args")
             .and_then(Value::as_array)
@@ -187,8 +209,53 @@ fn run_case(dir: &Path) -> Result<usize, String> {
             .unwrap_or_else(|| vec!["get".into()]);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let stdin = world.substitute(str_of(run, "stdin").unwrap_or(""));
-        let out = support::run::helper(&args, stdin.as_bytes(), &env, tmp.path());
+        let started = std::time::Instant::now();
+        let out = match str_of(run, "invoke_as") {
+            Some(name) => {
+                let link = tmp.path().join("bin").join(name);
+                std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+                let _ = std::fs::remove_file(&link);
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(support::run::bin(), &link).unwrap();
+                support::run::helper_at(&link, &args, stdin.as_bytes(), &run_env, tmp.path())
+            }
+            None => support::run::helper(&args, stdin.as_bytes(), &run_env, tmp.path()),
+        };
+        let took = started.elapsed();
         let recorded = world.standin.take();
+        if let Some(max) = run.get("max_seconds").and_then(Value::as_f64)
+            && took.as_secs_f64() > max
+        {
+            return Err(ctx(format!("took {took:?}, more than {max} s")));
+        }
+        for (path, wants) in run
+            .get("files_contain")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let text = std::fs::read_to_string(home.join(path)).unwrap_or_default();
+            for w in wants.as_array().unwrap() {
+                let w = world.substitute(w.as_str().unwrap());
+                if !text.contains(&w) {
+                    return Err(ctx(format!("{path} lacks {w:?}: {text}")));
+                }
+            }
+        }
+        for (path, n) in run
+            .get("file_lines")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let lines = std::fs::read_to_string(home.join(path))
+                .unwrap_or_default()
+                .lines()
+                .count();
+            if lines as u64 != n.as_u64().unwrap() {
+                return Err(ctx(format!("{path} has {lines} lines, want {n}")));
+            }
+        }
         let expected_exit = run.get("exit").and_then(Value::as_i64).unwrap_or(0) as i32;
         if out.code != expected_exit {
             return Err(ctx(format!(
@@ -298,7 +365,11 @@ fn run_case(dir: &Path) -> Result<usize, String> {
     Ok(runs.len())
 }
 
-fn check_request(got: &support::standin::Recorded, want: &Value, world: &World) -> Result<(), String> {
+fn check_request(
+    got: &support::standin::Recorded,
+    want: &Value,
+    world: &World,
+) -> Result<(), String> {
     let req = &got.request;
     if let Some(m) = str_of(want, "method")
         && req.method != m
@@ -312,7 +383,9 @@ fn check_request(got: &support::standin::Recorded, want: &Value, world: &World) 
         }
     }
     if want.get("unsigned").and_then(Value::as_bool) == Some(true)
-        && req.header("authorization").is_some_and(|a| a.starts_with("AWS4-"))
+        && req
+            .header("authorization")
+            .is_some_and(|a| a.starts_with("AWS4-"))
     {
         return Err("the request is signed; it should not be".into());
     }
@@ -377,7 +450,12 @@ fn check_request(got: &support::standin::Recorded, want: &Value, world: &World) 
             }
         }
     }
-    for (k, v) in want.get("headers").and_then(Value::as_object).into_iter().flatten() {
+    for (k, v) in want
+        .get("headers")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         let have = req.header(k);
         match v {
             Value::Null if have.is_none() => {}
@@ -393,7 +471,10 @@ fn check_request(got: &support::standin::Recorded, want: &Value, world: &World) 
         }
     }
     let ua = req.header("user-agent").unwrap_or("");
-    if !ua.starts_with(concat!("docker-credential-ecr-login/", env!("CARGO_PKG_VERSION"))) {
+    if !ua.starts_with(concat!(
+        "docker-credential-ecr-login/",
+        env!("CARGO_PKG_VERSION")
+    )) {
         return Err(format!("user-agent {ua:?}"));
     }
     Ok(())

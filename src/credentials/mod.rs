@@ -16,8 +16,8 @@ pub mod sts;
 mod web_identity;
 
 pub use container::{Container, uri as container_uri};
-pub use imds::endpoint as imds_endpoint;
 pub use imds::Imds;
+pub use imds::endpoint as imds_endpoint;
 pub use process::Process;
 pub use profile::plan_profile;
 pub use sso::Sso;

@@ -55,10 +55,9 @@ pub fn load(path: &std::path::Path) -> Vec<Exchange> {
                 .map(|m| {
                     m.iter()
                         .flat_map(|(k, vs)| {
-                            vs.as_array()
-                                .unwrap()
-                                .iter()
-                                .map(move |v| (k.to_ascii_lowercase(), v.as_str().unwrap().to_string()))
+                            vs.as_array().unwrap().iter().map(move |v| {
+                                (k.to_ascii_lowercase(), v.as_str().unwrap().to_string())
+                            })
                         })
                         .collect()
                 })
@@ -75,7 +74,8 @@ pub fn load(path: &std::path::Path) -> Vec<Exchange> {
         } else if let Some(d) = a.get("Data")
             && d["direction"] == "Response"
         {
-            x.body.extend_from_slice(d["data"]["Utf8"].as_str().unwrap_or("").as_bytes());
+            x.body
+                .extend_from_slice(d["data"]["Utf8"].as_str().unwrap_or("").as_bytes());
         }
     }
     by_conn.sort_by_key(|(c, _)| *c);
@@ -88,14 +88,20 @@ fn split_uri(uri: &str) -> (String, Vec<String>) {
         Some((scheme, rest)) if !rest.contains('/') => format!("{scheme}://{rest}/"),
         _ => base.to_string(),
     };
-    let mut q: Vec<String> = query.split('&').filter(|p| !p.is_empty()).map(str::to_string).collect();
+    let mut q: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
     q.sort();
     (base, q)
 }
 
 fn path_of(uri: &str) -> String {
     match uri.split_once("://") {
-        Some((_, rest)) => rest.find('/').map_or("/".to_string(), |i| rest[i..].to_string()),
+        Some((_, rest)) => rest
+            .find('/')
+            .map_or("/".to_string(), |i| rest[i..].to_string()),
         None => uri.to_string(),
     }
 }
@@ -151,33 +157,45 @@ impl Replayer {
 
     fn serve(&self, conn: TcpStream, configs: &HashMap<String, Arc<rustls::ServerConfig>>) {
         let mut plain: Box<dyn Stream> = Box::new(conn.try_clone().unwrap());
-        let Some(first) = read_request(&mut plain) else { return };
-        let (mut stream, req, uri, direct) = if first.method == "CONNECT" && first.target.ends_with(":80") {
-            // A tunnel for plain HTTP.
-            let host = first.target.trim_end_matches(":80").to_string();
-            let _ = plain.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
-            let Some(req) = read_request(&mut plain) else { return };
-            let uri = format!("http://{host}{}", req.target);
-            (plain, req, uri, false)
-        } else if first.method == "CONNECT" {
-            let host = first.target.split(':').next().unwrap().to_string();
-            let _ = plain.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
-            let Some(config) = configs.get(&host) else {
-                self.problems.lock().unwrap().push(format!("CONNECT to unrecorded host {host}"));
-                return;
-            };
-            let Ok(server) = rustls::ServerConnection::new(config.clone()) else { return };
-            let mut tls: Box<dyn Stream> = Box::new(rustls::StreamOwned::new(server, conn));
-            let Some(req) = read_request(&mut tls) else { return };
-            let uri = format!("https://{host}{}", req.target);
-            (tls, req, uri, false)
-        } else if first.target.starts_with("http://") {
-            let uri = first.target.clone();
-            (plain, first, uri, false)
-        } else {
-            let uri = first.target.clone();
-            (plain, first, uri, true)
+        let Some(first) = read_request(&mut plain) else {
+            return;
         };
+        let (mut stream, req, uri, direct) =
+            if first.method == "CONNECT" && first.target.ends_with(":80") {
+                // A tunnel for plain HTTP.
+                let host = first.target.trim_end_matches(":80").to_string();
+                let _ = plain.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                let Some(req) = read_request(&mut plain) else {
+                    return;
+                };
+                let uri = format!("http://{host}{}", req.target);
+                (plain, req, uri, false)
+            } else if first.method == "CONNECT" {
+                let host = first.target.split(':').next().unwrap().to_string();
+                let _ = plain.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                let Some(config) = configs.get(&host) else {
+                    self.problems
+                        .lock()
+                        .unwrap()
+                        .push(format!("CONNECT to unrecorded host {host}"));
+                    return;
+                };
+                let Ok(server) = rustls::ServerConnection::new(config.clone()) else {
+                    return;
+                };
+                let mut tls: Box<dyn Stream> = Box::new(rustls::StreamOwned::new(server, conn));
+                let Some(req) = read_request(&mut tls) else {
+                    return;
+                };
+                let uri = format!("https://{host}{}", req.target);
+                (tls, req, uri, false)
+            } else if first.target.starts_with("http://") {
+                let uri = first.target.clone();
+                (plain, first, uri, false)
+            } else {
+                let uri = first.target.clone();
+                (plain, first, uri, true)
+            };
         let next = {
             let mut s = self.script.lock().unwrap();
             let i = s.0;
@@ -185,7 +203,10 @@ impl Replayer {
             s.1.get(i).cloned()
         };
         let Some(x) = next else {
-            self.problems.lock().unwrap().push(format!("unrecorded request {} {uri}", req.method));
+            self.problems
+                .lock()
+                .unwrap()
+                .push(format!("unrecorded request {} {uri}", req.method));
             let _ = write_response(&mut stream, 599, &[], b"not in the recording");
             return;
         };

@@ -24,7 +24,18 @@ pub struct Output {
 
 /// Runs the helper with only `env` (plus PATH) in its environment.
 pub fn helper(args: &[&str], stdin: &[u8], env: &[(String, String)], cwd: &Path) -> Output {
-    let mut cmd = Command::new(bin());
+    helper_at(&bin(), args, stdin, env, cwd)
+}
+
+/// The same, through another path to the binary (a link named for a profile).
+pub fn helper_at(
+    program: &Path,
+    args: &[&str],
+    stdin: &[u8],
+    env: &[(String, String)],
+    cwd: &Path,
+) -> Output {
+    let mut cmd = Command::new(program);
     cmd.args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())

@@ -110,7 +110,9 @@ impl StandIn {
             return;
         };
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let signed = request.header("authorization").is_some_and(|a| a.starts_with("AWS4-"));
+        let signed = request
+            .header("authorization")
+            .is_some_and(|a| a.starts_with("AWS4-"));
         let verified = match signed {
             true => sigv4::verify(&request, secrets, now),
             false => Err("unsigned".to_string()),
