@@ -142,9 +142,11 @@ fn assume_role_tests() {
     let (mut passed, mut allowed, mut failed) = (0, 0, Vec::new());
     for t in tests {
         let docs = t["docs"].as_str().unwrap();
-        let mut set = ProfileSet::default();
-        set.profiles = as_table(&t["input"]["profiles"]);
-        set.sso_sessions = as_table(t["input"].get("sso_sessions").unwrap_or(&Value::Null));
+        let set = ProfileSet {
+            profiles: as_table(&t["input"]["profiles"]),
+            sso_sessions: as_table(t["input"].get("sso_sessions").unwrap_or(&Value::Null)),
+            ..Default::default()
+        };
         let selected = t["input"]["selected_profile"].as_str().unwrap();
         let env = Env::from_pairs([("AWS_PROFILE", selected)]);
         let got: Result<Plan, String> = match plan_profile(&env, &set) {
