@@ -148,6 +148,30 @@ fn field<'a>(obj: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a 
     })
 }
 
+/// Temp files of writers that were killed before their rename. Only old ones: a live writer
+/// that went on without the lock may still be writing a new one.
+fn remove_stale_temp_files(path: &Path) {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return;
+    };
+    let prefix = format!(".{name}.tmp");
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(60));
+        if old && e.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 pub fn parse(bytes: &[u8]) -> Result<BTreeMap<String, Entry>, LoadProblem> {
     let v: Value =
         serde_json::from_slice(bytes).map_err(|e| LoadProblem::Corrupt(e.to_string()))?;
@@ -218,7 +242,9 @@ pub fn store(path: &Path, key: &str, entry: Entry, now: OffsetDateTime) -> std::
     entries.insert(key.to_string(), entry);
     let dir = path.parent().unwrap_or(Path::new("."));
     files::create_private_dir(dir)?;
-    files::write_atomically(path, render(&entries).as_bytes())
+    files::write_atomically(path, render(&entries).as_bytes())?;
+    remove_stale_temp_files(path);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ use crate::ecr;
 use crate::endpoint::{self, EndpointSettings};
 use crate::env::Env;
 use crate::error::Error;
+use crate::files;
+use crate::lock;
 use crate::http::Http;
 use crate::log;
 use crate::registry::{self, Registry};
@@ -71,6 +73,22 @@ pub fn get(ctx: &Context, server_url: &str) -> Result<Token, Error> {
         );
         return Ok(Token { username, password });
     }
+    // Miss: take the lock, then look again, since another helper may have just fetched it.
+    let _lock = cache_file.as_ref().and_then(|f| {
+        files::create_private_dir(f.parent()?).ok()?;
+        lock::acquire(&f.with_extension("json.lock"), lock::WAIT)
+    });
+    let cached = match &_lock {
+        Some(_) => cache_file.as_ref().and_then(|f| lookup(f, &keys)),
+        None => cached,
+    };
+    if let Some((key, entry)) = &cached
+        && entry.is_fresh(now)
+        && let Ok((username, password)) = ecr::decode(&entry.token)
+    {
+        log::debug("Using the token another helper just cached", &[("key", key)]);
+        return Ok(Token { username, password });
+    }
     match fetch(ctx, &registry, &plan) {
         Ok(token) => {
             let (username, password) =
@@ -78,7 +96,14 @@ pub fn get(ctx: &Context, server_url: &str) -> Result<Token, Error> {
                     service: "ECR",
                     detail,
                 })?;
-            if let (Some(file), Some(key)) = (&cache_file, keys.first()) {
+            let now = OffsetDateTime::now_utc();
+            if token.expires_at <= now {
+                // Usable once (the clock may be wrong), but not worth keeping.
+                log::warn(
+                    "ECR returned a token that has already expired; not caching it",
+                    &[("expiresAt", &token.expires_at.to_string())],
+                );
+            } else if let (Some(file), Some(key)) = (&cache_file, keys.first()) {
                 let entry = Entry {
                     token: token.token,
                     requested_at: now,

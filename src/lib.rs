@@ -17,6 +17,7 @@ pub mod error;
 pub mod files;
 pub mod get;
 pub mod http;
+pub mod lock;
 pub mod log;
 pub mod protocol;
 pub mod registry;

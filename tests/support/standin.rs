@@ -24,6 +24,10 @@ pub enum Reply {
     },
     /// Accept the request and never answer (until the client hangs up).
     Hang,
+    /// Answer with the inner reply after a delay: a slow service.
+    Slow(std::time::Duration, Box<Reply>),
+    /// Send the status line and half the declared body, then close.
+    Truncated(String),
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +145,24 @@ impl StandIn {
             request: request.clone(),
             verified: verified.clone(),
         });
+        let reply = match reply {
+            Reply::Slow(delay, inner) => {
+                // Simulated service latency, not synchronisation: the client just waits.
+                std::thread::sleep(delay);
+                *inner
+            }
+            other => other,
+        };
+        if let Reply::Truncated(body) = &reply {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                body.len() * 2
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body.as_bytes());
+            let _ = stream.flush();
+            return;
+        }
         let (status, body, headers) = match reply {
             Reply::Token(user_pass) => (200, token_body(&request, &verified, &user_pass), vec![]),
             Reply::Raw {
@@ -148,6 +170,7 @@ impl StandIn {
                 body,
                 headers,
             } => (status, body, headers),
+            Reply::Slow(..) | Reply::Truncated(_) => unreachable!("handled above"),
             Reply::Hang => {
                 // Hold the connection, unanswered, until the client gives up.
                 let mut sink = [0u8; 64];
