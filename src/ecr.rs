@@ -75,7 +75,7 @@ pub fn get_authorization_token(
     parse_response(name, registry, &response.body)
 }
 
-fn parse_response(
+pub fn parse_response(
     service: &'static str,
     registry: &Registry,
     body: &[u8],

@@ -10,8 +10,8 @@ use crate::endpoint::{self, EndpointSettings};
 use crate::env::Env;
 use crate::error::Error;
 use crate::files;
-use crate::lock;
 use crate::http::Http;
+use crate::lock;
 use crate::log;
 use crate::registry::{self, Registry};
 use crate::retry;
@@ -86,7 +86,10 @@ pub fn get(ctx: &Context, server_url: &str) -> Result<Token, Error> {
         && entry.is_fresh(now)
         && let Ok((username, password)) = ecr::decode(&entry.token)
     {
-        log::debug("Using the token another helper just cached", &[("key", key)]);
+        log::debug(
+            "Using the token another helper just cached",
+            &[("key", key)],
+        );
         return Ok(Token { username, password });
     }
     match fetch(ctx, &registry, &plan) {

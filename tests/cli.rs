@@ -232,3 +232,50 @@ fn cache_and_log_permissions() {
     assert_eq!(mode(&cache.join("log")), 0o700);
     assert_eq!(mode(&cache.join("log/ecr-login.log")), 0o600);
 }
+
+/// Config and credentials files that are huge, binary, a directory or a symlink loop: each
+/// a clear error or a clean fallback, never a panic or a hang.
+#[test]
+fn hostile_config_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge");
+    std::fs::write(&huge, vec![b'#'; 20 * 1024 * 1024]).unwrap();
+    let binary = dir.path().join("binary");
+    std::fs::write(
+        &binary,
+        (0..=255u8).cycle().take(100_000).collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    let a_dir = dir.path().join("a-dir");
+    std::fs::create_dir(&a_dir).unwrap();
+    let lp = dir.path().join("loop");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(dir.path().join("loop2"), &lp).unwrap();
+        std::os::unix::fs::symlink(&lp, dir.path().join("loop2")).unwrap();
+    }
+    let cases = [
+        (&huge, "larger than 16 MiB"),
+        // Not UTF-8: read as empty, as in the SDKs; then there are no credentials.
+        (&binary, "no AWS credentials found"),
+        (&a_dir, "could not read"),
+        (&lp, "could not read"),
+    ];
+    for (path, want) in cases {
+        for var in ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"] {
+            let started = std::time::Instant::now();
+            let (o, _h) = run(
+                &["get"],
+                b"123456789012.dkr.ecr.us-east-1.amazonaws.com",
+                &[(var, path.to_str().unwrap())],
+            );
+            assert_eq!(
+                (o.code, o.stdout.as_str()),
+                (1, NOT_FOUND),
+                "{var}={path:?}"
+            );
+            assert!(o.stderr.contains(want), "{var}={path:?}: {:?}", o.stderr);
+            assert!(started.elapsed().as_secs() < 5);
+        }
+    }
+}

@@ -58,11 +58,13 @@ fn one_call_for(reply: Reply) {
     let ecr = StandIn::start(HashMap::from([(KEY.0.into(), KEY.1.into())]), None);
     ecr.push(reply);
     let home = tempfile::tempdir().unwrap();
-    let want = format!(
-        "{{\"ServerURL\":\"{HOST}\",\"Username\":\"AWS\",\"Secret\":\"only-one-call\"}}\n"
-    );
+    let want =
+        format!("{{\"ServerURL\":\"{HOST}\",\"Username\":\"AWS\",\"Secret\":\"only-one-call\"}}\n");
     let results = stampede(64, HOST, &env(home.path(), &ecr));
-    let good = results.iter().filter(|(c, out)| *c == 0 && *out == want).count();
+    let good = results
+        .iter()
+        .filter(|(c, out)| *c == 0 && *out == want)
+        .count();
     let calls = ecr.take().len();
     println!("64 helpers: {good} printed the token; the stand-in saw {calls} call(s)");
     assert_eq!(good, 64, "{results:?}");
@@ -100,7 +102,10 @@ fn killed_writers_never_leave_a_broken_cache() {
     let mut killed = 0;
     for round in 0..rounds {
         // A new registry each round, so every helper has a token to write.
-        let host = format!("{:012}.dkr.ecr.eu-west-1.amazonaws.com", 100_000_000_000u64 + round);
+        let host = format!(
+            "{:012}.dkr.ecr.eu-west-1.amazonaws.com",
+            100_000_000_000u64 + round
+        );
         ecr.push(Reply::Token(format!("AWS:pw-{round}")));
         let mut child = Command::new(support::run::bin())
             .arg("get")
@@ -111,7 +116,12 @@ fn killed_writers_never_leave_a_broken_cache() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(host.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(host.as_bytes())
+            .unwrap();
         // Fault injection: kill it at a random point of its run (it takes a few ms).
         std::thread::sleep(Duration::from_micros(random(6000)));
         let _ = child.kill();
@@ -127,8 +137,13 @@ fn killed_writers_never_leave_a_broken_cache() {
     }
     // Replies that killed helpers never asked for are left; clear them with real calls.
     let out = support::run::helper(&["get"], HOST.as_bytes(), &env, home.path());
-    println!("{rounds} rounds, {killed} helpers killed mid-run (the others had finished); the cache always parsed");
-    assert!(killed > 0, "no helper was killed mid-run: the test proved nothing");
+    println!(
+        "{rounds} rounds, {killed} helpers killed mid-run (the others had finished); the cache always parsed"
+    );
+    assert!(
+        killed > 0,
+        "no helper was killed mid-run: the test proved nothing"
+    );
     assert_eq!(out.code, 0, "{out:?}");
     let leftovers: Vec<_> = std::fs::read_dir(home.path().join(".ecr"))
         .unwrap()

@@ -6,14 +6,14 @@
 //! final: it is never silently replaced by another source.
 //! Each source is one module behind the small [`Provider`] trait.
 
-mod container;
+pub mod container;
 mod environment;
-mod imds;
-mod process;
+pub mod imds;
+pub mod process;
 mod profile;
-mod sso;
+pub mod sso;
 pub mod sts;
-mod web_identity;
+pub mod web_identity;
 
 pub use container::{Container, uri as container_uri};
 pub use imds::Imds;

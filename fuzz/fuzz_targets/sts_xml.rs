@@ -1,0 +1,22 @@
+//! STS answers: the credentials XML, the error XML, and the XML reader under both.
+#![no_main]
+use docker_credential_ecr_login::api::{ErrorFormat, api_error};
+use docker_credential_ecr_login::credentials::sts;
+use docker_credential_ecr_login::http::Response;
+use docker_credential_ecr_login::xml;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let _ = sts::parse_credentials(&text);
+    let _ = xml::text(&text, "Code");
+    let _ = api_error(
+        "STS",
+        ErrorFormat::Xml,
+        &Response {
+            status: 400,
+            headers: vec![],
+            body: data.to_vec(),
+        },
+    );
+});
