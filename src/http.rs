@@ -397,6 +397,11 @@ fn map_error(e: ureq::Error, host: &str) -> HttpError {
                 host,
                 connecting: false,
             },
+            // The resolver's failures come as plain io errors.
+            _ if io.to_string().contains("lookup address") => HttpError::Connect {
+                host,
+                detail: "host not found".into(),
+            },
             _ => match io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
                 Some(tls) => HttpError::Tls {
                     host,
@@ -435,7 +440,15 @@ fn default_roots() -> RootCerts {
         .iter()
         .map(|c| Certificate::from_der(c.as_ref()).to_owned())
         .collect();
+    let bundled = certs.len();
     certs.extend(system_roots());
+    crate::log::debug(
+        "Loaded TLS roots",
+        &[
+            ("bundled", &bundled.to_string()),
+            ("system", &(certs.len() - bundled).to_string()),
+        ],
+    );
     RootCerts::from(certs)
 }
 
