@@ -18,18 +18,23 @@ mkdir -p "$out"
 # The commit goes into `-v`; set it the same way for every build of one source.
 ECR_LOGIN_GIT_COMMIT=${ECR_LOGIN_GIT_COMMIT:-$(git rev-parse --short=7 HEAD 2>/dev/null || true)}
 export ECR_LOGIN_GIT_COMMIT
-cargo_home=${CARGO_HOME:-$HOME/.cargo}
-# Paths that would otherwise end up in the binary (panic locations): the checkout, the
-# registry sources and a vendor directory all map to fixed names.
-remap="--remap-path-prefix=$top=/build --remap-path-prefix=$top/vendor=/deps"
-for reg in "$cargo_home"/registry/src/*; do
-    [ -d "$reg" ] && remap="$remap --remap-path-prefix=$reg=/deps"
-done
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-0}
-export CARGO_INCREMENTAL=0
-
+# Reproducible bytes: the dependencies are always compiled from one fixed path (vendored
+# sources), so the same path, and the same --remap-path-prefix flag, goes into every build:
+# rustc hashes its flags into the crates, so they must match to the letter. The crate itself
+# is compiled from relative paths.
+deps=/tmp/docker-credential-ecr-login-deps
+if [ -n "${OFFLINE:-}" ]; then
+    vendor=vendor                      # the source archive carries it
+else
+    vendor=target/vendor
+    cargo vendor --locked --versioned-dirs --quiet "$vendor" > /dev/null
+fi
+rm -rf "$deps" && cp -R "$vendor" "$deps"
+remap="--remap-path-prefix=$deps=/deps"
 build() { # target, rustflags, output name
     RUSTFLAGS="$2 $remap" cargo build --release --locked ${OFFLINE:+--offline --frozen} \
+        --config 'source.crates-io.replace-with="fixed-path"' \
+        --config "source.fixed-path.directory=\"$deps\"" \
         --target "$1" --bin docker-credential-ecr-login
     src="target/$1/release/docker-credential-ecr-login"
     [ -f "$src.exe" ] && src="$src.exe"

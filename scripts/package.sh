@@ -18,7 +18,7 @@ name="docker-credential-ecr-login-$version-src"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 git archive --format=tar --prefix="$name/" HEAD | tar -x -C "$stage"
-(cd "$stage/$name" && cargo vendor --locked --quiet vendor > /dev/null)
+(cd "$stage/$name" && cargo vendor --locked --versioned-dirs --quiet vendor > /dev/null)
 mkdir -p "$stage/$name/.cargo"
 cat > "$stage/$name/.cargo/config.toml" <<CFG
 # Build from vendor/ only: cargo build --offline --frozen
