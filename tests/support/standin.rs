@@ -45,6 +45,9 @@ pub struct StandIn {
     pub tls: bool,
     recorded: Arc<Mutex<Vec<Recorded>>>,
     replies: Arc<Mutex<VecDeque<Reply>>>,
+    /// Answered when no reply is scripted (the benchmark's endless stream of misses).
+    fallback: Arc<Mutex<Option<Reply>>>,
+    recording: Arc<Mutex<bool>>,
 }
 
 impl StandIn {
@@ -59,6 +62,8 @@ impl StandIn {
             tls: tls.is_some(),
             recorded: Arc::default(),
             replies: Arc::default(),
+            fallback: Arc::default(),
+            recording: Arc::new(Mutex::new(true)),
         };
         let me = s.clone();
         let secrets = Arc::new(secrets);
@@ -80,6 +85,18 @@ impl StandIn {
         } else {
             format!("http://{}", self.addr)
         }
+    }
+
+    pub fn set_fallback(&self, reply: Reply) {
+        *self.fallback.lock().unwrap() = Some(reply);
+    }
+
+    /// Forgets what it recorded (a long run would otherwise keep every request).
+    pub fn set_recording(&self, on: bool) {
+        if !on {
+            self.take();
+        }
+        *self.recording.lock().unwrap() = on;
     }
 
     pub fn push(&self, reply: Reply) {
@@ -135,16 +152,19 @@ impl StandIn {
                 .lock()
                 .unwrap()
                 .pop_front()
+                .or_else(|| self.fallback.lock().unwrap().clone())
                 .unwrap_or(Reply::Raw {
                     status: 599,
                     body: r#"{"message":"the stand-in had no reply scripted"}"#.into(),
                     headers: vec![],
                 }),
         };
-        self.recorded.lock().unwrap().push(Recorded {
-            request: request.clone(),
-            verified: verified.clone(),
-        });
+        if *self.recording.lock().unwrap() {
+            self.recorded.lock().unwrap().push(Recorded {
+                request: request.clone(),
+                verified: verified.clone(),
+            });
+        }
         let reply = match reply {
             Reply::Slow(delay, inner) => {
                 // Simulated service latency, not synchronisation: the client just waits.

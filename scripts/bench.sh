@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Speed, size and memory of the static binary, beside the Go helper and the AWS CLI when they
+# are installed. Medians over many runs, with hyperfine:
+#
+#   scripts/bench.sh                 # RUNS=500 by default
+#
+# What is compared, each started as `sh -c 'exec CMD < hostfile'` (the shell's exec is the
+# floor every helper pays; the environment is exported, not set with `env`, which would add
+# an exec):
+#   floor            /bin/true
+#   hit              a `get` answered from the cache
+#   version          `version`
+#   miss             a `get` with the cache off, against a loopback stand-in for ECR that
+#                    checks the SigV4 signature
+#   stand-in         curl posting to the same stand-in (its own latency, plus curl's start-up)
+# Go helper: `apt-get install amazon-ecr-credential-helper` (Debian has 0.6.0); its cache is
+# seeded in its own format. AWS CLI: `pip install awscli` (`aws ecr get-login-password`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-500}
+BIN=${BIN:-$(pwd)/dist/docker-credential-ecr-login}
+GO_HELPER=${GO_HELPER:-/usr/bin/docker-credential-ecr-login}
+[ -x "$BIN" ] || scripts/build-static.sh
+command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
+cargo build -q --release --example standin
+
+work=$(mktemp -d)
+coproc STANDIN { exec target/release/examples/standin; }
+read -r url <&"${STANDIN[0]}"
+cleanup() { exec {STANDIN[1]}>&- 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+host=123456789012.dkr.ecr.eu-west-1.amazonaws.com
+printf %s "$host" > "$work/host"
+export HOME="$work/home" AWS_ACCESS_KEY_ID=AKIDEXAMPLE
+export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
+export AWS_ENDPOINT_URL_ECR="$url" AWS_EC2_METADATA_DISABLED=true AWS_REGION=eu-west-1
+# Anything that tried to leave the machine would meet a closed port instead.
+export HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 NO_PROXY=127.0.0.1,localhost
+mkdir -p "$HOME"
+"$BIN" get < "$work/host" > /dev/null    # fills the cache
+have_go=no
+if [ -x "$GO_HELPER" ] && "$GO_HELPER" -v 2>&1 | grep -q amazon-ecr-credential-helper; then
+    have_go=yes
+    # The same entry under the Go helper's (pre-0.12) key: base64(access key id ‖ md5("")).
+    python3 - "$HOME/.ecr/cache.json" "$AWS_ACCESS_KEY_ID" <<'PY'
+import base64, json, sys
+path, akid = sys.argv[1], sys.argv[2]
+doc = json.load(open(path))
+(key, entry), = doc["Registries"].items()
+legacy = base64.b64encode(akid.encode() + bytes.fromhex("d41d8cd98f00b204e9800998ecf8427e")).decode()
+doc["Registries"][f"eu-west-1-{legacy}-123456789012"] = entry
+json.dump(doc, open(path, "w"), indent=2)
+PY
+fi
+run() { echo "sh -c 'exec $1 < $work/host'"; }
+cmds=(-n floor "$(run /bin/true)"
+      -n "hit" "$(run "$BIN get")"
+      -n "version" "$(run "$BIN version")"
+      -n "miss" "sh -c 'AWS_ECR_DISABLE_CACHE=1 exec $BIN get < $work/host'"
+      -n "stand-in (curl)" "$(run "curl -s -o /dev/null -X POST -d {} $url")")
+if [ $have_go = yes ]; then
+    # Debian's 0.6.0 predates AWS_ENDPOINT_URL_ECR, so only its hits can be measured here.
+    cmds+=(-n "Go hit" "$(run "$GO_HELPER get")")
+fi
+hyperfine -N --style none --warmup 20 --runs "$RUNS" --export-json "$work/main.json" "${cmds[@]}" > /dev/null
+if command -v aws >/dev/null; then
+    hyperfine -N --style none --warmup 2 --runs 20 --export-json "$work/aws.json" \
+        -n "aws ecr get-login-password" "$(run "aws ecr get-login-password --region eu-west-1")" > /dev/null
+fi
+
+rss() { # max RSS in KiB over 20 runs
+    local max=0 v
+    for _ in $(seq 20); do
+        /usr/bin/time -f %M -o "$work/time" sh -c "$1" > /dev/null 2>&1 || true
+        v=$(tail -n 1 "$work/time")
+        [ "$v" -gt "$max" ] && max=$v
+    done
+    echo "$max"
+}
+{
+    echo "hit $(rss "exec $BIN get < $work/host")"
+    echo "miss $(rss "AWS_ECR_DISABLE_CACHE=1 exec $BIN get < $work/host")"
+    echo "version $(rss "exec $BIN version")"
+    [ $have_go = yes ] && echo "Go hit $(rss "exec $GO_HELPER get < $work/host")"
+    command -v aws >/dev/null && echo "aws ecr get-login-password $(rss "exec aws ecr get-login-password --region eu-west-1")"
+} > "$work/rss"
+
+python3 - "$work" "$BIN" "$have_go" <<'PY'
+import json, os, platform, statistics, sys
+work, binary, have_go = sys.argv[1], sys.argv[2], sys.argv[3] == "yes"
+rows = {}
+for f in ("main.json", "aws.json"):
+    p = os.path.join(work, f)
+    if os.path.exists(p):
+        for r in json.load(open(p))["results"]:
+            t = [x * 1000 for x in r["times"]]
+            rows[r["command"]] = (statistics.median(t), min(t), max(t), len(t))
+rss = {}
+for line in open(os.path.join(work, "rss")):
+    name, kib = line.rsplit(" ", 1)
+    rss[name] = int(kib)
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+print(f"Machine: {cpu}, {os.cpu_count()} cores, Linux {platform.release()}")
+print(f"Binary: {binary}, {os.path.getsize(binary):,} bytes ({os.path.getsize(binary)/1048576:.2f} MiB)")
+print()
+print("| command | median ms | min ms | max ms | runs | peak RSS |")
+print("|---|---|---|---|---|---|")
+for name, (med, lo, hi, n) in rows.items():
+    r = rss.get(name)
+    print(f"| {name} | {med:.2f} | {lo:.2f} | {hi:.2f} | {n} | {f'{r/1024:.1f} MiB' if r else ''} |")
+print()
+m = lambda k: rows[k][0]
+print(f"hit / floor: {m('hit') / m('floor'):.2f}x (target at most 1.5x)")
+if have_go:
+    print(f"Go hit / hit: {m('Go hit') / m('hit'):.1f}x (target at least 5x)")
+if "aws ecr get-login-password" in rows:
+    print(f"aws ecr get-login-password / miss: {m('aws ecr get-login-password') / m('miss'):.0f}x")
+print(f"miss - hit: {m('miss') - m('hit'):.2f} ms; stand-in round trip (curl - floor): {m('stand-in (curl)') - m('floor'):.2f} ms")
+print(f"peak RSS of a hit: {rss['hit']/1024:.1f} MiB (target at most 4 MiB)")
+PY
