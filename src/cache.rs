@@ -33,8 +33,12 @@ pub struct Entry {
 impl Entry {
     /// Valid until half its lifetime has passed, as in Go: `now < expires − (expires − requested)/2`.
     pub fn is_fresh(&self, now: OffsetDateTime) -> bool {
-        let half = (self.expires_at - self.requested_at) / 2;
-        now < self.expires_at - half
+        now < self.refresh_at()
+    }
+
+    /// When it stops being fresh.
+    pub fn refresh_at(&self) -> OffsetDateTime {
+        self.expires_at - (self.expires_at - self.requested_at) / 2
     }
 
     /// Past its expiry: never handed out.

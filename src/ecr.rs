@@ -33,6 +33,11 @@ pub fn get_authorization_token(
 ) -> Result<AuthorizationToken, Error> {
     let name = endpoint.service.display_name();
     let (target_name, body) = match registry {
+        // No account id: the caller's default registry, as `aws ecr get-login-password`.
+        Registry::Private(p) if p.account_id.is_empty() => (
+            "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken",
+            "{}".to_string(),
+        ),
         Registry::Private(p) => (
             "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken",
             format!("{{\"registryIds\":[\"{}\"]}}", p.account_id),

@@ -43,10 +43,37 @@ impl Context {
     }
 }
 
-/// A token for a registry: `(username, password)`.
+/// A token for a registry.
+#[derive(Debug)]
 pub struct Token {
     pub username: String,
     pub password: String,
+    /// When this helper will fetch a new one (half its lifetime, as in Go).
+    pub refresh_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+impl Token {
+    fn from_entry(entry: &Entry) -> Option<Token> {
+        let (username, password) = ecr::decode(&entry.token).ok()?;
+        Some(Token {
+            username,
+            password,
+            refresh_at: entry.refresh_at(),
+            expires_at: entry.expires_at,
+        })
+    }
+}
+
+/// The cached token if it is still fresh.
+fn fresh(cached: &Option<(String, Entry)>, now: OffsetDateTime, what: &str) -> Option<Token> {
+    let (key, entry) = cached.as_ref()?;
+    if !entry.is_fresh(now) {
+        return None;
+    }
+    let token = Token::from_entry(entry)?;
+    log::debug(what, &[("key", key)]);
+    Some(token)
 }
 
 pub fn get(ctx: &Context, server_url: &str) -> Result<Token, Error> {
@@ -63,15 +90,8 @@ pub fn get(ctx: &Context, server_url: &str) -> Result<Token, Error> {
     let cache_file = cache::file(&ctx.env);
     let keys = cache::keys(&registry, &plan, &ctx.env);
     let cached = cache_file.as_ref().and_then(|f| lookup(f, &keys));
-    if let Some((key, entry)) = &cached
-        && entry.is_fresh(now)
-        && let Ok((username, password)) = ecr::decode(&entry.token)
-    {
-        log::debug(
-            "Using cached token",
-            &[("key", key), ("registry", server_url)],
-        );
-        return Ok(Token { username, password });
+    if let Some(token) = fresh(&cached, now, "Using the cached token") {
+        return Ok(token);
     }
     // Miss: take the lock, then look again, since another helper may have just fetched it.
     let _lock = cache_file.as_ref().and_then(|f| {
@@ -82,71 +102,121 @@ pub fn get(ctx: &Context, server_url: &str) -> Result<Token, Error> {
         Some(_) => cache_file.as_ref().and_then(|f| lookup(f, &keys)),
         None => cached,
     };
-    if let Some((key, entry)) = &cached
-        && entry.is_fresh(now)
-        && let Ok((username, password)) = ecr::decode(&entry.token)
-    {
-        log::debug(
-            "Using the token another helper just cached",
-            &[("key", key)],
-        );
-        return Ok(Token { username, password });
+    if let Some(token) = fresh(&cached, now, "Using the token another helper just cached") {
+        return Ok(token);
     }
     match fetch(ctx, &registry, &plan) {
         Ok(token) => {
-            let (username, password) =
-                ecr::decode(&token.token).map_err(|detail| Error::BadResponse {
-                    service: "ECR",
-                    detail,
-                })?;
-            let now = OffsetDateTime::now_utc();
-            if token.expires_at <= now {
-                // Usable once (the clock may be wrong), but not worth keeping.
-                log::warn(
-                    "ECR returned a token that has already expired; not caching it",
-                    &[("expiresAt", &token.expires_at.to_string())],
-                );
-            } else if let (Some(file), Some(key)) = (&cache_file, keys.first()) {
-                let entry = Entry {
-                    token: token.token,
-                    requested_at: now,
-                    expires_at: token.expires_at,
-                    proxy_endpoint: token.proxy_endpoint,
-                    service: match registry {
-                        Registry::Private(_) => "ecr".into(),
-                        Registry::Public { .. } => "ecr-public".into(),
-                    },
-                };
-                if let Err(e) = cache::store(file, key, entry, now) {
-                    log::warn(
-                        "Could not save the token to the cache",
-                        &[
-                            ("file", &file.display().to_string()),
-                            ("error", &e.to_string()),
-                        ],
-                    );
-                }
-            }
+            let answer = keep(&cache_file, keys.first(), &registry, token)?;
             log::info(
                 "Got a new token",
                 &[("registry", server_url), ("source", &plan.describe())],
             );
-            Ok(Token { username, password })
+            Ok(answer)
         }
         Err(e) => {
             // A stale token that has not expired still works; an expired one never does.
             if let Some((key, entry)) = cached.filter(|(_, e)| !e.is_expired(now))
-                && let Ok((username, password)) = ecr::decode(&entry.token)
+                && let Some(token) = Token::from_entry(&entry)
             {
                 log::warn(
                     "Could not refresh the token; using the cached one until it expires",
                     &[("key", &key), ("error", &e.to_string())],
                 );
-                return Ok(Token { username, password });
+                return Ok(token);
             }
             Err(e)
         }
     }
+}
+
+/// Turns a fetched token into the answer and caches it under `key` (unless it has already
+/// expired: usable once, the clock may be wrong, but not worth keeping).
+fn keep(
+    cache_file: &Option<PathBuf>,
+    key: Option<&String>,
+    registry: &Registry,
+    token: ecr::AuthorizationToken,
+) -> Result<Token, Error> {
+    let now = OffsetDateTime::now_utc();
+    let fetched = Entry {
+        token: token.token,
+        requested_at: now,
+        expires_at: token.expires_at,
+        proxy_endpoint: token.proxy_endpoint,
+        service: match registry {
+            Registry::Private(_) => "ecr".into(),
+            Registry::Public { .. } => "ecr-public".into(),
+        },
+    };
+    let answer = Token::from_entry(&fetched).ok_or_else(|| Error::BadResponse {
+        service: "ECR",
+        detail: "the token does not decode".into(),
+    })?;
+    if fetched.expires_at <= now {
+        log::warn(
+            "ECR returned a token that has already expired; not caching it",
+            &[("expiresAt", &fetched.expires_at.to_string())],
+        );
+    } else if let (Some(file), Some(key)) = (cache_file, key)
+        && let Err(e) = cache::store(file, key, fetched, now)
+    {
+        log::warn(
+            "Could not save the token to the cache",
+            &[
+                ("file", &file.display().to_string()),
+                ("error", &e.to_string()),
+            ],
+        );
+    }
+    Ok(answer)
+}
+
+/// The token of the default registry of the credentials' account, in the configured region,
+/// as `aws ecr get-login-password` gets it: `(registry host, token)`.
+pub fn get_default_registry(ctx: &Context) -> Result<(String, Token), Error> {
+    let plan = credentials::plan(&ctx.env, &mut || {
+        ProfileSet::load(&ctx.env).map(|p| ctx.profiles.get_or_init(|| p).clone())
+    })?;
+    let profiles = ctx.profiles().ok();
+    let (name, _) = selected_profile(&ctx.env);
+    let region = ctx
+        .env
+        .get("AWS_REGION")
+        .or_else(|| ctx.env.get("AWS_DEFAULT_REGION"))
+        .or_else(|| {
+            profiles
+                .and_then(|p| p.profile(&name))
+                .and_then(|p| p.get("region"))
+                .map(String::as_str)
+                .filter(|r| !r.is_empty())
+        })
+        .ok_or_else(|| {
+            Error::Message(
+                "no registry host given and no region configured: name the registry (get-login-password 123456789012.dkr.ecr.REGION.amazonaws.com) or set AWS_REGION".into(),
+            )
+        })?
+        .to_ascii_lowercase();
+    // No account id: ECR answers for the caller's own registry.
+    let default = Registry::Private(registry::PrivateRegistry {
+        account_id: String::new(),
+        suffix: endpoint::Partition::of_region(&region).dns_suffix,
+        region,
+        fips: false,
+        dual_stack: false,
+    });
+    let token = fetch(ctx, &default, &plan)?;
+    let host = token
+        .proxy_endpoint
+        .trim_start_matches("https://")
+        .to_string();
+    let registry = registry::parse(&host).map_err(|_| Error::BadResponse {
+        service: "ECR",
+        detail: format!("invalid proxyEndpoint {host:?}"),
+    })?;
+    let keys = cache::keys(&registry, &plan, &ctx.env);
+    let answer = keep(&cache::file(&ctx.env), keys.first(), &registry, token)?;
+    Ok((host, answer))
 }
 
 fn lookup(file: &std::path::Path, keys: &[String]) -> Option<(String, Entry)> {
@@ -167,12 +237,30 @@ fn lookup(file: &std::path::Path, keys: &[String]) -> Option<(String, Entry)> {
         .find_map(|k| entries.get(k).map(|e| (k.clone(), e.clone())))
 }
 
+/// Only the credentials of a plan (for `explain --resolve`).
+pub fn resolve_only(
+    ctx: &Context,
+    registry: &Registry,
+    plan: &Plan,
+) -> Result<credentials::Credentials, Error> {
+    fetch_with(ctx, registry, plan, false).map(|(c, _)| c)
+}
+
 /// The network part of a miss: credentials, endpoint, the API call.
 fn fetch(
     ctx: &Context,
     registry: &Registry,
     plan: &Plan,
 ) -> Result<ecr::AuthorizationToken, Error> {
+    fetch_with(ctx, registry, plan, true).map(|(_, t)| t.expect("asked for the token"))
+}
+
+fn fetch_with(
+    ctx: &Context,
+    registry: &Registry,
+    plan: &Plan,
+    token: bool,
+) -> Result<(credentials::Credentials, Option<ecr::AuthorizationToken>), Error> {
     let deadline = Instant::now() + retry::TOTAL_BUDGET;
     // A broken config file must not stop environment credentials from working.
     let empty = ProfileSet::default();
@@ -207,6 +295,9 @@ fn fetch(
         deadline,
     };
     let creds = credentials::resolve(plan, &resolver)?;
+    if !token {
+        return Ok((creds, None));
+    }
     let settings = EndpointSettings {
         env: Some(&ctx.env),
         profile,
@@ -214,7 +305,8 @@ fn fetch(
     };
     let endpoint = endpoint::for_registry(registry, &settings);
     let policy = retry::Policy::from_env(&ctx.env, deadline);
-    ecr::get_authorization_token(&http, policy, &endpoint, registry, &creds)
+    let t = ecr::get_authorization_token(&http, policy, &endpoint, registry, &creds)?;
+    Ok((creds, Some(t)))
 }
 
 /// `https://user:pass@host/…` → `https://xxxxx@host/…`: user info never reaches a message.

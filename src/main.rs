@@ -1,7 +1,7 @@
 //! `docker-credential-ecr-login`: argv → action → exit code.
 #![forbid(unsafe_code)]
 
-use docker_credential_ecr_login::{cache, ecr, env, get, log, protocol};
+use docker_credential_ecr_login::{cache, ecr, env, explain, get, kubelet, log, protocol};
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -10,24 +10,38 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 const GIT_COMMIT: &str = env!("ECR_LOGIN_GIT_COMMIT");
 
 const HELP: &str = "\
-docker-credential-ecr-login: Amazon ECR credentials for docker, podman, buildah, skopeo, crane, helm.
+docker-credential-ecr-login: Amazon ECR credentials for docker, podman, buildah, skopeo, crane,
+helm and the kubelet. One static binary; finds AWS credentials as the AWS SDKs do.
 
-Usage: docker-credential-ecr-login <get|list|store|erase|version>
+Usage: docker-credential-ecr-login <get|list|store|erase|version>   (the docker protocol)
+       docker-credential-ecr-login get-login-password [HOST]
+       docker-credential-ecr-login explain HOST [--resolve]
+       docker-credential-ecr-login kubelet-credential-provider
        docker-credential-ecr-login -v
 
-  get      read a registry host on stdin, print {\"ServerURL\",\"Username\",\"Secret\"}
-  list     print the cached registries as {\"https://HOST\":\"AWS\"}
-  store    accepted only with AWS_ECR_IGNORE_CREDS_STORAGE=true (ECR needs no docker login)
-  erase    likewise
-  version  print the version
+  get                  read a registry host on stdin, print {\"ServerURL\",\"Username\",\"Secret\"}
+  list                 print the cached registries as {\"https://HOST\":\"AWS\"}
+  store, erase         succeed only with AWS_ECR_IGNORE_CREDS_STORAGE=true (ECR needs no docker login)
+  version              print the version
+  get-login-password   print only the password (for helm/oras/podman login --password-stdin);
+                       without HOST, for the default registry in AWS_REGION
+  explain              show how a get would go: registry, credential source and why, endpoints,
+                       cache entry; no secret, no network call unless --resolve
+  kubelet-credential-provider
+                       answer a kubelet CredentialProviderRequest on stdin
 
-Example:
+Linked as docker-credential-ecr-login-NAME, it uses AWS profile NAME.
+
+Examples:
   echo 123456789012.dkr.ecr.eu-west-1.amazonaws.com | docker-credential-ecr-login get
+  docker-credential-ecr-login explain 123456789012.dkr.ecr.eu-west-1.amazonaws.com
+  docker-credential-ecr-login get-login-password public.ecr.aws | helm registry login --username AWS --password-stdin public.ecr.aws
 
 Settings (environment): AWS credentials as the AWS SDKs read them (AWS_ACCESS_KEY_ID,
-AWS_PROFILE, ~/.aws/config, ...), AWS_ECR_CACHE_DIR (default ~/.ecr), AWS_ECR_DISABLE_CACHE,
-AWS_ECR_LOG_LEVEL (off|error|warn|info|debug), AWS_ECR_IGNORE_CREDS_STORAGE,
-AWS_ENDPOINT_URL_ECR, AWS_CA_BUNDLE, HTTPS_PROXY. See the README for all of them.
+AWS_PROFILE, ~/.aws/config, web identity, container, IMDS, ...), AWS_ECR_CACHE_DIR (default
+~/.ecr), AWS_ECR_DISABLE_CACHE, AWS_ECR_LOG_LEVEL (off|error|warn|info|debug),
+AWS_ECR_IGNORE_CREDS_STORAGE, AWS_ENDPOINT_URL_ECR, AWS_CA_BUNDLE, HTTPS_PROXY. The README
+lists them all.
 ";
 
 fn main() -> ExitCode {
@@ -57,7 +71,13 @@ fn main() -> ExitCode {
             }
         }
     }
-    if args.len() != 1 {
+    // The docker protocol's actions take exactly one argument, as in the Go helper; the
+    // others take their own.
+    let extended = matches!(
+        args.first().map(String::as_str),
+        Some("get-login-password" | "explain" | "kubelet-credential-provider")
+    );
+    if args.len() != 1 && !extended {
         println!("{}", protocol::USAGE);
         return ExitCode::FAILURE;
     }
@@ -71,6 +91,9 @@ fn main() -> ExitCode {
         "list" => action_list(&env),
         "store" => action_store_or_erase(&env, true),
         "erase" => action_store_or_erase(&env, false),
+        "get-login-password" => action_get_login_password(env, &args[1..]),
+        "explain" => action_explain(env, &args[1..]),
+        "kubelet-credential-provider" => action_kubelet(env),
         "version" => {
             println!("docker-credential-ecr-login (ecr-login-rs) {VERSION}");
             true
@@ -127,8 +150,75 @@ fn fail_get(server_url: &str, reason: &str) -> bool {
         &[("serverURL", &host), ("error", reason)],
     );
     println!("{}", protocol::NOT_FOUND);
-    eprintln!("docker-credential-ecr-login: {reason}");
+    let hint = match host.is_empty() {
+        true => String::new(),
+        false => format!(" (docker-credential-ecr-login explain {host} shows how a get goes)"),
+    };
+    eprintln!("docker-credential-ecr-login: {reason}{hint}");
     false
+}
+
+fn action_get_login_password(env: env::Env, rest: &[String]) -> bool {
+    let ctx = get::Context::new(env);
+    let result = match rest {
+        [] => get::get_default_registry(&ctx).map(|(_, t)| t),
+        [host] => get::get(&ctx, host.trim()),
+        _ => {
+            eprintln!("usage: docker-credential-ecr-login get-login-password [HOST]");
+            return false;
+        }
+    };
+    match result {
+        Ok(token) => {
+            println!("{}", token.password);
+            true
+        }
+        Err(e) => {
+            log::error(
+                "Error getting the login password",
+                &[("error", &e.to_string())],
+            );
+            eprintln!("docker-credential-ecr-login: {e}");
+            false
+        }
+    }
+}
+
+fn action_explain(env: env::Env, rest: &[String]) -> bool {
+    let resolve = rest.iter().any(|a| a == "--resolve");
+    let hosts: Vec<&String> = rest.iter().filter(|a| *a != "--resolve").collect();
+    let [host] = hosts[..] else {
+        eprintln!("usage: docker-credential-ecr-login explain HOST [--resolve]");
+        return false;
+    };
+    let ctx = get::Context::new(env);
+    let (report, ok) = explain::explain(&ctx, host.trim(), resolve);
+    print!("{report}");
+    ok
+}
+
+fn action_kubelet(env: env::Env) -> bool {
+    let mut input = Vec::new();
+    if let Err(e) = std::io::stdin()
+        .lock()
+        .take(protocol::MAX_INPUT as u64 + 1)
+        .read_to_end(&mut input)
+    {
+        eprintln!("docker-credential-ecr-login: could not read the request: {e}");
+        return false;
+    }
+    let ctx = get::Context::new(env);
+    match kubelet::respond(&ctx, &input) {
+        Ok(response) => {
+            println!("{response}");
+            true
+        }
+        Err(e) => {
+            log::error("Error answering the kubelet", &[("error", &e)]);
+            eprintln!("docker-credential-ecr-login: {e}");
+            false
+        }
+    }
 }
 
 fn action_list(env: &env::Env) -> bool {

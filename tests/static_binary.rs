@@ -53,7 +53,10 @@ fn runs_on_an_empty_root() {
         ("AWS_ACCESS_KEY_ID", "AKIDCHROOT".into()),
         ("AWS_SECRET_ACCESS_KEY", "chrootSecretKey0123".into()),
         // The real API name, resolved through the chroot's /etc/hosts.
-        ("AWS_ENDPOINT_URL_ECR", format!("https://{API}:{}", ecr.addr.port())),
+        (
+            "AWS_ENDPOINT_URL_ECR",
+            format!("https://{API}:{}", ecr.addr.port()),
+        ),
         ("AWS_EC2_METADATA_DISABLED", "true".into()),
         ("AWS_ECR_LOG_LEVEL", "debug".into()),
         ("AWS_CA_BUNDLE", "/ca.pem".into()),
@@ -62,7 +65,9 @@ fn runs_on_an_empty_root() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         stdout,
-        format!("{{\"ServerURL\":\"{HOST}\",\"Username\":\"AWS\",\"Secret\":\"from-an-empty-root\"}}\n"),
+        format!(
+            "{{\"ServerURL\":\"{HOST}\",\"Username\":\"AWS\",\"Secret\":\"from-an-empty-root\"}}\n"
+        ),
         "stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -80,7 +85,10 @@ fn runs_on_an_empty_root() {
     assert!(stderr.contains(&format!("TLS with {API}")), "{stderr}");
     assert!(stderr.contains("UnknownIssuer"), "{stderr}");
     let log = std::fs::read_to_string(root.path().join("home/.ecr/log/ecr-login.log")).unwrap();
-    let line = log.lines().find(|l| l.contains("Loaded TLS roots")).expect("roots logged");
+    let line = log
+        .lines()
+        .find(|l| l.contains("Loaded TLS roots"))
+        .expect("roots logged");
     println!("{line}");
     assert!(line.contains("system=0"), "{line}");
     let bundled: usize = line

@@ -1,0 +1,222 @@
+//! `explain HOST`: how a `get` would go, without a secret and without a network call
+//! (unless `--resolve`): the registry, the credential source and why, the files read, the
+//! endpoints, and the cache entry.
+
+use crate::cache;
+use crate::config::{Platform, ProfileSet, file_locations, selected_profile};
+use crate::credentials::{self, Plan, Source};
+use crate::endpoint::{self, EndpointSettings, Service};
+use crate::get::Context;
+use crate::registry::{self, Registry};
+use std::fmt::Write;
+use time::OffsetDateTime;
+
+/// The report, and whether everything needed for a `get` is in place.
+pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
+    let mut out = String::new();
+    let mut ok = true;
+    let env = &ctx.env;
+    let line = |out: &mut String, k: &str, v: &str| {
+        let _ = writeln!(out, "  {k:<12}{v}");
+    };
+    let _ = writeln!(out, "Registry {host}");
+    let registry = match registry::parse(host) {
+        Ok(r) => r,
+        Err(_) => {
+            line(
+                &mut out,
+                "error:",
+                "not an Amazon ECR or ECR Public registry host; this helper serves ACCOUNT.dkr.ecr.REGION.amazonaws.com (and the other partitions' forms) and public.ecr.aws",
+            );
+            return (out, false);
+        }
+    };
+    match &registry {
+        Registry::Private(p) => {
+            line(&mut out, "kind:", "private ECR");
+            line(&mut out, "account:", &p.account_id);
+            line(&mut out, "region:", &p.region);
+            line(&mut out, "partition:", p.partition().id);
+            line(&mut out, "FIPS:", if p.fips { "yes" } else { "no" });
+            line(
+                &mut out,
+                "dual-stack:",
+                if p.dual_stack { "yes" } else { "no" },
+            );
+        }
+        Registry::Public { host } => {
+            line(
+                &mut out,
+                "kind:",
+                &format!("ECR Public ({host}), API in us-east-1"),
+            );
+        }
+    }
+
+    let _ = writeln!(out, "Credentials");
+    let (config, creds_file) = file_locations(env, Platform::current());
+    for (what, path) in [("config:", &config), ("credentials:", &creds_file)] {
+        let state = match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => "present",
+            Ok(_) => "not a file",
+            Err(_) => "not found",
+        };
+        line(&mut out, what, &format!("{} ({state})", path.display()));
+    }
+    let profiles = ProfileSet::load(env).unwrap_or_default();
+    let plan = credentials::plan(env, &mut || ProfileSet::load(env));
+    let plan = match plan {
+        Ok(p) => p,
+        Err(e) => {
+            line(&mut out, "error:", &e.to_string());
+            return (out, false);
+        }
+    };
+    line(&mut out, "source:", &plan.describe());
+    line(&mut out, "why:", &why(ctx, &plan));
+    if let Some(c) = plan.static_credentials() {
+        line(&mut out, "access key:", &mask(&c.access_key_id));
+    }
+
+    let _ = writeln!(out, "Endpoints");
+    let (name, _) = selected_profile(env);
+    let settings = EndpointSettings {
+        env: Some(env),
+        profile: profiles.profile(&name),
+        profiles: Some(&profiles),
+    };
+    let ep = endpoint::for_registry(&registry, &settings);
+    line(
+        &mut out,
+        ep.service.display_name(),
+        &format!("{} (signed for {})", ep.url, ep.signing_region),
+    );
+    let registry_region = match &registry {
+        Registry::Private(p) => p.region.clone(),
+        Registry::Public { .. } => endpoint::ECR_PUBLIC_REGION.to_string(),
+    };
+    if !plan.hops.is_empty() || plan.base.kind() == "web identity" {
+        let region = credentials::sts_region(env, &profiles, &registry_region);
+        line(
+            &mut out,
+            "STS:",
+            &endpoint::for_service(Service::Sts, &region, &settings).url,
+        );
+    }
+    if let Some(sso) = plan.base.as_any().downcast_ref::<credentials::Sso>() {
+        line(
+            &mut out,
+            "SSO:",
+            &endpoint::for_service(Service::Sso, &sso.region, &settings).url,
+        );
+    }
+
+    let _ = writeln!(out, "Cache");
+    match cache::file(env) {
+        None => line(
+            &mut out,
+            "file:",
+            "off (AWS_ECR_DISABLE_CACHE is set, or there is no home directory)",
+        ),
+        Some(file) => {
+            line(&mut out, "file:", &file.display().to_string());
+            let keys = cache::keys(&registry, &plan, env);
+            line(
+                &mut out,
+                "key:",
+                keys.first().map(String::as_str).unwrap_or(""),
+            );
+            let now = OffsetDateTime::now_utc();
+            let state = match cache::load(&file) {
+                Err(problem) => format!("the file {problem}; it will be replaced"),
+                Ok(entries) => match keys.iter().find_map(|k| entries.get(k)) {
+                    None => "no entry: the next get calls AWS".into(),
+                    Some(e) if e.is_fresh(now) => format!(
+                        "fresh until {} (expires {}): the next get makes no call",
+                        e.refresh_at(),
+                        e.expires_at
+                    ),
+                    Some(e) if !e.is_expired(now) => format!(
+                        "stale (expires {}): the next get refreshes it, and serves it if that fails",
+                        e.expires_at
+                    ),
+                    Some(e) => format!("expired at {}: the next get calls AWS", e.expires_at),
+                },
+            };
+            line(&mut out, "entry:", &state);
+        }
+    }
+
+    if resolve {
+        let _ = writeln!(out, "Resolved (network calls made)");
+        match crate::get::resolve_only(ctx, &registry, &plan) {
+            Ok(c) => {
+                line(&mut out, "access key:", &mask(&c.access_key_id));
+                line(
+                    &mut out,
+                    "temporary:",
+                    if c.session_token.is_some() {
+                        "yes"
+                    } else {
+                        "no"
+                    },
+                );
+                if let Some(a) = &c.account_id {
+                    line(&mut out, "account:", a);
+                }
+                if let Some(x) = c.expiry {
+                    line(&mut out, "expires:", &x.to_string());
+                }
+            }
+            Err(e) => {
+                line(&mut out, "error:", &e.to_string());
+                ok = false;
+            }
+        }
+    }
+    (out, ok)
+}
+
+/// Why the chain stopped where it did.
+fn why(ctx: &Context, plan: &Plan) -> String {
+    let env = &ctx.env;
+    match &plan.source {
+        Source::Environment if env.get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() && plan.static_credentials().is_none() => {
+            "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are set, and no access keys are".into()
+        }
+        Source::Environment => "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set (they come first)".into(),
+        Source::Profile(name) => {
+            let by = if env.explicit_profile().is_some() {
+                "the helper's name (docker-credential-ecr-login-NAME), which comes before environment keys"
+            } else if env.get("AWS_PROFILE").is_some() {
+                "AWS_PROFILE"
+            } else if env.get("AWS_DEFAULT_PROFILE").is_some() {
+                "AWS_DEFAULT_PROFILE"
+            } else {
+                "default, as no AWS_PROFILE is set"
+            };
+            format!("no access keys or web identity in the environment; profile `{name}` chosen by {by}")
+        }
+        Source::Container => "nothing in the environment or profile; AWS_CONTAINER_CREDENTIALS_* is set".into(),
+        Source::Imds => "nothing in the environment, profile or container variables; IMDS is last in the chain (AWS_EC2_METADATA_DISABLED=true turns it off)".into(),
+    }
+}
+
+/// `AKIAIOSFODNN7EXAMPLE` → `AKIA…MPLE`: enough to tell keys apart.
+fn mask(key: &str) -> String {
+    if key.len() <= 8 || !key.is_ascii() {
+        return "…".into();
+    }
+    format!("{}…{}", &key[..4], &key[key.len() - 4..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keys() {
+        assert_eq!(mask("AKIAIOSFODNN7EXAMPLE"), "AKIA…MPLE");
+        assert_eq!(mask("short"), "…");
+    }
+}
