@@ -1,10 +1,14 @@
 //! A loopback stand-in for ECR that answers every `GetAuthorizationToken` with a token, after
-//! checking its SigV4 signature (the tests' stand-in). For `scripts/bench.sh` and for trying
-//! the helper by hand:
+//! checking its SigV4 signature (the tests' stand-in). For `scripts/bench.sh`,
+//! `scripts/e2e-clients.sh`, and for trying the helper by hand:
 //!
 //! ```sh
-//! cargo run --release --example standin        # prints its URL, serves until stdin closes
+//! cargo run --release --example standin              # password: password-from-the-stand-in
+//! cargo run --release --example standin -- OTHER     # another password
+//! cargo run --release --example standin -- --fail    # HTTP 500 to everything
 //! ```
+//! It prints its URL and serves until its stdin closes. The access key it knows is
+//! `AKIDEXAMPLE` with the AWS documentation's example secret.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -21,7 +25,16 @@ fn main() {
         )]),
         None,
     );
-    ecr.set_fallback(Reply::Token("AWS:password-from-the-stand-in".into()));
+    let reply = match std::env::args().nth(1).as_deref() {
+        Some("--fail") => Reply::Raw {
+            status: 500,
+            body: r#"{"__type":"ServerException","message":"the stand-in fails on purpose"}"#.into(),
+            headers: vec![],
+        },
+        Some(password) => Reply::Token(format!("AWS:{password}")),
+        None => Reply::Token("AWS:password-from-the-stand-in".into()),
+    };
+    ecr.set_fallback(reply);
     ecr.set_recording(false);
     println!("{}", ecr.url());
     // Serve until whoever started us closes our stdin.
