@@ -28,7 +28,8 @@ fn main() {
     let reply = match std::env::args().nth(1).as_deref() {
         Some("--fail") => Reply::Raw {
             status: 500,
-            body: r#"{"__type":"ServerException","message":"the stand-in fails on purpose"}"#.into(),
+            body: r#"{"__type":"ServerException","message":"the stand-in fails on purpose"}"#
+                .into(),
             headers: vec![],
         },
         Some(password) => Reply::Token(format!("AWS:{password}")),

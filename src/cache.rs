@@ -267,6 +267,7 @@ mod tests {
                 expiry: None,
                 account_id: None,
             })),
+            base_profile: None,
             hops: Vec::new(),
         }
     }

@@ -17,7 +17,7 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
     let mut ok = true;
     let env = &ctx.env;
     let line = |out: &mut String, k: &str, v: &str| {
-        let _ = writeln!(out, "  {k:<12}{v}");
+        let _ = writeln!(out, "  {k:<13}{v}");
     };
     let _ = writeln!(out, "Registry {host}");
     let registry = match registry::parse(host) {
@@ -88,7 +88,7 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
     let ep = endpoint::for_registry(&registry, &settings);
     line(
         &mut out,
-        ep.service.display_name(),
+        &format!("{}:", ep.service.display_name()),
         &format!("{} (signed for {})", ep.url, ep.signing_region),
     );
     let registry_region = match &registry {

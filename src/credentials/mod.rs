@@ -167,6 +167,8 @@ impl fmt::Display for Source {
 pub struct Plan {
     pub source: Source,
     pub base: Box<dyn Provider>,
+    /// The profile the base comes from, when a chain led away from the selected one.
+    pub base_profile: Option<String>,
     pub hops: Vec<AssumeRole>,
 }
 
@@ -175,6 +177,7 @@ impl Plan {
         Plan {
             source,
             base: Box::new(base),
+            base_profile: None,
             hops: Vec::new(),
         }
     }
@@ -211,8 +214,11 @@ impl Plan {
     }
 
     fn base_description(&self) -> String {
-        match self.source {
-            Source::Container | Source::Imds => self.source.to_string(),
+        match (&self.source, &self.base_profile) {
+            (Source::Container | Source::Imds, _) => self.source.to_string(),
+            (Source::Profile(p), Some(b)) if p != b => {
+                format!("{}: {} of profile `{b}`", self.source, self.base.kind())
+            }
             _ => format!("{} ({})", self.source, self.base.kind()),
         }
     }

@@ -105,6 +105,7 @@ pub fn plan_profile(env: &Env, profiles: &ProfileSet) -> Result<Option<Plan>, Cr
     Ok(Some(Plan {
         source: Source::Profile(selected),
         base,
+        base_profile: Some(current),
         hops,
     }))
 }
