@@ -352,15 +352,20 @@ fn run_case(dir: &Path) -> Result<usize, String> {
                 return Err(ctx(format!("stdout {:?}, want {want:?}", out.stdout)));
             }
         }
-        for want in run
-            .get("stdout_contains")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let want = world.substitute(want.as_str().unwrap());
-            if !out.stdout.contains(&want) {
-                return Err(ctx(format!("stdout {:?} lacks {want:?}", out.stdout)));
+        for (field, stream, text) in [
+            ("stdout_contains", "stdout", &out.stdout),
+            ("stderr_contains", "stderr", &out.stderr),
+        ] {
+            for want in run
+                .get(field)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let want = world.substitute(want.as_str().unwrap());
+                if !text.contains(&want) {
+                    return Err(ctx(format!("{stream} {text:?} lacks {want:?}")));
+                }
             }
         }
         if let Some(want) = run.get("stdout_json") {
@@ -368,17 +373,6 @@ fn run_case(dir: &Path) -> Result<usize, String> {
                 .map_err(|e| ctx(format!("stdout is not JSON ({e}): {:?}", out.stdout)))?;
             if !json_matches(&have, want) {
                 return Err(ctx(format!("stdout {have}, want {want}")));
-            }
-        }
-        for want in run
-            .get("stderr_contains")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let want = world.substitute(want.as_str().unwrap());
-            if !out.stderr.contains(&want) {
-                return Err(ctx(format!("stderr {:?} lacks {want:?}", out.stderr)));
             }
         }
         if let Some(want) = run.get("requests").and_then(Value::as_array) {

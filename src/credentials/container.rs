@@ -9,8 +9,6 @@ use crate::error::Error;
 use crate::http::{Request, Timeouts, target};
 use serde_json::Value;
 use std::net::{IpAddr, ToSocketAddrs};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 const ECS_HOST: &str = "http://169.254.170.2";
 
@@ -128,27 +126,7 @@ fn authorization(env: &Env) -> Result<Option<String>, Error> {
 pub fn parse(body: &[u8]) -> Result<Credentials, String> {
     let v: Value =
         serde_json::from_slice(body).map_err(|_| "the answer is not JSON".to_string())?;
-    let field = |k: &str| {
-        v.get(k)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let required = |k: &str| field(k).ok_or_else(|| format!("the answer has no {k}"));
-    let expiry = match field("Expiration") {
-        Some(e) => Some(
-            OffsetDateTime::parse(&e, &Rfc3339)
-                .map_err(|_| "Expiration is not an RFC 3339 time".to_string())?,
-        ),
-        None => None,
-    };
-    Ok(Credentials {
-        access_key_id: required("AccessKeyId")?,
-        secret_access_key: required("SecretAccessKey")?,
-        session_token: field("Token"),
-        expiry,
-        account_id: field("AccountId"),
-    })
+    super::from_metadata_json(&v, "the answer")
 }
 
 #[cfg(test)]

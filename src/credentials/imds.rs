@@ -9,7 +9,6 @@ use crate::http::{HttpError, Request, Response, Timeouts, target};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 const IPV4: &str = "http://169.254.169.254";
 const IPV6: &str = "http://[fd00:ec2::254]";
@@ -271,21 +270,7 @@ pub fn parse(body: &[u8]) -> Result<Credentials, String> {
             field("Message").unwrap_or_default()
         ));
     }
-    let required = |k: &str| field(k).ok_or_else(|| format!("the IMDS answer has no {k}"));
-    let expiry = match field("Expiration") {
-        Some(e) => Some(
-            OffsetDateTime::parse(&e, &Rfc3339)
-                .map_err(|_| "Expiration from IMDS is not an RFC 3339 time".to_string())?,
-        ),
-        None => None,
-    };
-    Ok(Credentials {
-        access_key_id: required("AccessKeyId")?,
-        secret_access_key: required("SecretAccessKey")?,
-        session_token: field("Token"),
-        expiry,
-        account_id: field("AccountId"),
-    })
+    super::from_metadata_json(&v, "the IMDS answer")
 }
 
 #[cfg(test)]

@@ -324,6 +324,32 @@ fn imds_plan(env: &Env, profiles: &ProfileSet) -> Result<Imds, CredentialsError>
     })
 }
 
+/// The credentials document of IMDS and the container endpoints:
+/// `{"AccessKeyId","SecretAccessKey","Token","Expiration"}`, plus optional `AccountId`.
+fn from_metadata_json(v: &serde_json::Value, what: &str) -> Result<Credentials, String> {
+    let field = |k: &str| {
+        v.get(k)
+            .and_then(serde_json::Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let required = |k: &str| field(k).ok_or_else(|| format!("{what} has no {k}"));
+    let expiry = match field("Expiration") {
+        Some(e) => Some(
+            OffsetDateTime::parse(&e, &time::format_description::well_known::Rfc3339)
+                .map_err(|_| format!("Expiration in {what} is not an RFC 3339 time"))?,
+        ),
+        None => None,
+    };
+    Ok(Credentials {
+        access_key_id: required("AccessKeyId")?,
+        secret_access_key: required("SecretAccessKey")?,
+        session_token: field("Token"),
+        expiry,
+        account_id: field("AccountId"),
+    })
+}
+
 /// Gets the credentials a plan names: the base, then each role in turn. Errors say which
 /// source failed.
 pub fn resolve(plan: &Plan, r: &Resolver) -> Result<Credentials, Error> {
