@@ -23,7 +23,7 @@ GO_HELPER=${GO_HELPER:-/usr/bin/docker-credential-ecr-login}
 [ -x "$BIN" ] || scripts/build-static.sh
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
-cargo build -q --release --example standin
+cargo build -q --release --example standin --example spawnbench
 
 work=$(mktemp -d)
 coproc STANDIN { exec target/release/examples/standin; }
@@ -70,6 +70,14 @@ if command -v aws >/dev/null; then
         -n "aws ecr get-login-password" "$(run "aws ecr get-login-password --region eu-west-1")" > /dev/null
 fi
 
+# The same without the shell: the process alone, started directly.
+spawn=target/release/examples/spawnbench
+{
+    echo "floor $($spawn "$RUNS" "$work/host" /bin/true)"
+    echo "hit $($spawn "$RUNS" "$work/host" "$BIN" get)"
+    [ $have_go = yes ] && echo "Go hit $($spawn "$RUNS" "$work/host" "$GO_HELPER" get)"
+} > "$work/direct"
+
 rss() { # max RSS in KiB over 20 runs
     local max=0 v
     for _ in $(seq 20); do
@@ -112,9 +120,21 @@ for name, (med, lo, hi, n) in rows.items():
     print(f"| {name} | {med:.2f} | {lo:.2f} | {hi:.2f} | {n} | {f'{r/1024:.1f} MiB' if r else ''} |")
 print()
 m = lambda k: rows[k][0]
-print(f"hit / floor: {m('hit') / m('floor'):.2f}x (target at most 1.5x)")
+direct = {}
+for line in open(os.path.join(work, "direct")):
+    name, rest = line.rsplit(" ", 3)[0], line.split()[-3:]
+    direct[name] = [float(x) for x in rest]
+print("Started directly (no shell), spawnbench:")
+print()
+print("| command | median ms | min ms | max ms |")
+print("|---|---|---|---|")
+for name, (med, lo, hi) in direct.items():
+    print(f"| {name} | {med:.2f} | {lo:.2f} | {hi:.2f} |")
+print()
+print(f"hit / floor: {m('hit') / m('floor'):.2f}x under sh (target at most 1.5x); {direct['hit'][0] / direct['floor'][0]:.2f}x started directly")
+print(f"hit above the floor: {m('hit') - m('floor'):.2f} ms")
 if have_go:
-    print(f"Go hit / hit: {m('Go hit') / m('hit'):.1f}x (target at least 5x)")
+    print(f"Go hit / hit: {m('Go hit') / m('hit'):.1f}x under sh (target at least 5x); {direct['Go hit'][0] / direct['hit'][0]:.1f}x started directly; above the floor {(m('Go hit') - m('floor')) / max(m('hit') - m('floor'), 0.01):.0f}x")
 if "aws ecr get-login-password" in rows:
     print(f"aws ecr get-login-password / miss: {m('aws ecr get-login-password') / m('miss'):.0f}x")
 print(f"miss - hit: {m('miss') - m('hit'):.2f} ms; stand-in round trip (curl - floor): {m('stand-in (curl)') - m('floor'):.2f} ms")
