@@ -14,6 +14,7 @@ mkdir -p seeds/config_parser
 # The scenarios' config files seed the config parser.
 i=0
 for f in ../tests/scenarios/*/home/.aws/*; do
+    [ -f "$f" ] || continue
     i=$((i + 1)); cp "$f" "seeds/config_parser/scenario-$i"
 done
 for target in $(cargo fuzz list); do
