@@ -139,6 +139,15 @@ fn tree_text(dir: &Path) -> String {
     all
 }
 
+/// A JSON object of strings as pairs.
+fn string_pairs(v: Option<&Value>) -> Vec<(String, String)> {
+    v.and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect()
+}
+
 fn str_of<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
     v.get(k).and_then(Value::as_str)
 }
@@ -150,15 +159,7 @@ fn run_case(dir: &Path) -> Result<usize, String> {
     let env_json: Value = std::fs::read_to_string(dir.join("env.json"))
         .map(|t| serde_json::from_str(&t).expect("env.json parses"))
         .unwrap_or(Value::Object(Default::default()));
-    let keys: HashMap<String, String> = case
-        .get("keys")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let keys: HashMap<String, String> = string_pairs(case.get("keys")).into_iter().collect();
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
@@ -244,15 +245,7 @@ fn run_case(dir: &Path) -> Result<usize, String> {
             } else if let Some(body) = str_of(reply, "truncated") {
                 world.standin.push(Reply::Truncated(body.to_string()));
             } else {
-                let headers = reply
-                    .get("headers")
-                    .and_then(Value::as_object)
-                    .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let headers = string_pairs(reply.get("headers"));
                 world.standin.push(Reply::Raw {
                     status: reply["status"].as_u64().unwrap() as u16,
                     body: world.substitute(str_of(reply, "body").unwrap_or("")),
