@@ -95,7 +95,12 @@ fn main() -> ExitCode {
         "explain" => action_explain(env, &args[1..]),
         "kubelet-credential-provider" => action_kubelet(env),
         "version" => {
-            println!("docker-credential-ecr-login (ecr-login-rs) {VERSION}");
+            match GIT_COMMIT {
+                "" => println!("docker-credential-ecr-login (ecr-login-rs) {VERSION}"),
+                commit => {
+                    println!("docker-credential-ecr-login (ecr-login-rs) {VERSION} (git {commit})")
+                }
+            }
             true
         }
         other => {

@@ -59,13 +59,12 @@ fn argument_handling_matches_go() {
     );
     let (o, _h) = run(&["version"], b"", &[]);
     assert_eq!(o.code, 0);
-    assert_eq!(
-        o.stdout,
-        format!(
-            "docker-credential-ecr-login (ecr-login-rs) {}\n",
-            env!("CARGO_PKG_VERSION")
-        )
+    let want = format!(
+        "docker-credential-ecr-login (ecr-login-rs) {}",
+        env!("CARGO_PKG_VERSION")
     );
+    assert!(o.stdout.starts_with(&want), "{:?}", o.stdout);
+    assert_eq!(o.stdout.lines().count(), 1);
 }
 
 /// Every malformed stdin: the not-found line on stdout (so docker goes on anonymously),
