@@ -63,8 +63,7 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
         };
         line(&mut out, what, &format!("{} ({state})", path.display()));
     }
-    let profiles = ProfileSet::load(env).unwrap_or_default();
-    let plan = credentials::plan(env, &mut || ProfileSet::load(env));
+    let plan = credentials::plan(env, &mut || ctx.profiles());
     let plan = match plan {
         Ok(p) => p,
         Err(e) => {
@@ -79,11 +78,13 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
     }
 
     let _ = writeln!(out, "Endpoints");
+    let empty = ProfileSet::default();
+    let profiles = ctx.profiles().unwrap_or(&empty);
     let (name, _) = selected_profile(env);
     let settings = EndpointSettings {
         env: Some(env),
         profile: profiles.profile(&name),
-        profiles: Some(&profiles),
+        profiles: Some(profiles),
     };
     let ep = endpoint::for_registry(&registry, &settings);
     line(
@@ -96,7 +97,7 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
         Registry::Public { .. } => endpoint::ECR_PUBLIC_REGION.to_string(),
     };
     if !plan.hops.is_empty() || plan.base.kind() == "web identity" {
-        let region = credentials::sts_region(env, &profiles, &registry_region);
+        let region = credentials::sts_region(env, profiles, &registry_region);
         line(
             &mut out,
             "STS:",

@@ -83,9 +83,7 @@ pub fn get(ctx: &Context, server_url: &str) -> Result<Token, Error> {
     let registry = registry::parse(server_url).map_err(|_| Error::NotEcr {
         host: redact_userinfo(server_url),
     })?;
-    let plan = credentials::plan(&ctx.env, &mut || {
-        ProfileSet::load(&ctx.env).map(|p| ctx.profiles.get_or_init(|| p).clone())
-    })?;
+    let plan = credentials::plan(&ctx.env, &mut || ctx.profiles())?;
     let now = OffsetDateTime::now_utc();
     let cache_file = cache::file(&ctx.env);
     let keys = cache::keys(&registry, &plan, &ctx.env);
@@ -175,9 +173,7 @@ fn keep(
 /// The token of the default registry of the credentials' account, in the configured region,
 /// as `aws ecr get-login-password` gets it: `(registry host, token)`.
 pub fn get_default_registry(ctx: &Context) -> Result<(String, Token), Error> {
-    let plan = credentials::plan(&ctx.env, &mut || {
-        ProfileSet::load(&ctx.env).map(|p| ctx.profiles.get_or_init(|| p).clone())
-    })?;
+    let plan = credentials::plan(&ctx.env, &mut || ctx.profiles())?;
     let profiles = ctx.profiles().ok();
     let (name, _) = selected_profile(&ctx.env);
     let region = ctx

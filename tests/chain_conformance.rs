@@ -182,20 +182,21 @@ fn run_case(case: &Path, profile_only: bool) -> Result<Result<Value, String>, St
         } else {
             ProfileSet::default()
         };
-        let mut loaded = None;
+        let loaded = std::cell::OnceCell::new();
         let plan = if profile_only {
             credentials::plan_profile(&env, &profiles)
                 .map_err(|e| e.to_string())?
                 .ok_or("the profile provider was not enabled")?
         } else {
             credentials::plan(&env, &mut || {
-                let p = ProfileSet::load(&env)?;
-                loaded = Some(p.clone());
-                Ok(p)
+                if loaded.get().is_none() {
+                    let _ = loaded.set(ProfileSet::load(&env)?);
+                }
+                Ok(loaded.get().expect("just set"))
             })
             .map_err(|e| e.to_string())?
         };
-        let profiles = loaded.unwrap_or(profiles);
+        let profiles = loaded.into_inner().unwrap_or(profiles);
         let http = Http::new(&env, env.get("AWS_CA_BUNDLE").map(PathBuf::from));
         let resolver = Resolver {
             env: &env,

@@ -21,6 +21,16 @@ fn conformance(path: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// A test's environment object as an [`Env`].
+fn env_of(v: &Value) -> Env {
+    Env::from_pairs(
+        v.as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str().unwrap())),
+    )
+}
+
 fn as_table(
     v: &Value,
 ) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> {
@@ -91,13 +101,7 @@ fn file_location_tests() {
     let tests = suite["tests"].as_array().unwrap();
     for t in tests {
         let name = t["name"].as_str().unwrap();
-        let env = Env::from_pairs(
-            t["environment"]
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str().unwrap())),
-        );
+        let env = env_of(&t["environment"]);
         let platform = match t["platform"].as_str().unwrap() {
             "windows" => Platform::Windows,
             _ => Platform::Unix,
@@ -227,13 +231,7 @@ fn ecs_tests() {
     let tests = suite["tests"].as_array().unwrap();
     for t in tests {
         let docs = t["docs"].as_str().unwrap();
-        let env = Env::from_pairs(
-            t["env"]
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str().unwrap())),
-        );
+        let env = env_of(&t["env"]);
         let got = container_uri(&env);
         if let Some(want) = t["result"].get("Ok") {
             assert_eq!(got, Ok(Some(want.as_str().unwrap().to_string())), "{docs}");

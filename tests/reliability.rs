@@ -25,23 +25,24 @@ fn env(home: &std::path::Path, ecr: &StandIn) -> Vec<(String, String)> {
     .collect()
 }
 
+/// Starts a `get` for `host` with only `env`; its stdin is written and closed.
+fn spawn_get(host: &str, env: &[(String, String)], output: fn() -> Stdio) -> std::process::Child {
+    let mut c = Command::new(support::run::bin())
+        .arg("get")
+        .env_clear()
+        .envs(env.iter().cloned())
+        .stdin(Stdio::piped())
+        .stdout(output())
+        .stderr(output())
+        .spawn()
+        .unwrap();
+    c.stdin.take().unwrap().write_all(host.as_bytes()).unwrap();
+    c
+}
+
 /// Starts `n` helpers as close together as the OS allows, then collects their output.
 fn stampede(n: usize, host: &str, env: &[(String, String)]) -> Vec<(i32, String)> {
-    let children: Vec<_> = (0..n)
-        .map(|_| {
-            let mut c = Command::new(support::run::bin())
-                .arg("get")
-                .env_clear()
-                .envs(env.iter().cloned())
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            c.stdin.take().unwrap().write_all(host.as_bytes()).unwrap();
-            c
-        })
-        .collect();
+    let children: Vec<_> = (0..n).map(|_| spawn_get(host, env, Stdio::piped)).collect();
     children
         .into_iter()
         .map(|c| {
@@ -107,21 +108,7 @@ fn killed_writers_never_leave_a_broken_cache() {
             100_000_000_000u64 + round
         );
         ecr.push(Reply::Token(format!("AWS:pw-{round}")));
-        let mut child = Command::new(support::run::bin())
-            .arg("get")
-            .env_clear()
-            .envs(env.iter().cloned())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(host.as_bytes())
-            .unwrap();
+        let mut child = spawn_get(&host, &env, Stdio::null);
         // Fault injection: kill it at a random point of its run (it takes a few ms).
         std::thread::sleep(Duration::from_micros(random(6000)));
         let _ = child.kill();

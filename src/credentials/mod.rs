@@ -258,9 +258,9 @@ impl fmt::Display for CredentialsError {
 
 /// Chooses the credential source. Reads the environment, and the config files only when the
 /// environment does not settle it (`profiles` is called at most once).
-pub fn plan(
+pub fn plan<'p>(
     env: &Env,
-    profiles: &mut dyn FnMut() -> Result<ProfileSet, crate::config::ConfigError>,
+    profiles: &mut dyn FnMut() -> Result<&'p ProfileSet, Error>,
 ) -> Result<Plan, Error> {
     // A profile chosen by the invocation comes first, as one set in code does in the SDKs.
     let explicit = env.explicit_profile().is_some();
@@ -283,7 +283,7 @@ pub fn plan(
     }
     let profiles = profiles()?;
     let (name, _) = selected_profile(env);
-    if let Some(plan) = plan_profile(env, &profiles)? {
+    if let Some(plan) = plan_profile(env, profiles)? {
         return Ok(plan);
     }
     if let Some(container) = container_plan(env)? {
@@ -298,7 +298,7 @@ pub fn plan(
             .push_str("; no container credentials; IMDS is disabled by AWS_EC2_METADATA_DISABLED");
         return Err(CredentialsError::NotFound { detail }.into());
     }
-    Ok(Plan::new(Source::Imds, imds_plan(env, &profiles)?))
+    Ok(Plan::new(Source::Imds, imds_plan(env, profiles)?))
 }
 
 /// The container provider the environment configures, if any.
