@@ -88,7 +88,7 @@ const DEVIATIONS: &[(&str, &str, Option<&str>)] = &[
 ];
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/smithy-rs/aws-config")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/smithy-rs/aws-config")
 }
 
 fn copy_tree(from: &Path, to: &Path, files: &mut Vec<String>, prefix: &str) {
@@ -271,10 +271,11 @@ fn check(suite: &str, profile_only: bool) -> (usize, usize, Vec<String>) {
             failed.push(format!("{id}: {got:?}"));
         }
     }
-    println!(
-        "{suite}: {passed} passed, {} failed ({deviations} allow-listed deviations)",
+    support::report(&format!(
+        "conformance {suite}, {} cases: {passed} passed, {} failed, {deviations} allow-listed deviations",
+        cases.len(),
         failed.len()
-    );
+    ));
     (passed, deviations, failed)
 }
 

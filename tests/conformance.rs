@@ -1,5 +1,7 @@
-//! The AWS SDK for Rust's own test vectors (`../shared/conformance/smithy-rs`), run as they
+//! The AWS SDK for Rust's own test vectors (copied into `tests/conformance/smithy-rs`, see its README), run as they
 //! are. Where this project deliberately differs, the case is on an allow-list with its reason.
+
+mod support;
 
 use docker_credential_ecr_login::config::{
     FileKind, Platform, ProfileSet, file_locations, selected_profile,
@@ -10,11 +12,11 @@ use std::path::PathBuf;
 
 fn conformance(path: &str) -> Value {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/conformance/smithy-rs")
+        .join("tests/conformance/smithy-rs")
         .join(path);
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| {
         panic!(
-            "{}: {e} (the conformance data sits beside the repository)",
+            "{}: {e} (the conformance vectors live in tests/conformance)",
             p.display()
         )
     });
@@ -86,11 +88,12 @@ fn profile_parser_tests() {
             failed.push(name.to_string());
         }
     }
-    println!(
-        "profile-parser-tests: {} passed, {} failed",
+    support::report(&format!(
+        "conformance profile-parser-tests, {} cases: {} passed, {} failed",
+        tests.len(),
         tests.len() - failed.len(),
         failed.len()
-    );
+    ));
     assert!(failed.is_empty(), "failed: {failed:#?}");
     assert_eq!(tests.len(), 65);
 }
@@ -121,7 +124,10 @@ fn file_location_tests() {
             assert_eq!(selected_profile(&env).0, p, "{name}");
         }
     }
-    println!("file-location-tests: {} passed, 0 failed", tests.len());
+    support::report(&format!(
+        "conformance file-location-tests, {0} cases: {0} passed, 0 failed",
+        tests.len()
+    ));
 }
 
 /// The chain planner against `assume-role-tests.json`: the base provider and the role hops.
@@ -216,10 +222,11 @@ fn assume_role_tests() {
             failed.push(format!("{docs}: got {:?}", got.map(|p| p.describe())));
         }
     }
-    println!(
-        "assume-role-tests: {passed} passed, {} failed ({allowed} allow-listed deviations)",
+    support::report(&format!(
+        "conformance assume-role-tests, {} cases: {passed} passed, {} failed, {allowed} allow-listed deviations",
+        tests.len(),
         failed.len()
-    );
+    ));
     assert!(failed.is_empty(), "{failed:#?}");
     assert_eq!(passed + allowed, tests.len());
 }
@@ -245,7 +252,10 @@ fn ecs_tests() {
             }
         }
     }
-    println!("ecs-tests: {} passed, 0 failed", tests.len());
+    support::report(&format!(
+        "conformance ecs-tests, {0} cases: {0} passed, 0 failed",
+        tests.len()
+    ));
 }
 
 #[test]
@@ -299,6 +309,9 @@ fn imds_endpoint_tests() {
             panic!("{docs}: got {got:?}");
         }
     }
-    println!("imds-endpoint-tests: {passed} passed, 0 failed ({allowed} allow-listed deviations)");
+    support::report(&format!(
+        "conformance imds-endpoint-tests, {} cases: {passed} passed, 0 failed, {allowed} allow-listed deviations",
+        tests.len()
+    ));
     assert_eq!(passed + allowed, tests.len());
 }

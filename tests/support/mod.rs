@@ -10,3 +10,11 @@ pub mod run;
 pub mod sigv4;
 pub mod standin;
 pub mod tls;
+
+/// A line that shows in `cargo test`'s output even when the test passes: libtest captures
+/// `print!` and `eprint!`, not writes to the stderr handle, and a reader of the output should
+/// see how many conformance cases and scenarios ran.
+pub fn report(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
