@@ -36,6 +36,12 @@ pub enum Error {
     Signing(String),
     /// A failure described in full by its message.
     Message(String),
+    /// A failure while one half of the environment's key pair was set and ignored.
+    HalfKeys {
+        error: Box<Error>,
+        set: &'static str,
+        missing: &'static str,
+    },
     /// An error inside a credential source, with the source named.
     Source {
         what: String,
@@ -61,7 +67,7 @@ impl fmt::Display for Error {
             Error::Input(msg) => f.write_str(msg),
             Error::NotEcr { host } => write!(
                 f,
-                "{host:?} is not an Amazon ECR registry (ACCOUNT.dkr.ecr.REGION.amazonaws.com and the other partitions' forms, or public.ecr.aws); remove it from credHelpers in ~/.docker/config.json"
+                "{host:?} is not an Amazon ECR registry (ACCOUNT.dkr.ecr.REGION.amazonaws.com and the other partitions' forms, or public.ecr.aws), so this helper has no credentials for it; if credHelpers in ~/.docker/config.json names it, remove it there"
             ),
             Error::Config(e) => e.fmt(f),
             Error::Credentials(e) => e.fmt(f),
@@ -93,6 +99,14 @@ impl fmt::Display for Error {
             Error::Signing(detail) => write!(f, "could not sign the request: {detail}"),
             Error::Message(msg) => f.write_str(msg),
             Error::Source { what, error } => write!(f, "{what}: {error}"),
+            Error::HalfKeys {
+                error,
+                set,
+                missing,
+            } => write!(
+                f,
+                "{error} (note: {set} is set but {missing} is not, so the environment's keys were not used; set both, or unset {set})"
+            ),
         }
     }
 }

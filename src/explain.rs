@@ -19,7 +19,7 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
     let line = |out: &mut String, k: &str, v: &str| {
         let _ = writeln!(out, "  {k:<13}{v}");
     };
-    let _ = writeln!(out, "Registry {host}");
+    let _ = writeln!(out, "Registry {}", crate::http::redact_userinfo(host));
     let registry = match registry::parse(host) {
         Ok(r) => r,
         Err(_) => {

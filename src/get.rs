@@ -10,7 +10,7 @@ use crate::endpoint::{self, EndpointSettings};
 use crate::env::Env;
 use crate::error::Error;
 use crate::files;
-use crate::http::Http;
+use crate::http::{Http, redact_userinfo};
 use crate::lock;
 use crate::log;
 use crate::registry::{self, Registry};
@@ -76,7 +76,26 @@ fn fresh(cached: &Option<(String, Entry)>, now: OffsetDateTime, what: &str) -> O
     Some(token)
 }
 
+/// Adds which key variable is missing when only half of the environment's pair is set.
+fn with_half_keys(env: &Env, error: Error) -> Error {
+    match credentials::half_keys(env) {
+        Some((set, missing)) => Error::HalfKeys {
+            error: Box::new(error),
+            set,
+            missing,
+        },
+        None => error,
+    }
+}
+
 pub fn get(ctx: &Context, server_url: &str) -> Result<Token, Error> {
+    get_inner(ctx, server_url).map_err(|e| match e {
+        Error::NotEcr { .. } | Error::Input(_) => e,
+        e => with_half_keys(&ctx.env, e),
+    })
+}
+
+fn get_inner(ctx: &Context, server_url: &str) -> Result<Token, Error> {
     if server_url.is_empty() {
         return Err(Error::Input("no credentials server URL".into()));
     }
@@ -173,6 +192,10 @@ fn keep(
 /// The token of the default registry of the credentials' account, in the configured region,
 /// as `aws ecr get-login-password` gets it: `(registry host, token)`.
 pub fn get_default_registry(ctx: &Context) -> Result<(String, Token), Error> {
+    get_default_registry_inner(ctx).map_err(|e| with_half_keys(&ctx.env, e))
+}
+
+fn get_default_registry_inner(ctx: &Context) -> Result<(String, Token), Error> {
     let plan = credentials::plan(&ctx.env, &mut || ctx.profiles())?;
     let profiles = ctx.profiles().ok();
     let (name, _) = selected_profile(&ctx.env);
@@ -303,32 +326,4 @@ fn fetch_with(
     let policy = retry::Policy::from_env(&ctx.env, deadline);
     let t = ecr::get_authorization_token(&http, policy, &endpoint, registry, &creds)?;
     Ok((creds, Some(t)))
-}
-
-/// `https://user:pass@host/…` → `https://xxxxx@host/…`: user info never reaches a message.
-pub fn redact_userinfo(input: &str) -> String {
-    let (scheme, rest) = match input.find("://") {
-        Some(i) => input.split_at(i + 3),
-        None => ("", input),
-    };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..end].rfind('@') {
-        Some(at) => format!("{scheme}xxxxx{}", &rest[at..]),
-        None => input.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn userinfo_is_redacted() {
-        assert_eq!(
-            redact_userinfo("https://u:p@host/x@y"),
-            "https://xxxxx@host/x@y"
-        );
-        assert_eq!(redact_userinfo("u:p@host"), "xxxxx@host");
-        assert_eq!(redact_userinfo("host/a@b"), "host/a@b");
-    }
 }

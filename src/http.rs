@@ -78,7 +78,16 @@ pub enum HttpError {
         host: String,
         detail: String,
     },
+    /// The proxy (`proxy`, user info redacted) could not be reached.
+    ProxyUnreachable {
+        proxy: String,
+        detail: String,
+    },
+    /// The proxy answered, but did not open the way (`status` when it said why).
     Proxy {
+        proxy: String,
+        status: Option<u16>,
+        with_credentials: bool,
         detail: String,
     },
     Transfer {
@@ -95,7 +104,10 @@ impl HttpError {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            HttpError::Connect { .. } | HttpError::Timeout { .. } | HttpError::Transfer { .. }
+            HttpError::Connect { .. }
+                | HttpError::Timeout { .. }
+                | HttpError::Transfer { .. }
+                | HttpError::ProxyUnreachable { .. }
         )
     }
 }
@@ -124,9 +136,31 @@ impl fmt::Display for HttpError {
                 f,
                 "TLS with {host} failed ({detail}); if a proxy or private CA signs this connection, point AWS_CA_BUNDLE at its certificate"
             ),
-            HttpError::Proxy { detail } => write!(
+            HttpError::ProxyUnreachable { proxy, detail } => write!(
                 f,
-                "the proxy refused the connection ({detail}); check HTTPS_PROXY / HTTP_PROXY and NO_PROXY"
+                "could not reach the proxy {proxy} ({detail}); check that it runs and that HTTPS_PROXY / HTTP_PROXY name it, or exempt AWS hosts with NO_PROXY"
+            ),
+            HttpError::Proxy {
+                proxy,
+                status: Some(407),
+                with_credentials: false,
+                ..
+            } => write!(
+                f,
+                "the proxy {proxy} wants credentials (HTTP 407 Proxy Authentication Required); put them in the proxy URL: HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT (percent-encode special characters)"
+            ),
+            HttpError::Proxy {
+                proxy,
+                status: Some(407),
+                with_credentials: true,
+                ..
+            } => write!(
+                f,
+                "the proxy {proxy} refused the user name and password in the proxy URL (HTTP 407 Proxy Authentication Required); check them (special characters must be percent-encoded)"
+            ),
+            HttpError::Proxy { proxy, detail, .. } => write!(
+                f,
+                "the proxy {proxy} did not open the connection ({detail}); check HTTPS_PROXY / HTTP_PROXY and NO_PROXY"
             ),
             HttpError::Transfer { host, detail } => {
                 write!(f, "the connection to {host} broke ({detail})")
@@ -135,6 +169,19 @@ impl fmt::Display for HttpError {
                 write!(f, "{host} sent an answer larger than {MAX_BODY} bytes")
             }
         }
+    }
+}
+
+/// `https://user:pass@host/…` → `https://xxxxx@host/…`: user info never reaches a message.
+pub fn redact_userinfo(input: &str) -> String {
+    let (scheme, rest) = match input.find("://") {
+        Some(i) => input.split_at(i + 3),
+        None => ("", input),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}xxxxx{}", &rest[at..]),
+        None => input.to_string(),
     }
 }
 
@@ -299,13 +346,18 @@ impl<'a> Http<'a> {
             .accept_encoding("identity")
             .timeout_connect(Some(req.timeouts.connect.min(remaining)))
             .timeout_global(Some(req.timeouts.total.min(remaining)));
-        if let Some(p) = proxy_for(self.env, &t.scheme, &t.host, t.port) {
-            let proxy = ureq::Proxy::new(&p).map_err(|_| HttpError::Proxy {
-                detail: "the proxy URL is not valid".into(),
-            })?;
-            config = config.proxy(Some(proxy));
-        } else {
-            config = config.proxy(None);
+        let proxy = proxy_for(self.env, &t.scheme, &t.host, t.port);
+        match &proxy {
+            Some(p) => {
+                let parsed = ureq::Proxy::new(p).map_err(|_| HttpError::Proxy {
+                    proxy: redact_userinfo(p),
+                    status: None,
+                    with_credentials: false,
+                    detail: "the proxy URL is not valid".into(),
+                })?;
+                config = config.proxy(Some(parsed));
+            }
+            None => config = config.proxy(None),
         }
         if t.scheme == "https" {
             config = config.tls_config(
@@ -331,8 +383,14 @@ impl<'a> Http<'a> {
                 url: req.url.clone(),
                 reason: "not a valid request",
             })?;
-        let mut response = agent.run(request).map_err(|e| map_error(e, &t.authority))?;
+        let mut response = agent
+            .run(request)
+            .map_err(|e| blame_proxy(map_error(e, &t.authority), proxy.as_deref()))?;
         let status = response.status().as_u16();
+        // A plain-HTTP request through a proxy gets the proxy's 407 as its answer.
+        if let (407, Some(p)) = (status, &proxy) {
+            return Err(proxy_error(p, "proxy server responded 407".into()));
+        }
         let headers = response
             .headers()
             .iter()
@@ -354,6 +412,44 @@ impl<'a> Http<'a> {
             body,
         })
     }
+}
+
+/// Through a proxy, the only connection this side makes is to the proxy: a connection that
+/// could not be made is the proxy's fault, and its refusals are named as its own.
+fn blame_proxy(e: HttpError, proxy: Option<&str>) -> HttpError {
+    let Some(p) = proxy else { return e };
+    match e {
+        HttpError::Connect { detail, .. } => HttpError::ProxyUnreachable {
+            proxy: redact_userinfo(p),
+            detail,
+        },
+        HttpError::Timeout {
+            connecting: true, ..
+        } => HttpError::ProxyUnreachable {
+            proxy: redact_userinfo(p),
+            detail: "connection timed out".into(),
+        },
+        HttpError::Proxy { detail, .. } => proxy_error(p, detail),
+        other => other,
+    }
+}
+
+/// ureq says `proxy server responded 407/…`; the status is what tells the user what to do.
+fn proxy_error(proxy: &str, detail: String) -> HttpError {
+    let status = detail
+        .strip_prefix("proxy server responded ")
+        .and_then(|r| r.get(..3))
+        .and_then(|c| c.parse().ok());
+    HttpError::Proxy {
+        proxy: redact_userinfo(proxy),
+        status,
+        with_credentials: proxy_has_credentials(proxy),
+        detail,
+    }
+}
+
+fn proxy_has_credentials(proxy: &str) -> bool {
+    redact_userinfo(proxy) != proxy
 }
 
 fn map_io(e: std::io::Error, host: &str) -> HttpError {
@@ -393,6 +489,14 @@ fn map_error(e: ureq::Error, host: &str) -> HttpError {
                 host,
                 detail: "connection refused".into(),
             },
+            // No route: off EC2 (169.254.169.254), or no network at all.
+            std::io::ErrorKind::NetworkUnreachable
+            | std::io::ErrorKind::HostUnreachable
+            | std::io::ErrorKind::NetworkDown
+            | std::io::ErrorKind::AddrNotAvailable => HttpError::Connect {
+                host,
+                detail: "network unreachable".into(),
+            },
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => HttpError::Timeout {
                 host,
                 connecting: false,
@@ -421,8 +525,17 @@ fn map_error(e: ureq::Error, host: &str) -> HttpError {
             host,
             detail: detail.to_string(),
         },
-        ureq::Error::ConnectProxyFailed(detail) => HttpError::Proxy { detail },
+        // The proxy's URL is filled in by `blame_proxy`, which knows it.
+        ureq::Error::ConnectProxyFailed(detail) => HttpError::Proxy {
+            proxy: String::new(),
+            status: None,
+            with_credentials: false,
+            detail,
+        },
         ureq::Error::InvalidProxyUrl => HttpError::Proxy {
+            proxy: String::new(),
+            status: None,
+            with_credentials: false,
             detail: "the proxy URL is not valid".into(),
         },
         ureq::Error::BodyExceedsLimit(_) => HttpError::TooLarge { host },
@@ -546,6 +659,16 @@ mod tests {
         assert!(p("amazonaws.com.evil", 443).is_some());
         let all = env(&[("HTTPS_PROXY", "http://proxy"), ("no_proxy", "*")]);
         assert_eq!(proxy_for(&all, "https", "x", 443), None);
+    }
+
+    #[test]
+    fn userinfo_is_redacted() {
+        assert_eq!(
+            redact_userinfo("https://u:p@host/x@y"),
+            "https://xxxxx@host/x@y"
+        );
+        assert_eq!(redact_userinfo("u:p@host"), "xxxxx@host");
+        assert_eq!(redact_userinfo("host/a@b"), "host/a@b");
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! `docker-credential-ecr-login`: argv → action → exit code.
 #![forbid(unsafe_code)]
 
+use docker_credential_ecr_login::error::Error;
+use docker_credential_ecr_login::http::redact_userinfo;
 use docker_credential_ecr_login::{cache, ecr, env, explain, get, kubelet, log, protocol};
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const GIT_COMMIT: &str = env!("ECR_LOGIN_GIT_COMMIT");
@@ -55,7 +58,8 @@ fn main() -> ExitCode {
         .filter(|a| a.starts_with('-') && *a != "-" && *a != "--")
     {
         match arg.trim_start_matches('-') {
-            "v" | "v=true" => {
+            // Go's flag package takes `--v` for `-v`; `--version` is what people type.
+            "v" | "v=true" | "version" => {
                 println!(
                     "docker-credential-ecr-login\nVersion:    {VERSION}\nGit commit: {GIT_COMMIT}"
                 );
@@ -115,24 +119,47 @@ fn main() -> ExitCode {
     }
 }
 
+/// The name this program was started as, without a Windows `.exe`: hints name the command
+/// the user ran, so that through a profile link (`docker-credential-ecr-login-prod`) they
+/// explain that profile, not the default chain.
+fn program() -> &'static str {
+    static NAME: OnceLock<String> = OnceLock::new();
+    NAME.get_or_init(|| {
+        let name = std::env::args_os()
+            .next()
+            .and_then(|a| {
+                let file = std::path::Path::new(&a).file_name()?.to_str()?.to_string();
+                Some(
+                    match file.len() > 4 && file[file.len() - 4..].eq_ignore_ascii_case(".exe") {
+                        true => file[..file.len() - 4].to_string(),
+                        false => file,
+                    },
+                )
+            })
+            .filter(|n| !n.is_empty());
+        name.unwrap_or_else(|| "docker-credential-ecr-login".into())
+    })
+}
+
 /// Invoked as `docker-credential-ecr-login-NAME` (a link, named in docker's `credHelpers`
 /// as `ecr-login-NAME`), the helper uses AWS profile `NAME`.
 fn profile_from_name() -> Option<String> {
-    let argv0 = std::env::args_os().next()?;
-    let name = std::path::Path::new(&argv0)
-        .file_name()?
-        .to_str()?
-        .to_string();
-    let name = match cfg!(windows) {
-        true => name.strip_suffix(".exe").unwrap_or(&name).to_string(),
-        false => name,
-    };
-    let profile = name.strip_prefix("docker-credential-ecr-login-")?;
+    let profile = program().strip_prefix("docker-credential-ecr-login-")?;
     (!profile.is_empty()).then(|| profile.to_string())
 }
 
 fn action_get(env: env::Env) -> bool {
     let server_url = match protocol::read_server_url(&mut std::io::stdin().lock()) {
+        Ok(s) if s.is_empty() => {
+            // The Go helper's line, so that callers that match it keep working.
+            println!("{}", protocol::NO_SERVER_URL);
+            eprintln!(
+                "{}: no registry host on stdin; send one, as docker does: echo 123456789012.dkr.ecr.us-east-1.amazonaws.com | {} get",
+                program(),
+                program()
+            );
+            return false;
+        }
         Ok(s) => s,
         Err(reason) => return fail_get("", &reason),
     };
@@ -143,23 +170,37 @@ fn action_get(env: env::Env) -> bool {
             let mut out = std::io::stdout().lock();
             writeln!(out, "{line}").and_then(|_| out.flush()).is_ok()
         }
+        Err(e @ Error::NotEcr { .. }) => {
+            // With `credsStore`, docker asks about every registry: a host that is not ECR is
+            // an ordinary answer, not an error worth a line on every pull. `explain` tells why.
+            log::debug(
+                "Not an ECR registry; no credentials for it",
+                &[
+                    ("serverURL", &redact_userinfo(&server_url)),
+                    ("reason", &e.to_string()),
+                ],
+            );
+            println!("{}", protocol::NOT_FOUND);
+            false
+        }
         Err(e) => fail_get(&server_url, &e.to_string()),
     }
 }
 
 /// stdout keeps the protocol line; the reason goes to stderr and the log.
 fn fail_get(server_url: &str, reason: &str) -> bool {
-    let host = get::redact_userinfo(server_url);
+    let host = redact_userinfo(server_url);
     log::error(
         "Error getting credentials",
         &[("serverURL", &host), ("error", reason)],
     );
     println!("{}", protocol::NOT_FOUND);
+    let p = program();
     let hint = match host.is_empty() {
         true => String::new(),
-        false => format!(" (docker-credential-ecr-login explain {host} shows how a get goes)"),
+        false => format!(" ({p} explain {host} shows how a get goes)"),
     };
-    eprintln!("docker-credential-ecr-login: {reason}{hint}");
+    eprintln!("{p}: {reason}{hint}");
     false
 }
 
@@ -169,7 +210,7 @@ fn action_get_login_password(env: env::Env, rest: &[String]) -> bool {
         [] => get::get_default_registry(&ctx).map(|(_, t)| t),
         [host] => get::get(&ctx, host.trim()),
         _ => {
-            eprintln!("usage: docker-credential-ecr-login get-login-password [HOST]");
+            eprintln!("usage: {} get-login-password [HOST]", program());
             return false;
         }
     };
@@ -183,7 +224,7 @@ fn action_get_login_password(env: env::Env, rest: &[String]) -> bool {
                 "Error getting the login password",
                 &[("error", &e.to_string())],
             );
-            eprintln!("docker-credential-ecr-login: {e}");
+            eprintln!("{}: {e}", program());
             false
         }
     }
@@ -193,7 +234,7 @@ fn action_explain(env: env::Env, rest: &[String]) -> bool {
     let resolve = rest.iter().any(|a| a == "--resolve");
     let hosts: Vec<&String> = rest.iter().filter(|a| *a != "--resolve").collect();
     let [host] = hosts[..] else {
-        eprintln!("usage: docker-credential-ecr-login explain HOST [--resolve]");
+        eprintln!("usage: {} explain HOST [--resolve]", program());
         return false;
     };
     let ctx = get::Context::new(env);
@@ -209,7 +250,7 @@ fn action_kubelet(env: env::Env) -> bool {
         .take(protocol::MAX_INPUT as u64 + 1)
         .read_to_end(&mut input)
     {
-        eprintln!("docker-credential-ecr-login: could not read the request: {e}");
+        eprintln!("{}: could not read the request: {e}", program());
         return false;
     }
     let ctx = get::Context::new(env);
@@ -220,7 +261,7 @@ fn action_kubelet(env: env::Env) -> bool {
         }
         Err(e) => {
             log::error("Error answering the kubelet", &[("error", &e)]);
-            eprintln!("docker-credential-ecr-login: {e}");
+            eprintln!("{}: {e}", program());
             false
         }
     }
@@ -253,25 +294,37 @@ fn action_store_or_erase(env: &env::Env, store: bool) -> bool {
         .lock()
         .take(protocol::MAX_INPUT as u64 + 1)
         .read_to_end(&mut input);
-    let valid = if store {
+    let server_url = if store {
         protocol::validate_store(&input)
     } else {
         match String::from_utf8_lossy(&input).trim() {
-            "" => Err("no credentials server URL".to_string()),
-            _ => Ok(()),
+            "" => Err(protocol::NO_SERVER_URL.to_string()),
+            url => Ok(url.to_string()),
         }
     };
-    if let Err(msg) = valid {
-        println!("{msg}");
-        return false;
-    }
+    let server_url = match server_url {
+        Ok(url) => redact_userinfo(&url),
+        Err(msg) => {
+            println!("{msg}");
+            return false;
+        }
+    };
+    let p = program();
     let verb = if store { "store" } else { "erase" };
     if env.raw("AWS_ECR_IGNORE_CREDS_STORAGE") == Some("true") {
         log::warn(
             &format!(
                 "Ignoring request to {verb} credentials since AWS_ECR_IGNORE_CREDS_STORAGE is set; ecr-login does not need docker login"
             ),
-            &[],
+            &[("serverURL", &server_url)],
+        );
+        // The login "succeeds", so say where the credentials went: nowhere.
+        let what = match store {
+            true => "not saved",
+            false => "never saved, so there is nothing to erase",
+        };
+        eprintln!(
+            "{p}: {verb}: the credentials for {server_url} were {what}: AWS_ECR_IGNORE_CREDS_STORAGE=true discards every docker login. Amazon ECR needs none; to keep logins to other registries, name only ECR hosts in credHelpers in ~/.docker/config.json instead of credsStore"
         );
         return true;
     }
@@ -279,8 +332,11 @@ fn action_store_or_erase(env: &env::Env, store: bool) -> bool {
         &format!(
             "Request to {verb} credentials is not supported; set AWS_ECR_IGNORE_CREDS_STORAGE=true to accept it silently"
         ),
-        &[],
+        &[("serverURL", &server_url)],
     );
     println!("not implemented");
+    eprintln!(
+        "{p}: Amazon ECR needs no docker login: this helper gets a token from your AWS credentials on every pull and push. Name ECR hosts in credHelpers in ~/.docker/config.json (other registries then keep their own logins), or set AWS_ECR_IGNORE_CREDS_STORAGE=true to let {verb} succeed and discard the credentials"
+    );
     false
 }

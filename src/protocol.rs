@@ -9,6 +9,9 @@ pub const MAX_INPUT: usize = 64 * 1024;
 /// credentials, as they do for the Go helper.
 pub const NOT_FOUND: &str = "credentials not found in native keychain";
 
+/// What `get`, `store` and `erase` print for an empty server URL, as the Go helper does.
+pub const NO_SERVER_URL: &str = "no credentials server URL";
+
 pub const USAGE: &str = "Usage: docker-credential-ecr-login <store|get|erase|list|version>";
 
 /// Reads the server URL: all lines joined with nothing between them, then trimmed.
@@ -66,17 +69,17 @@ pub fn credentials_json(server_url: &str, username: &str, secret: &str) -> Strin
     )
 }
 
-/// `store`'s input checks, in the order docker-credential-helpers makes them.
-pub fn validate_store(input: &[u8]) -> Result<(), String> {
+/// `store`'s input checks, in the order docker-credential-helpers makes them; the server URL.
+pub fn validate_store(input: &[u8]) -> Result<String, String> {
     let v: serde_json::Value = serde_json::from_slice(input).map_err(|e| e.to_string())?;
     let text = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("");
     if text("ServerURL").is_empty() {
-        return Err("no credentials server URL".into());
+        return Err(NO_SERVER_URL.into());
     }
     if text("Username").is_empty() {
         return Err("no credentials username".into());
     }
-    Ok(())
+    Ok(text("ServerURL").to_string())
 }
 
 #[cfg(test)]
@@ -118,6 +121,9 @@ mod tests {
             Err("no credentials username".into())
         );
         assert!(validate_store(b"garbage").is_err());
-        assert!(validate_store(br#"{"ServerURL":"x","Username":"u","Secret":"s"}"#).is_ok());
+        assert_eq!(
+            validate_store(br#"{"ServerURL":"x","Username":"u","Secret":"s"}"#),
+            Ok("x".into())
+        );
     }
 }

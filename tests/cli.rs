@@ -34,7 +34,7 @@ fn argument_handling_matches_go() {
         (o.code, o.stdout.as_str()),
         (1, "docker-credential-ecr-login: unknown action: foo\n")
     );
-    for flag in ["-v", "--v", "-v=true"] {
+    for flag in ["-v", "--v", "-v=true", "--version", "-version"] {
         let (o, _h) = run(&[flag], b"", &[]);
         assert_eq!(o.code, 0, "{flag}");
         let lines: Vec<&str> = o.stdout.lines().collect();
@@ -51,11 +51,11 @@ fn argument_handling_matches_go() {
         assert!(o.stderr.contains("Usage: docker-credential-ecr-login"));
         assert!(o.stderr.contains("AWS_ECR_CACHE_DIR"));
     }
-    let (o, _h) = run(&["--version"], b"", &[]);
+    let (o, _h) = run(&["--verbose"], b"", &[]);
     assert_eq!(o.code, 2);
     assert!(
         o.stderr
-            .contains("flag provided but not defined: --version")
+            .contains("flag provided but not defined: --verbose")
     );
     let (o, _h) = run(&["version"], b"", &[]);
     assert_eq!(o.code, 0);
@@ -67,54 +67,122 @@ fn argument_handling_matches_go() {
     assert_eq!(o.stdout.lines().count(), 1);
 }
 
-/// Every malformed stdin: the not-found line on stdout (so docker goes on anonymously),
-/// exit 1, one clear line on stderr, and no cache or log secret.
+const KEYS: &[(&str, &str)] = &[
+    ("AWS_ACCESS_KEY_ID", "AKID"),
+    ("AWS_SECRET_ACCESS_KEY", "verysecretkey"),
+    ("AWS_ENDPOINT_URL_ECR", "http://127.0.0.1:9"),
+];
+
+/// Malformed stdin: the not-found line on stdout (so docker goes on anonymously), exit 1,
+/// one clear line on stderr, and no cache or log secret.
 #[test]
 fn bad_stdin_for_get() {
     let big = vec![b'a'; 1024 * 1024];
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("empty", b"".to_vec(), "no credentials server URL"),
-        ("blank", b" \n\t\n".to_vec(), "no credentials server URL"),
         ("1 MiB", big, "longer than 64 KiB"),
         ("invalid UTF-8", b"\xff\xfe123".to_vec(), "not UTF-8"),
-        (
-            "NUL",
-            b"123456789012.dkr.ecr.us-east-1.amazonaws.com\0".to_vec(),
-            "is not an Amazon ECR registry",
-        ),
-        (
-            "not ECR",
-            b"docker.io".to_vec(),
-            "\"docker.io\" is not an Amazon ECR registry",
-        ),
-        (
-            "user info is not echoed",
-            b"https://user:hunter22@registry.example.com/v2/".to_vec(),
-            "https://xxxxx@registry.example.com/v2/",
-        ),
     ];
     for (name, stdin, reason) in cases {
-        let (o, home) = run(
-            &["get"],
-            &stdin,
-            &[
-                ("AWS_ACCESS_KEY_ID", "AKID"),
-                ("AWS_SECRET_ACCESS_KEY", "verysecretkey"),
-                ("AWS_ENDPOINT_URL_ECR", "http://127.0.0.1:9"),
-            ],
-        );
+        let (o, home) = run(&["get"], &stdin, KEYS);
         assert_eq!((o.code, o.stdout.as_str()), (1, NOT_FOUND), "{name}");
         assert!(o.stderr.contains(reason), "{name}: {:?}", o.stderr);
         assert_eq!(o.stderr.lines().count(), 1, "{name}: {:?}", o.stderr);
-        assert!(!o.stderr.contains("hunter22") && !o.stderr.contains("verysecretkey"));
+        assert!(!o.stderr.contains("verysecretkey"));
         let log = std::fs::read_to_string(home.path().join(".ecr/log/ecr-login.log")).unwrap();
         assert!(log.contains("level=error"), "{name}: {log}");
-        assert!(
-            !log.contains("hunter22") && !log.contains("verysecretkey"),
-            "{log}"
-        );
+        assert!(!log.contains("verysecretkey"), "{log}");
         assert!(!home.path().join(".ecr/cache.json").exists(), "{name}");
     }
+}
+
+/// No host at all: the Go helper's own line, and a hint on stderr.
+#[test]
+fn empty_stdin_gets_the_go_line() {
+    for stdin in [&b""[..], b" \n\t\n", b"\r\n"] {
+        let (o, home) = run(&["get"], stdin, KEYS);
+        assert_eq!(
+            (o.code, o.stdout.as_str()),
+            (1, "no credentials server URL\n"),
+            "{stdin:?}"
+        );
+        assert!(
+            o.stderr.contains("no registry host on stdin"),
+            "{:?}",
+            o.stderr
+        );
+        assert_eq!(o.stderr.lines().count(), 1);
+        assert!(!home.path().join(".ecr/cache.json").exists());
+    }
+}
+
+/// With `credsStore`, docker asks about every registry: a host that is not ECR gets the
+/// not-found line and nothing on stderr; the reason is in the log at debug only.
+#[test]
+fn hosts_that_are_not_ecr_are_quiet() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "docker hub",
+            b"https://index.docker.io/v1/",
+            "index.docker.io",
+        ),
+        ("other", b"ghcr.io", "ghcr.io"),
+        (
+            "NUL",
+            b"123456789012.dkr.ecr.us-east-1.amazonaws.com\0",
+            "is not an Amazon ECR registry",
+        ),
+        (
+            "user info is not echoed",
+            b"https://user:hunter22@registry.example.com/v2/",
+            "https://xxxxx@registry.example.com/v2/",
+        ),
+    ];
+    for (name, stdin, in_log) in cases {
+        let (o, home) = run(&["get"], stdin, KEYS);
+        assert_eq!(
+            (o.code, o.stdout.as_str(), o.stderr.as_str()),
+            (1, NOT_FOUND, ""),
+            "{name}"
+        );
+        let log_file = home.path().join(".ecr/log/ecr-login.log");
+        let log = std::fs::read_to_string(&log_file).unwrap_or_default();
+        assert!(!log.contains("level=error"), "{name}: {log}");
+        let mut debug = KEYS.to_vec();
+        debug.push(("AWS_ECR_LOG_LEVEL", "debug"));
+        let (o, home) = run(&["get"], stdin, &debug);
+        assert_eq!((o.code, o.stderr.as_str()), (1, ""), "{name}");
+        let log = std::fs::read_to_string(home.path().join(".ecr/log/ecr-login.log")).unwrap();
+        assert!(
+            log.contains("level=debug") && log.contains(in_log),
+            "{name}: {log}"
+        );
+        assert!(!log.contains("hunter22"), "{log}");
+        // explain says why (an argument cannot carry a NUL).
+        if stdin.contains(&0) {
+            continue;
+        }
+        let host = String::from_utf8_lossy(stdin).to_string();
+        let (o, _h) = run(&["explain", &host], b"", KEYS);
+        assert!(
+            o.stdout.contains("not an Amazon ECR"),
+            "{name}: {:?}",
+            o.stdout
+        );
+        assert!(!o.stdout.contains("hunter22"));
+    }
+    // An ECR host that fails keeps its one-line reason.
+    let (o, _h) = run(
+        &["get"],
+        b"123456789012.dkr.ecr.us-east-1.amazonaws.com",
+        KEYS,
+    );
+    assert_eq!((o.code, o.stdout.as_str()), (1, NOT_FOUND));
+    assert_eq!(o.stderr.lines().count(), 1, "{:?}", o.stderr);
+    assert!(
+        o.stderr.contains("could not connect to 127.0.0.1:9"),
+        "{:?}",
+        o.stderr
+    );
 }
 
 #[test]
@@ -195,7 +263,36 @@ fn store_and_erase_matrix() {
             "{action} {:?} with {var:?}",
             String::from_utf8_lossy(stdin)
         );
+        // Every accepted request says on stderr what happened and what to do instead.
+        let explained = match (*code, *var) {
+            (0, _) => [
+                action,
+                "AWS_ECR_IGNORE_CREDS_STORAGE=true discards",
+                "credHelpers",
+            ]
+            .iter()
+            .all(|w| o.stderr.contains(w)),
+            (_, _) if stdout.starts_with("not implemented") => [
+                "needs no docker login",
+                "credHelpers",
+                "AWS_ECR_IGNORE_CREDS_STORAGE=true",
+            ]
+            .iter()
+            .all(|w| o.stderr.contains(w)),
+            _ => true,
+        };
+        assert!(explained, "{action} with {var:?}: stderr {:?}", o.stderr);
+        assert!(o.stderr.lines().count() <= 1, "{:?}", o.stderr);
     }
+    // The server URL in the message never carries user info.
+    let (o, _h) = run(
+        &["store"],
+        br#"{"ServerURL":"https://me:hunter22@ghcr.io","Username":"me","Secret":"s3cr3tpw"}"#,
+        &[("AWS_ECR_IGNORE_CREDS_STORAGE", "true")],
+    );
+    assert_eq!(o.code, 0);
+    assert!(o.stderr.contains("https://xxxxx@ghcr.io"), "{:?}", o.stderr);
+    assert!(!o.stderr.contains("hunter22") && !o.stderr.contains("s3cr3tpw"));
     let (o, _h) = run(&["store"], b"garbage", &[]);
     assert_eq!(o.code, 1);
     assert!(!o.stdout.is_empty());
@@ -222,11 +319,14 @@ fn cache_and_log_permissions() {
     )
     .unwrap();
     // A failing get still writes the log (0600) in a 0700 directory.
-    let (_o, _h) = run(
+    let mut env = KEYS.to_vec();
+    env.push(("AWS_ECR_CACHE_DIR", cache.to_str().unwrap()));
+    let (o, _h) = run(
         &["get"],
-        b"docker.io",
-        &[("AWS_ECR_CACHE_DIR", cache.to_str().unwrap())],
+        b"123456789012.dkr.ecr.us-east-1.amazonaws.com",
+        &env,
     );
+    assert_eq!(o.code, 1);
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&cache.join("log")), 0o700);
     assert_eq!(mode(&cache.join("log/ecr-login.log")), 0o600);
@@ -277,4 +377,87 @@ fn hostile_config_files() {
             assert!(started.elapsed().as_secs() < 5);
         }
     }
+}
+
+/// Off EC2 with no route to the metadata service (a network namespace with no interface up):
+/// the same advice as for a refused or timed-out connection.
+#[cfg(target_os = "linux")]
+#[test]
+fn metadata_service_network_unreachable() {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args(["--user", "--map-root-user", "--net", "--"])
+        .arg(support::run::bin())
+        .arg("get")
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env(
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            "http://169.254.169.254",
+        )
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .expect("unshare (util-linux) runs the helper in a network namespace of its own");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"123456789012.dkr.ecr.us-east-1.amazonaws.com")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !stderr.contains("unshare:"),
+        "this test needs unprivileged user namespaces (or root): {stderr}"
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout), NOT_FOUND);
+    for want in [
+        "is not reachable (network unreachable)",
+        "this is not an EC2 instance",
+        "AWS_EC2_METADATA_DISABLED=true",
+    ] {
+        assert!(stderr.contains(want), "{want:?} not in {stderr:?}");
+    }
+}
+
+/// Through a profile link, hints name the link, whose `explain` explains that profile.
+#[cfg(unix)]
+#[test]
+fn hints_name_the_invoked_program() {
+    let home = tempfile::tempdir().unwrap();
+    let link = home.path().join("docker-credential-ecr-login-prod");
+    std::os::unix::fs::symlink(support::run::bin(), &link).unwrap();
+    std::fs::write(
+        home.path().join("config"),
+        "[profile prod]\naws_access_key_id = AKIDPROD\naws_secret_access_key = prodsecretkey\n",
+    )
+    .unwrap();
+    let config = home.path().join("config").display().to_string();
+    let env: Vec<(String, String)> = [
+        ("HOME", home.path().display().to_string()),
+        ("AWS_CONFIG_FILE", config),
+        ("AWS_ENDPOINT_URL_ECR", "http://127.0.0.1:9".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let host = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+    let o = support::run::helper_at(&link, &["get"], host.as_bytes(), &env, home.path());
+    assert_eq!(o.stdout, NOT_FOUND);
+    assert!(
+        o.stderr.starts_with("docker-credential-ecr-login-prod: ")
+            && o.stderr.contains(&format!(
+                "(docker-credential-ecr-login-prod explain {host} shows"
+            )),
+        "{:?}",
+        o.stderr
+    );
+    let o = support::run::helper_at(&link, &["explain", host], b"", &env, home.path());
+    assert!(o.stdout.contains("prod"), "{:?}", o.stdout);
+    assert!(!o.stdout.contains("prodsecretkey"));
 }

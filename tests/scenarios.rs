@@ -4,7 +4,8 @@
 //! A case folder holds:
 //! - `case.json`: `docs`; `keys` (access key → secret, known to the stand-in); optional
 //!   `tls` (serve HTTPS with a test CA, certificate names in `tls_names`) and `proxy` (a
-//!   CONNECT proxy in front of it); `runs`, each with `args` (default `["get"]`), `stdin`,
+//!   CONNECT proxy in front of it, which with `proxy_auth` (`user:password`) answers 407 to
+//!   any other credentials); `runs`, each with `args` (default `["get"]`), `stdin`,
 //!   `replies` (what the stand-in answers, in order: `{"token": "AWS:pw"}` or
 //!   `{"status": 500, "body": "…"}`), the expected `exit`, `stdout`, `stderr_contains`,
 //!   `requests` (per request: `target`, `scope`, `access_key`, `session_token`, `body`,
@@ -13,7 +14,7 @@
 //! - `home/`: files laid out under `$HOME`.
 //!
 //! Strings in `env.json`, `case.json` and `home/` may use `{ecr}` (the stand-in's URL),
-//! `{proxy}`, `{ca}` (the test CA's PEM file), `{home}`, `{time:+5h}` / `{time:-30m}`
+//! `{proxy}`, `{proxy_addr}` (its `host:port`), `{ca}` (the test CA's PEM file), `{home}`, `{time:+5h}` / `{time:-30m}`
 //! (RFC 3339, relative to now).
 
 mod support;
@@ -39,7 +40,9 @@ impl World {
             .replace("{home}", &self.home.display().to_string())
             .replace("{ca}", &self.ca_file.display().to_string());
         if let Some(p) = &self.proxy {
-            out = out.replace("{proxy}", &p.url());
+            out = out
+                .replace("{proxy}", &p.url())
+                .replace("{proxy_addr}", &p.addr.to_string());
         }
         while let Some(start) = out.find("{time:") {
             let end = start + out[start..].find('}').expect("closed {time:…}");
@@ -178,11 +181,12 @@ fn run_case(dir: &Path) -> Result<usize, String> {
     } else {
         StandIn::start(keys.clone(), None)
     };
+    let proxy_auth = str_of(&case, "proxy_auth").map(str::to_string);
     let proxy = case
         .get("proxy")
         .and_then(Value::as_bool)
         .unwrap_or(false)
-        .then(|| ConnectProxy::start(standin.addr));
+        .then(|| ConnectProxy::start_with_auth(standin.addr, proxy_auth));
     let world = World {
         standin,
         proxy,
@@ -607,6 +611,18 @@ fn the_verifier_accepts_the_published_example() {
     support::sigv4::self_check();
 }
 
+/// The longest a case may take by its own `max_seconds` bounds (0 when it sets none).
+fn slowest(dir: &Path) -> f64 {
+    let text = std::fs::read_to_string(dir.join("case.json")).unwrap_or_default();
+    let case: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    case["runs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get("max_seconds").and_then(Value::as_f64))
+        .sum()
+}
+
 #[test]
 fn scenarios() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
@@ -617,19 +633,32 @@ fn scenarios() {
         .collect();
     dirs.sort();
     assert!(!dirs.is_empty(), "no scenarios under {}", root.display());
-    let results: Vec<(String, Result<usize, String>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = dirs
-            .iter()
-            .map(|d| {
-                let name = d.file_name().unwrap().to_string_lossy().into_owned();
-                (name, s.spawn(|| run_case(d)))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|(n, h)| (n, h.join().unwrap_or_else(|_| Err("panicked".into()))))
-            .collect()
+    // The slowest first, so that the long waits overlap with everything else.
+    dirs.sort_by(|a, b| slowest(b).total_cmp(&slowest(a)));
+    // A bounded pool, not a thread per case: on two busy cores, a hundred helpers and their
+    // stand-ins at once starve each other past the helper's own (one-second) IMDS bounds.
+    let workers = std::env::var("SCENARIO_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8usize);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(d) = dirs.get(i) else { break };
+                    let name = d.file_name().unwrap().to_string_lossy().into_owned();
+                    let r = std::panic::catch_unwind(|| run_case(d))
+                        .unwrap_or_else(|_| Err("panicked".into()));
+                    results.lock().unwrap().push((name, r));
+                }
+            });
+        }
     });
+    let mut results: Vec<(String, Result<usize, String>)> = results.into_inner().unwrap();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
     let mut failed = Vec::new();
     for (name, r) in &results {
         match r {
@@ -640,10 +669,11 @@ fn scenarios() {
             }
         }
     }
-    println!(
-        "scenarios: {} passed, {} failed",
+    support::report(&format!(
+        "scenarios, {} cases: {} passed, {} failed",
+        results.len(),
         results.len() - failed.len(),
         failed.len()
-    );
+    ));
     assert!(failed.is_empty(), "failed scenarios: {failed:?}");
 }

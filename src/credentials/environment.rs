@@ -19,6 +19,27 @@ pub fn keys(env: &Env) -> Option<StaticKeys> {
     }))
 }
 
+/// `(set, missing)` when one half of a key pair is in the environment and the other is not:
+/// the pair is then ignored, as in the SDKs, and a failure further down the chain should say
+/// so, since that half is usually why the user expected the environment to be used.
+pub fn half_keys(env: &Env) -> Option<(&'static str, &'static str)> {
+    let set = |name: &str| env.get(name).is_some_and(|v| !v.trim().is_empty());
+    let pairs = [
+        ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
+        ("AWS_ACCESS_KEY", "AWS_SECRET_KEY"),
+    ];
+    if keys(env).is_some() {
+        return None;
+    }
+    pairs
+        .into_iter()
+        .find_map(|(id, secret)| match (set(id), set(secret)) {
+            (true, false) => Some((id, secret)),
+            (false, true) => Some((secret, id)),
+            _ => None,
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,6 +50,23 @@ mod tests {
         assert!(keys(&env).is_none());
         let env = Env::from_pairs([("AWS_ACCESS_KEY_ID", "AKID"), ("AWS_SECRET_ACCESS_KEY", "")]);
         assert!(keys(&env).is_none());
+    }
+
+    #[test]
+    fn the_missing_half_is_named() {
+        let env = Env::from_pairs([("AWS_ACCESS_KEY_ID", "AKID")]);
+        assert_eq!(
+            half_keys(&env),
+            Some(("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"))
+        );
+        let env = Env::from_pairs([("AWS_SECRET_ACCESS_KEY", "S"), ("AWS_ACCESS_KEY_ID", " ")]);
+        assert_eq!(
+            half_keys(&env),
+            Some(("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID"))
+        );
+        let both = Env::from_pairs([("AWS_ACCESS_KEY_ID", "A"), ("AWS_SECRET_ACCESS_KEY", "S")]);
+        assert_eq!(half_keys(&both), None);
+        assert_eq!(half_keys(&Env::from_pairs([])), None);
     }
 
     #[test]

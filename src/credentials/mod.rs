@@ -16,6 +16,7 @@ pub mod sts;
 pub mod web_identity;
 
 pub use container::{Container, uri as container_uri};
+pub use environment::half_keys;
 pub use imds::Imds;
 pub use imds::endpoint as imds_endpoint;
 pub use process::Process;

@@ -13,6 +13,11 @@ pub struct ConnectProxy {
 
 impl ConnectProxy {
     pub fn start(upstream: SocketAddr) -> ConnectProxy {
+        Self::start_with_auth(upstream, None)
+    }
+
+    /// A proxy that answers 407 unless `Proxy-Authorization` carries `user:password`.
+    pub fn start_with_auth(upstream: SocketAddr, auth: Option<String>) -> ConnectProxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let p = ConnectProxy {
             addr: listener.local_addr().unwrap(),
@@ -23,7 +28,8 @@ impl ConnectProxy {
             for conn in listener.incoming() {
                 let Ok(conn) = conn else { continue };
                 let connects = connects.clone();
-                std::thread::spawn(move || tunnel(conn, upstream, &connects));
+                let auth = auth.clone();
+                std::thread::spawn(move || tunnel(conn, upstream, &connects, auth.as_deref()));
             }
         });
         p
@@ -38,7 +44,12 @@ impl ConnectProxy {
     }
 }
 
-fn tunnel(client: TcpStream, upstream: SocketAddr, connects: &Mutex<Vec<String>>) {
+fn tunnel(
+    client: TcpStream,
+    upstream: SocketAddr,
+    connects: &Mutex<Vec<String>>,
+    auth: Option<&str>,
+) {
     let mut reader = BufReader::new(client.try_clone().unwrap());
     let mut line = String::new();
     if reader.read_line(&mut line).is_err() {
@@ -49,11 +60,25 @@ fn tunnel(client: TcpStream, upstream: SocketAddr, connects: &Mutex<Vec<String>>
         let _ = (&client).write_all(b"HTTP/1.1 405 Only CONNECT\r\n\r\n");
         return;
     };
+    let mut authorized = auth.is_none();
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
             break;
         }
+        if let (Some(want), Some((name, value))) = (auth, h.split_once(':'))
+            && name.eq_ignore_ascii_case("proxy-authorization")
+        {
+            use base64::Engine;
+            let encoded = base64::engine::general_purpose::STANDARD.encode(want);
+            authorized = value.trim() == format!("Basic {encoded}");
+        }
+    }
+    if !authorized {
+        let _ = (&client).write_all(
+            b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\n\r\n",
+        );
+        return;
     }
     connects.lock().unwrap().push(target.to_string());
     let Ok(server) = TcpStream::connect(upstream) else {
