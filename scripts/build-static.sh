@@ -18,18 +18,20 @@ mkdir -p "$out"
 # The commit goes into `-v`; set it the same way for every build of one source.
 ECR_LOGIN_GIT_COMMIT=${ECR_LOGIN_GIT_COMMIT:-$(git rev-parse --short=7 HEAD 2>/dev/null || true)}
 export ECR_LOGIN_GIT_COMMIT
-# Reproducible bytes: the dependencies are always compiled from one fixed path (vendored
-# sources), so the same path, and the same --remap-path-prefix flag, goes into every build:
-# rustc hashes its flags into the crates, so they must match to the letter. The crate itself
-# is compiled from relative paths.
-deps=/tmp/docker-credential-ecr-login-deps
+# Reproducible bytes: the dependencies are compiled from a copy of the vendored sources in a
+# private folder of this build (so that two builds, or two users, never share it), and that
+# folder is remapped to /deps in everything the compiler writes. The crate itself is compiled
+# from relative paths.
+work=$(mktemp -d "${TMPDIR:-/tmp}/ecr-login-build.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+deps=$work/deps
 if [ -n "${OFFLINE:-}" ]; then
     vendor=vendor                      # the source archive carries it
 else
-    vendor=target/vendor
+    vendor=$work/vendor
     cargo vendor --locked --versioned-dirs --quiet "$vendor" > /dev/null
 fi
-rm -rf "$deps" && cp -R "$vendor" "$deps"
+cp -R "$vendor" "$deps"
 remap="--remap-path-prefix=$deps=/deps"
 build() { # target, rustflags, output name
     RUSTFLAGS="$2 $remap" cargo build --release --locked ${OFFLINE:+--offline --frozen} \
