@@ -1,27 +1,69 @@
 #!/bin/sh
-# Builds the release binary statically linked, reproducibly (no build paths, no timestamps).
+# Builds the static release binaries, reproducibly (no build paths, no timestamps), into
+# $DIST (default dist/) in the layout of Amazon's releases:
 #
-#   scripts/build-static.sh            # -> dist/docker-credential-ecr-login (x86_64 Linux)
+#   scripts/build-static.sh [TARGET...]     # default: all four
 #
-# On these machines the only target is x86_64-unknown-linux-gnu, so the static build is glibc
-# with +crt-static. Where other targets are installed it builds them too:
-#   rustup target add x86_64-unknown-linux-musl   -> dist/docker-credential-ecr-login-x86_64-linux-musl
-#   rustup target add aarch64-unknown-linux-musl  (needs an aarch64 linker: CC/CARGO_TARGET_…_LINKER)
-#   rustup target add x86_64-pc-windows-gnu       -> dist/docker-credential-ecr-login-x86_64-windows.exe (needs mingw-w64)
-# musl is the better choice where it is available: its resolver reads /etc/hosts and
-# /etc/resolv.conf with no NSS modules, which suits scratch images best.
+#   linux-amd64        x86_64-unknown-linux-musl    dist/linux-amd64/docker-credential-ecr-login
+#   linux-arm64        aarch64-unknown-linux-musl   dist/linux-arm64/docker-credential-ecr-login
+#   windows-amd64      x86_64-pc-windows-gnu        dist/windows-amd64/docker-credential-ecr-login.exe
+#   linux-amd64-glibc  x86_64-unknown-linux-gnu     dist/linux-amd64-glibc/docker-credential-ecr-login
+#                      (glibc with +crt-static: the fallback; musl is the recommended build)
+#
+# The standard library comes prebuilt from `rustup target add` where that works (tried once,
+# with a time limit); otherwise it is compiled from its sources with -Zbuild-std, using
+# Debian's toolchains and rust-src. ECR_LOGIN_STD=prebuilt or =source forces one route. Both
+# need Debian's linkers (musl-gcc, aarch64 gcc with musl, mingw): scripts/cross-setup.sh
+# installs them, and the sources when needed. Each build says which route it took.
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 out=${DIST:-$top/dist}
+X=${CROSS_HOME:-$HOME/.cache/ecr-login-cross}
+targets=${*:-linux-amd64 linux-arm64 windows-amd64 linux-amd64-glibc}
+route=${ECR_LOGIN_STD:-auto}
 mkdir -p "$out"
 # The commit goes into `-v`; set it the same way for every build of one source.
 ECR_LOGIN_GIT_COMMIT=${ECR_LOGIN_GIT_COMMIT:-$(git rev-parse --short=7 HEAD 2>/dev/null || true)}
 export ECR_LOGIN_GIT_COMMIT
-# Reproducible bytes: the dependencies are compiled from a copy of the vendored sources in a
-# private folder of this build (so that two builds, or two users, never share it), and that
-# folder is remapped to /deps in everything the compiler writes. The crate itself is compiled
-# from relative paths.
+
+sysroot=$(rustc --print sysroot)
+rust_target() {
+    case "$1" in
+        linux-amd64) echo x86_64-unknown-linux-musl ;;
+        linux-arm64) echo aarch64-unknown-linux-musl ;;
+        windows-amd64) echo x86_64-pc-windows-gnu ;;
+        linux-amd64-glibc) echo x86_64-unknown-linux-gnu ;;
+        *) echo "unknown target $1 (linux-amd64, linux-arm64, windows-amd64, linux-amd64-glibc)" >&2; exit 2 ;;
+    esac
+}
+has_std() { ls "$sysroot/lib/rustlib/$1/lib"/libstd-* > /dev/null 2>&1; }
+rustup_works=yes
+need_source=no
+for t in $targets; do
+    rt=$(rust_target "$t")
+    has_std "$rt" && continue
+    if [ "$route" = auto ] && [ "$rustup_works" = yes ] && [ -z "${OFFLINE:-}" ]; then
+        echo "== rustup target add $rt" >&2
+        timeout 120 rustup target add "$rt" >&2 || rustup_works=no
+        has_std "$rt" && continue
+    fi
+    [ "$route" = prebuilt ] && { echo "$rt is not installed (rustup target add $rt)" >&2; exit 1; }
+    need_source=yes
+done
+[ "$route" = source ] && need_source=yes
+if [ -z "${OFFLINE:-}" ]; then
+    case " $targets " in
+        *" linux-amd64 "*|*" linux-arm64 "*|*" windows-amd64 "*)
+            if [ "$need_source" = yes ]; then scripts/cross-setup.sh source; else scripts/cross-setup.sh; fi ;;
+    esac
+fi
+std_src="$sysroot/lib/rustlib/src/rust"
+
+# Reproducible bytes: the dependencies (std's too) are compiled from a copy of the vendored
+# sources in a private folder of this build, so two builds, or two users, never share one, and
+# that folder, like the standard library's sources, is remapped in everything the compiler
+# writes. The crate itself is compiled from relative paths.
 work=$(mktemp -d "${TMPDIR:-/tmp}/ecr-login-build.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 deps=$work/deps
@@ -29,26 +71,63 @@ if [ -n "${OFFLINE:-}" ]; then
     vendor=vendor                      # the source archive carries it
 else
     vendor=$work/vendor
-    cargo vendor --locked --versioned-dirs --quiet "$vendor" > /dev/null
+    with_std=""
+    [ "$need_source" = no ] || with_std="-s $std_src/library/Cargo.toml"
+    # std's workspace manifest uses a nightly cargo feature; RUSTC_BOOTSTRAP lets cargo read it.
+    RUSTC_BOOTSTRAP=1 cargo vendor --locked --versioned-dirs --quiet $with_std "$vendor" > /dev/null
 fi
 cp -R "$vendor" "$deps"
 remap="--remap-path-prefix=$deps=/deps"
-build() { # target, rustflags, output name
-    RUSTFLAGS="$2 $remap" cargo build --release --locked ${OFFLINE:+--offline --frozen} \
+if [ -d "$std_src" ]; then
+    remap="$remap --remap-path-prefix=$std_src=/rust-src --remap-path-prefix=$(readlink -f "$std_src")=/rust-src"
+fi
+
+build() { # dist name, rust target, file name, rustflags, rustflags of the source route
+    name=$1 rt=$2 file=$3 flags=$4
+    if [ "$route" != source ] && has_std "$rt"; then
+        how="prebuilt standard library (rustup target)"
+        std=""
+    else
+        how="standard library built from source (-Zbuild-std, rust-src $(rustc --version | cut -d' ' -f2))"
+        std="-Zbuild-std=std,panic_abort"
+        flags="$flags $5"
+    fi
+    echo "== $name ($rt): $how" >&2
+    RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags $remap" cargo build --release --locked ${OFFLINE:+--offline --frozen} \
         --config 'source.crates-io.replace-with="fixed-path"' \
         --config "source.fixed-path.directory=\"$deps\"" \
-        --target "$1" --bin docker-credential-ecr-login
-    src="target/$1/release/docker-credential-ecr-login"
-    [ -f "$src.exe" ] && src="$src.exe"
-    cp "$src" "$out/$3"
-    echo "built $out/$3 ($(wc -c < "$out/$3") bytes)"
+        $std --target "$rt" --bin docker-credential-ecr-login
+    mkdir -p "$out/$name"
+    cp "target/$rt/release/$file" "$out/$name/$file"
+    echo "built $out/$name/$file ($(wc -c < "$out/$name/$file") bytes)" >&2
 }
+uses_source() { [ "$route" = source ] || ! has_std "$1"; }
 
-build x86_64-unknown-linux-gnu "-C target-feature=+crt-static" docker-credential-ecr-login
-installed=$(rustup target list --installed 2>/dev/null || true)
-for t in $installed; do
+# musl: a static executable, not a static PIE. With a prebuilt standard library rustc links
+# its own crt and libunwind (self-contained) through the host's cc (for arm64, the aarch64 gcc);
+# with one built here, Debian's musl and LLVM libunwind are linked instead.
+static="-C target-feature=+crt-static -C relocation-model=static"
+for t in $targets; do
+    rt=$(rust_target "$t")
     case "$t" in
-        *-linux-musl) build "$t" "-C target-feature=+crt-static" "docker-credential-ecr-login-${t%%-*}-linux-musl" ;;
-        *-windows-*) build "$t" "-C target-feature=+crt-static" "docker-credential-ecr-login-${t%%-*}-windows.exe" ;;
+        linux-amd64)
+            linker=cc
+            uses_source "$rt" && linker=musl-gcc
+            CC_x86_64_unknown_linux_musl=musl-gcc CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER=$linker \
+                build linux-amd64 "$rt" docker-credential-ecr-login \
+                "$static" "-C link-self-contained=no -L native=$X/unwind/x86_64" ;;
+        linux-arm64)
+            linker=aarch64-linux-gnu-gcc
+            uses_source "$rt" && linker=$X/aarch64-linux-musl-gcc
+            CC_aarch64_unknown_linux_musl=$X/aarch64-linux-musl-gcc AR_aarch64_unknown_linux_musl=aarch64-linux-gnu-ar \
+                CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=$linker \
+                build linux-arm64 "$rt" docker-credential-ecr-login \
+                "$static" "-C link-self-contained=no -L native=$X/unwind/aarch64" ;;
+        windows-amd64)
+            CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
+                build windows-amd64 "$rt" docker-credential-ecr-login.exe \
+                "-C target-feature=+crt-static" "-C link-self-contained=no" ;;
+        linux-amd64-glibc)
+            build linux-amd64-glibc "$rt" docker-credential-ecr-login "-C target-feature=+crt-static" "" ;;
     esac
 done

@@ -309,6 +309,9 @@ fn list_without_cache_is_empty() {
 #[cfg(unix)]
 #[test]
 fn cache_and_log_permissions() {
+    if support::targets::skip("cli::cache_and_log_permissions") {
+        return;
+    }
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("c");
@@ -384,10 +387,16 @@ fn hostile_config_files() {
 #[cfg(target_os = "linux")]
 #[test]
 fn metadata_service_network_unreachable() {
+    if support::targets::skip("cli::metadata_service_network_unreachable") {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let mut cmd = std::process::Command::new("unshare");
-    cmd.args(["--user", "--map-root-user", "--net", "--"])
-        .arg(support::run::bin())
+    cmd.args(["--user", "--map-root-user", "--net", "--"]);
+    if let Some(r) = support::run::runner() {
+        cmd.arg(r);
+    }
+    cmd.arg(support::run::bin())
         .arg("get")
         .env_clear()
         .env("HOME", home.path())
@@ -425,13 +434,12 @@ fn metadata_service_network_unreachable() {
     }
 }
 
-/// Through a profile link, hints name the link, whose `explain` explains that profile.
-#[cfg(unix)]
+/// Through a profile link (a copy named `…-prod.exe` on Windows), hints name the program as
+/// invoked, whose `explain` explains that profile.
 #[test]
 fn hints_name_the_invoked_program() {
     let home = tempfile::tempdir().unwrap();
-    let link = home.path().join("docker-credential-ecr-login-prod");
-    std::os::unix::fs::symlink(support::run::bin(), &link).unwrap();
+    let link = support::run::install_as(home.path(), "docker-credential-ecr-login-prod");
     std::fs::write(
         home.path().join("config"),
         "[profile prod]\naws_access_key_id = AKIDPROD\naws_secret_access_key = prodsecretkey\n",

@@ -5,7 +5,7 @@ mod support;
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 use support::standin::{Reply, StandIn};
 
@@ -27,10 +27,10 @@ fn env(home: &std::path::Path, ecr: &StandIn) -> Vec<(String, String)> {
 
 /// Starts a `get` for `host` with only `env`; its stdin is written and closed.
 fn spawn_get(host: &str, env: &[(String, String)], output: fn() -> Stdio) -> std::process::Child {
-    let mut c = Command::new(support::run::bin())
+    let mut c = support::run::command(&support::run::bin())
         .arg("get")
         .env_clear()
-        .envs(env.iter().cloned())
+        .envs(support::run::target_env(env))
         .stdin(Stdio::piped())
         .stdout(output())
         .stderr(output())

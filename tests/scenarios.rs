@@ -14,7 +14,8 @@
 //! - `home/`: files laid out under `$HOME`.
 //!
 //! Strings in `env.json`, `case.json` and `home/` may use `{ecr}` (the stand-in's URL),
-//! `{proxy}`, `{proxy_addr}` (its `host:port`), `{ca}` (the test CA's PEM file), `{home}`, `{time:+5h}` / `{time:-30m}`
+//! `{proxy}`, `{proxy_addr}` (its `host:port`), `{ca}` (the test CA's PEM file), `{home}`,
+//! `{path:REL}` (`{home}/REL` as the helper names it: `Z:\…\REL` for the Windows build), `{time:+5h}` / `{time:-30m}`
 //! (RFC 3339, relative to now).
 
 mod support;
@@ -43,6 +44,16 @@ impl World {
             out = out
                 .replace("{proxy}", &p.url())
                 .replace("{proxy_addr}", &p.addr.to_string());
+        }
+        // A file under the home as the helper names it in messages: a Windows path on Windows.
+        while let Some(start) = out.find("{path:") {
+            let end = start + out[start..].find('}').expect("closed {path:…}");
+            let unix = format!("{}/{}", self.home.display(), &out[start + 6..end]);
+            let shown = match support::targets::is_windows() {
+                true => support::run::windows_path(&unix),
+                false => unix,
+            };
+            out.replace_range(start..=end, &shown);
         }
         while let Some(start) = out.find("{time:") {
             let end = start + out[start..].find('}').expect("closed {time:…}");
@@ -289,11 +300,7 @@ fn run_case(dir: &Path) -> Result<usize, String> {
         let started = std::time::Instant::now();
         let out = match str_of(run, "invoke_as") {
             Some(name) => {
-                let link = tmp.path().join("bin").join(name);
-                std::fs::create_dir_all(link.parent().unwrap()).unwrap();
-                let _ = std::fs::remove_file(&link);
-                #[cfg(unix)]
-                std::os::unix::fs::symlink(support::run::bin(), &link).unwrap();
+                let link = support::run::install_as(&tmp.path().join("bin"), name);
                 support::run::helper_at(&link, &args, stdin.as_bytes(), &run_env, tmp.path())
             }
             None => support::run::helper(&args, stdin.as_bytes(), &run_env, tmp.path()),
@@ -402,7 +409,7 @@ fn run_case(dir: &Path) -> Result<usize, String> {
         let cache_file = home.join(".ecr/cache.json");
         let cache_text = std::fs::read_to_string(&cache_file).unwrap_or_default();
         #[cfg(unix)]
-        if cache_file.exists() {
+        if cache_file.exists() && support::targets::excluded("check:unix-modes").is_none() {
             use std::os::unix::fs::PermissionsExt;
             let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
             // A seeded file keeps its own mode; one the helper created must be private.
@@ -611,6 +618,13 @@ fn the_verifier_accepts_the_published_example() {
     support::sigv4::self_check();
 }
 
+enum Run {
+    /// The case ran, with this many runs of the binary.
+    Ran(usize),
+    /// It does not apply to this target, for this reason.
+    Excluded(&'static str),
+}
+
 /// The longest a case may take by its own `max_seconds` bounds (0 when it sets none).
 fn slowest(dir: &Path) -> f64 {
     let text = std::fs::read_to_string(dir.join("case.json")).unwrap_or_default();
@@ -650,19 +664,30 @@ fn scenarios() {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(d) = dirs.get(i) else { break };
                     let name = d.file_name().unwrap().to_string_lossy().into_owned();
-                    let r = std::panic::catch_unwind(|| run_case(d))
-                        .unwrap_or_else(|_| Err("panicked".into()));
+                    let r = match support::targets::excluded(&name) {
+                        Some(why) => Ok(Run::Excluded(why)),
+                        None => std::panic::catch_unwind(|| run_case(d).map(Run::Ran))
+                            .unwrap_or_else(|_| Err("panicked".into())),
+                    };
                     results.lock().unwrap().push((name, r));
                 }
             });
         }
     });
-    let mut results: Vec<(String, Result<usize, String>)> = results.into_inner().unwrap();
+    let mut results: Vec<(String, Result<Run, String>)> = results.into_inner().unwrap();
     results.sort_by(|a, b| a.0.cmp(&b.0));
     let mut failed = Vec::new();
+    let mut excluded = 0;
     for (name, r) in &results {
         match r {
-            Ok(runs) => println!("scenario {name}: ok ({runs} runs)"),
+            Ok(Run::Ran(runs)) => println!("scenario {name}: ok ({runs} runs)"),
+            Ok(Run::Excluded(why)) => {
+                excluded += 1;
+                support::report(&format!(
+                    "excluded on {}: scenario {name}: {why}",
+                    support::targets::target()
+                ));
+            }
             Err(e) => {
                 println!("scenario {name}: FAILED: {e}");
                 failed.push(name.clone());
@@ -670,9 +695,10 @@ fn scenarios() {
         }
     }
     support::report(&format!(
-        "scenarios, {} cases: {} passed, {} failed",
+        "scenarios on {}, {} cases: {} passed, {} failed, {excluded} excluded",
+        support::targets::target(),
         results.len(),
-        results.len() - failed.len(),
+        results.len() - failed.len() - excluded,
         failed.len()
     ));
     assert!(failed.is_empty(), "failed scenarios: {failed:?}");

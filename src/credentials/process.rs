@@ -49,18 +49,23 @@ impl Provider for Process {
 }
 
 fn shell(command: &str) -> Command {
-    if cfg!(windows) {
+    #[cfg(windows)]
+    {
+        // cmd.exe parses its own command line: the line goes to it verbatim, as the SDKs pass
+        // it, since the usual argument quoting would hide a quoted path from cmd.
+        use std::os::windows::process::CommandExt;
         let mut c = Command::new("cmd.exe");
-        c.arg("/C").arg(command);
+        c.arg("/C").raw_arg(command);
         c
-    } else {
+    }
+    #[cfg(not(windows))]
+    {
         let mut c = Command::new("sh");
         c.arg("-c").arg(command);
         c
     }
 }
 
-/// Runs `command`, returning its stdout; a non-zero exit is an error with its stderr.
 pub fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, String> {
     let mut child = shell(command)
         // stdin belongs to the docker protocol and is already read.

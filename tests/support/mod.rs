@@ -9,6 +9,7 @@ pub mod replay;
 pub mod run;
 pub mod sigv4;
 pub mod standin;
+pub mod targets;
 pub mod tls;
 
 /// A line that shows in `cargo test`'s output even when the test passes: libtest captures

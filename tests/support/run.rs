@@ -4,8 +4,12 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// The binary under test: Cargo names it for integration tests; the demo passes its path.
+/// The binary under test: `ECR_LOGIN_TEST_BIN` (a release build for another target), else
+/// the one Cargo built for integration tests; the demo passes its path.
 pub fn bin() -> std::path::PathBuf {
+    if let Some(p) = std::env::var_os("ECR_LOGIN_TEST_BIN") {
+        return p.into();
+    }
     match option_env!("CARGO_BIN_EXE_docker-credential-ecr-login") {
         Some(p) => p.into(),
         None => std::env::args_os()
@@ -13,6 +17,65 @@ pub fn bin() -> std::path::PathBuf {
             .expect("the helper's path as the first argument")
             .into(),
     }
+}
+
+/// What runs the binary when it is not native (`ECR_LOGIN_TEST_RUNNER`): `qemu-aarch64-static`
+/// for arm64, a Wine wrapper for Windows. The binary's path is its first argument.
+pub fn runner() -> Option<String> {
+    std::env::var("ECR_LOGIN_TEST_RUNNER")
+        .ok()
+        .filter(|r| !r.is_empty())
+}
+
+/// A command that starts `program` (the binary, or a link or copy of it) through the runner.
+pub fn command(program: &Path) -> Command {
+    match runner() {
+        Some(r) => {
+            let mut c = Command::new(r);
+            c.arg(program);
+            c
+        }
+        None => Command::new(program),
+    }
+}
+
+/// The binary under another name, as a user makes it: a symbolic link on Unix, a copy with
+/// the `.exe` suffix on Windows (where links are rare). Returns the new path.
+pub fn install_as(dir: &Path, name: &str) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    if crate::support::targets::is_windows() {
+        let to = dir.join(format!("{name}.exe"));
+        std::fs::copy(bin(), &to).unwrap();
+        return to;
+    }
+    let to = dir.join(name);
+    let _ = std::fs::remove_file(&to);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(bin(), &to).unwrap();
+    #[cfg(not(unix))]
+    std::fs::copy(bin(), &to).unwrap();
+    to
+}
+
+/// The environment as the target needs it. Wine hides `HOME` from Windows programs (it
+/// becomes `WINEHOMEDIR`) and sets `USERPROFILE` itself, so on Windows the home goes as
+/// `ECR_LOGIN_TEST_HOME`, in its Windows form (Wine's drive Z: is the Unix root), and the
+/// runner's launcher (`examples/wine_launcher.rs`) sets `HOME` from it.
+pub fn target_env(env: &[(String, String)]) -> Vec<(String, String)> {
+    if !crate::support::targets::is_windows() {
+        return env.to_vec();
+    }
+    env.iter()
+        .map(|(k, v)| match k.as_str() {
+            "HOME" => ("ECR_LOGIN_TEST_HOME".to_string(), windows_path(v)),
+            _ => (k.clone(), v.clone()),
+        })
+        .collect()
+}
+
+/// `/tmp/x/y` as a Windows program under Wine names it: `Z:\tmp\x\y`.
+pub fn windows_path(unix: &str) -> String {
+    format!("Z:{}", unix.replace('/', "\\"))
 }
 
 #[derive(Debug)]
@@ -35,7 +98,7 @@ pub fn helper_at(
     env: &[(String, String)],
     cwd: &Path,
 ) -> Output {
-    let mut cmd = Command::new(program);
+    let mut cmd = command(program);
     cmd.args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -43,7 +106,7 @@ pub fn helper_at(
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    for (k, v) in env {
+    for (k, v) in target_env(env) {
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().expect("the helper starts");
