@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Speed, size and memory of the static binary, beside the Go helper and the AWS CLI when they
-# are installed. Medians over many runs, with hyperfine:
+# Speed, size and memory of the static binaries (musl, the recommended Linux build, and the
+# glibc fallback, side by side), beside the Go helper and the AWS CLI when they are installed.
+# Medians over many runs, with hyperfine:
 #
 #   scripts/bench.sh                 # RUNS=500 by default
 #
@@ -18,9 +19,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-500}
-BIN=${BIN:-$(pwd)/dist/docker-credential-ecr-login}
+BIN=${BIN:-$(pwd)/dist/linux-amd64/docker-credential-ecr-login}
+GLIBC_BIN=${GLIBC_BIN:-$(pwd)/dist/linux-amd64-glibc/docker-credential-ecr-login}
 GO_HELPER=${GO_HELPER:-/usr/bin/docker-credential-ecr-login}
-[ -x "$BIN" ] || scripts/build-static.sh
+[ -x "$BIN" ] && [ -x "$GLIBC_BIN" ] || scripts/build-static.sh linux-amd64 linux-amd64-glibc
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
 cargo build -q --release --example standin --example spawnbench
@@ -57,8 +59,10 @@ fi
 run() { echo "sh -c 'exec $1 < $work/host'"; }
 cmds=(-n floor "$(run /bin/true)"
       -n "hit" "$(run "$BIN get")"
+      -n "hit (glibc)" "$(run "$GLIBC_BIN get")"
       -n "version" "$(run "$BIN version")"
       -n "miss" "sh -c 'AWS_ECR_DISABLE_CACHE=1 exec $BIN get < $work/host'"
+      -n "miss (glibc)" "sh -c 'AWS_ECR_DISABLE_CACHE=1 exec $GLIBC_BIN get < $work/host'"
       -n "stand-in (curl)" "$(run "curl -s -o /dev/null -X POST -d {} $url")")
 if [ $have_go = yes ]; then
     # Debian's 0.6.0 predates AWS_ENDPOINT_URL_ECR, so only its hits can be measured here.
@@ -75,6 +79,7 @@ spawn=target/release/examples/spawnbench
 {
     echo "floor $($spawn "$RUNS" "$work/host" /bin/true)"
     echo "hit $($spawn "$RUNS" "$work/host" "$BIN" get)"
+    echo "hit (glibc) $($spawn "$RUNS" "$work/host" "$GLIBC_BIN" get)"
     [ $have_go = yes ] && echo "Go hit $($spawn "$RUNS" "$work/host" "$GO_HELPER" get)"
 } > "$work/direct"
 
@@ -89,15 +94,17 @@ rss() { # max RSS in KiB over 20 runs
 }
 {
     echo "hit $(rss "exec $BIN get < $work/host")"
+    echo "hit (glibc) $(rss "exec $GLIBC_BIN get < $work/host")"
     echo "miss $(rss "AWS_ECR_DISABLE_CACHE=1 exec $BIN get < $work/host")"
+    echo "miss (glibc) $(rss "AWS_ECR_DISABLE_CACHE=1 exec $GLIBC_BIN get < $work/host")"
     echo "version $(rss "exec $BIN version")"
     [ $have_go = yes ] && echo "Go hit $(rss "exec $GO_HELPER get < $work/host")"
     command -v aws >/dev/null && echo "aws ecr get-login-password $(rss "exec aws ecr get-login-password --region eu-west-1")"
 } > "$work/rss"
 
-python3 - "$work" "$BIN" "$have_go" <<'PY'
+python3 - "$work" "$BIN" "$have_go" "$GLIBC_BIN" <<'PY'
 import json, os, platform, statistics, sys
-work, binary, have_go = sys.argv[1], sys.argv[2], sys.argv[3] == "yes"
+work, binary, have_go, glibc = sys.argv[1], sys.argv[2], sys.argv[3] == "yes", sys.argv[4]
 rows = {}
 for f in ("main.json", "aws.json"):
     p = os.path.join(work, f)
@@ -111,7 +118,8 @@ for line in open(os.path.join(work, "rss")):
     rss[name] = int(kib)
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 print(f"Machine: {cpu}, {os.cpu_count()} cores, Linux {platform.release()}")
-print(f"Binary: {binary}, {os.path.getsize(binary):,} bytes ({os.path.getsize(binary)/1048576:.2f} MiB)")
+print(f"Binary (musl; rows without a suffix): {binary}, {os.path.getsize(binary):,} bytes ({os.path.getsize(binary)/1048576:.2f} MiB)")
+print(f"Binary (glibc, +crt-static): {glibc}, {os.path.getsize(glibc):,} bytes ({os.path.getsize(glibc)/1048576:.2f} MiB)")
 print()
 print("| command | median ms | min ms | max ms | runs | peak RSS |")
 print("|---|---|---|---|---|---|")
@@ -131,12 +139,12 @@ print("|---|---|---|---|")
 for name, (med, lo, hi) in direct.items():
     print(f"| {name} | {med:.2f} | {lo:.2f} | {hi:.2f} |")
 print()
-print(f"hit / floor: {m('hit') / m('floor'):.2f}x under sh (target at most 1.5x); {direct['hit'][0] / direct['floor'][0]:.2f}x started directly")
+print(f"hit / floor: musl {m('hit') / m('floor'):.2f}x, glibc {m('hit (glibc)') / m('floor'):.2f}x under sh (target at most 1.5x); musl {direct['hit'][0] / direct['floor'][0]:.2f}x, glibc {direct['hit (glibc)'][0] / direct['floor'][0]:.2f}x started directly")
 print(f"hit above the floor: {m('hit') - m('floor'):.2f} ms")
 if have_go:
     print(f"Go hit / hit: {m('Go hit') / m('hit'):.1f}x under sh (target at least 5x); {direct['Go hit'][0] / direct['hit'][0]:.1f}x started directly; above the floor {(m('Go hit') - m('floor')) / max(m('hit') - m('floor'), 0.01):.0f}x")
 if "aws ecr get-login-password" in rows:
     print(f"aws ecr get-login-password / miss: {m('aws ecr get-login-password') / m('miss'):.0f}x")
 print(f"miss - hit: {m('miss') - m('hit'):.2f} ms; stand-in round trip (curl - floor): {m('stand-in (curl)') - m('floor'):.2f} ms")
-print(f"peak RSS of a hit: {rss['hit']/1024:.1f} MiB (target at most 4 MiB)")
+print(f"peak RSS of a hit: musl {rss['hit']/1024:.1f} MiB, glibc {rss['hit (glibc)']/1024:.1f} MiB (target at most 4 MiB)")
 PY

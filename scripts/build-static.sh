@@ -103,6 +103,7 @@ build() { # dist name, rust target, file name, rustflags, rustflags of the sourc
 }
 uses_source() { [ "$route" = source ] || ! has_std "$1"; }
 
+# Windows: GNU ld writes the link time into the PE header unless told not to.
 # musl: a static executable, not a static PIE. With a prebuilt standard library rustc links
 # its own crt and libunwind (self-contained) through the host's cc (for arm64, the aarch64 gcc);
 # with one built here, Debian's musl and LLVM libunwind are linked instead.
@@ -126,7 +127,7 @@ for t in $targets; do
         windows-amd64)
             CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
                 build windows-amd64 "$rt" docker-credential-ecr-login.exe \
-                "-C target-feature=+crt-static" "-C link-self-contained=no" ;;
+                "-C target-feature=+crt-static -C link-arg=-Wl,--no-insert-timestamp" "-C link-self-contained=no" ;;
         linux-amd64-glibc)
             build linux-amd64-glibc "$rt" docker-credential-ecr-login "-C target-feature=+crt-static" "" ;;
     esac

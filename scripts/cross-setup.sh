@@ -48,6 +48,14 @@ private_apt() { # tool (apt-get or apt-cache), suite, then its arguments
         -o APT::Sandbox::User=root "$@"
 }
 
+# arm64 programs run through qemu-user by themselves (binfmt_misc), also inside a chroot that
+# holds nothing else: Debian's registration has the F flag, which opens qemu once, here.
+if [ -d /proc/sys/fs/binfmt_misc ] && [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+    [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2> /dev/null || true
+    [ -e /proc/sys/fs/binfmt_misc/register ] && cat /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register 2> /dev/null \
+        || say "could not register qemu-aarch64 with binfmt_misc; run arm64 programs as qemu-aarch64-static PROGRAM"
+fi
+
 cat > "$X/aarch64-linux-musl-gcc" <<'SH'
 #!/bin/sh
 # Debian's aarch64 gcc with musl's headers and libraries instead of glibc's.
@@ -59,6 +67,9 @@ if [ "$want_source" = yes ]; then
 # The standard library's sources, of exactly this compiler's version.
 sysroot=$(rustc --print sysroot)
 version=$(rustc --version | cut -d' ' -f2)
+if [ ! -d "$sysroot/lib/rustlib/src/rust/library" ]; then
+    timeout 120 rustup component add rust-src > /dev/null 2>&1 || true
+fi
 if [ ! -d "$sysroot/lib/rustlib/src/rust/library" ]; then
     src="$X/rust-src-$version"
     if [ ! -d "$src/usr/src/rustc-$version/library" ]; then

@@ -154,5 +154,26 @@ check "a stand-in with another password: 401" 401 env AWS_ENDPOINT_URL_ECR="$url
 check "a failing stand-in: the client goes on anonymously and gets 401" 401 env AWS_ENDPOINT_URL_ECR="$url_failing" AWS_ECR_DISABLE_CACHE=1 skopeo inspect "docker://$ref"
 check "a failing stand-in, docker CLI: 401" 401 env AWS_ENDPOINT_URL_ECR="$url_failing" AWS_ECR_DISABLE_CACHE=1 docker manifest inspect "$ref"
 
+# The release image (scripts/release.sh writes it), when there is one: both platforms in the
+# archive, pushed through the helper, pulled back, and the amd64 binary taken out of its layer
+# answers a get against the stand-in.
+archive=${OCI_ARCHIVE:-$top/dist/docker-credential-ecr-login-oci.tar}
+if [ -f "$archive" ]; then
+    platforms() { python3 -c 'import json,sys; print(" ".join(sorted(m["platform"]["os"]+"/"+m["platform"]["architecture"] for m in json.load(sys.stdin)["manifests"])))'; }
+    check "image: the archive is an index of linux/amd64 and linux/arm64" ok \
+        test "$(skopeo inspect --raw "oci-archive:$archive" | platforms)" = "linux/amd64 linux/arm64"
+    image="$HOST/ecr-login/helper:release"
+    check "image: skopeo copy --all into the registry through the helper" ok \
+        skopeo copy --quiet --all "oci-archive:$archive" "docker://$image"
+    check "image: the registry serves the index with both platforms" ok \
+        test "$(skopeo inspect --raw "docker://$image" | platforms)" = "linux/amd64 linux/arm64"
+    check "image: skopeo copy back (linux/amd64)" ok \
+        skopeo copy --quiet --override-arch amd64 --override-os linux "docker://$image" "dir:$W/image-back"
+    layer=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["layers"][0]["digest"][7:])' "$W/image-back/manifest.json")
+    mkdir -p "$W/image-root" && tar -xzf "$W/image-back/$layer" -C "$W/image-root"
+    check "image: the binary from the layer answers a get against the stand-in" ok \
+        sh -c "printf '%s' '$HOST' | AWS_ECR_DISABLE_CACHE=1 '$W/image-root/docker-credential-ecr-login' get | grep -q '\"Secret\":\"password-from-the-stand-in\"'"
+fi
+
 echo "e2e: $passed passed, $failed failed"
 [ $failed -eq 0 ]

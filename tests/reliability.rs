@@ -140,3 +140,44 @@ fn killed_writers_never_leave_a_broken_cache() {
     // Killed writers can leave a temp file; writers remove those older than a minute.
     println!("temp files left by killed writers: {}", leftovers.len());
 }
+
+/// Sixteen helpers for sixteen registries at once: every write replaces `cache.json` while
+/// other helpers have it open for reading (on Windows that needs the share modes the helper
+/// opens files with), and no entry is lost between the writers.
+#[test]
+fn writers_replace_the_cache_while_others_read_it() {
+    let ecr = StandIn::start(HashMap::from([(KEY.0.into(), KEY.1.into())]), None);
+    let home = tempfile::tempdir().unwrap();
+    let env = env(home.path(), &ecr);
+    let hosts: Vec<String> = (0..16)
+        .map(|i| {
+            format!(
+                "{:012}.dkr.ecr.eu-west-1.amazonaws.com",
+                200_000_000_000u64 + i
+            )
+        })
+        .collect();
+    for _ in &hosts {
+        ecr.push(Reply::Token("AWS:pw-shared".into()));
+    }
+    let children: Vec<_> = hosts
+        .iter()
+        .map(|h| spawn_get(h, &env, Stdio::piped))
+        .collect();
+    for (child, host) in children.into_iter().zip(&hosts) {
+        let o = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(0), "{host}: {stdout}");
+        assert!(
+            stdout.contains("\"Secret\":\"pw-shared\""),
+            "{host}: {stdout}"
+        );
+    }
+    assert_eq!(ecr.take().len(), 16);
+    let cache: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(home.path().join(".ecr/cache.json")).unwrap(),
+    )
+    .unwrap();
+    let entries = cache["Registries"].as_object().unwrap().len();
+    assert_eq!(entries, 16, "{cache}");
+}

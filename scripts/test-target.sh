@@ -1,0 +1,54 @@
+#!/bin/sh
+# Runs the tests that drive the binary (tests/cli.rs, tests/scenarios, tests/reliability.rs)
+# against a release binary in dist/, as that target runs: natively, under qemu-user (arm64),
+# or under Wine (Windows). Linux targets also get the empty-root chroot test (root only).
+# The stand-ins stay native Linux processes on loopback. What cannot apply on a target is
+# listed, with its reason, in tests/support/targets.rs.
+#
+#   scripts/test-target.sh linux-amd64 | linux-arm64 | windows-amd64 | linux-amd64-glibc
+set -eu
+cd "$(dirname "$0")/.."
+t=${1:?usage: scripts/test-target.sh linux-amd64|linux-arm64|windows-amd64|linux-amd64-glibc}
+X=${CROSS_HOME:-$HOME/.cache/ecr-login-cross}
+dist=$(pwd)/dist
+runner=""
+case "$t" in
+    linux-amd64 | linux-amd64-glibc) bin=$dist/$t/docker-credential-ecr-login ;;
+    linux-arm64)
+        bin=$dist/$t/docker-credential-ecr-login
+        runner=$(command -v qemu-aarch64-static) || { scripts/cross-setup.sh; runner=$(command -v qemu-aarch64-static); } ;;
+    windows-amd64)
+        scripts/cross-setup.sh wine
+        # Wine sees the host's /tmp only, and hides HOME from Windows programs: the binary and
+        # a launcher that sets HOME (examples/wine_launcher.rs) go to a folder under /tmp.
+        work=$(mktemp -d /tmp/ecr-login-wine.XXXXXX)
+        trap 'rm -rf "$work"' EXIT INT TERM
+        cp "$dist/windows-amd64/docker-credential-ecr-login.exe" "$work/"
+        std=""
+        flags="-C target-feature=+crt-static"
+        if ! ls "$(rustc --print sysroot)/lib/rustlib/x86_64-pc-windows-gnu/lib"/libstd-* > /dev/null 2>&1; then
+            std="-Zbuild-std=std,panic_abort"
+            flags="$flags -C link-self-contained=no"
+        fi
+        RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags" CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
+            cargo build --quiet --release --locked $std --target x86_64-pc-windows-gnu --example wine_launcher
+        cp target/x86_64-pc-windows-gnu/release/examples/wine_launcher.exe "$work/"
+        printf '#!/bin/sh\nexec %s %s "$@"\n' "$X/wine-run" "$work/wine_launcher.exe" > "$work/run"
+        chmod +x "$work/run"
+        bin=$work/docker-credential-ecr-login.exe
+        runner=$work/run ;;
+    *) echo "unknown target $t" >&2; exit 2 ;;
+esac
+[ -f "$bin" ] || { echo "$bin is missing: run scripts/release.sh (or scripts/build-static.sh $t) first" >&2; exit 1; }
+echo "== $t: $bin${runner:+, run by $runner}"
+ECR_LOGIN_TEST_BIN=$bin ECR_LOGIN_TEST_RUNNER=$runner ECR_LOGIN_TEST_TARGET=$t \
+    cargo test --locked --test cli --test scenarios --test reliability
+case "$t" in
+    linux-*)
+        if [ "$(id -u)" = 0 ]; then
+            # arm64 runs there through binfmt_misc (scripts/cross-setup.sh registers qemu).
+            STATIC_BINARY=$bin cargo test --locked --test static_binary -- --ignored
+        else
+            echo "== $t: the chroot test needs root; not run"
+        fi ;;
+esac
