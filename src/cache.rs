@@ -31,14 +31,19 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// Valid until half its lifetime has passed, as in Go: `now < expires − (expires − requested)/2`.
+    /// Valid until half its lifetime has passed, as in Go: `now < expires − (expires − requested)/2`,
+    /// and never past its expiry, whatever `RequestedAt` says.
     pub fn is_fresh(&self, now: OffsetDateTime) -> bool {
         now < self.refresh_at()
     }
 
-    /// When it stops being fresh.
+    /// When it stops being fresh: half-way through its life, and no later than its expiry
+    /// (a `RequestedAt` after `ExpiresAt` would otherwise put it past the expiry).
     pub fn refresh_at(&self) -> OffsetDateTime {
-        self.expires_at - (self.expires_at - self.requested_at) / 2
+        let half = (self.expires_at - self.requested_at) / 2;
+        self.expires_at
+            .checked_sub(half)
+            .map_or(self.expires_at, |t| t.min(self.expires_at))
     }
 
     /// Past its expiry: never handed out.
@@ -354,6 +359,32 @@ mod tests {
             render(&BTreeMap::new()),
             "{\n  \"Registries\": {},\n  \"Version\": \"1.0\"\n}"
         );
+    }
+
+    #[test]
+    fn an_entry_requested_after_it_expired_is_never_fresh() {
+        let e = Entry {
+            token: String::new(),
+            requested_at: datetime!(2030-01-01 0:00 UTC),
+            expires_at: datetime!(2020-01-01 0:00 UTC),
+            proxy_endpoint: String::new(),
+            service: "ecr".into(),
+        };
+        assert!(!e.is_fresh(datetime!(2025-01-01 0:00 UTC)));
+        assert!(e.refresh_at() <= e.expires_at);
+        // Extremes do not overflow.
+        let far = Entry {
+            requested_at: datetime!(-9999-01-01 0:00 UTC),
+            expires_at: datetime!(9999-12-31 23:59 UTC),
+            ..e.clone()
+        };
+        assert!(far.refresh_at() <= far.expires_at);
+        let back = Entry {
+            requested_at: datetime!(9999-12-31 23:59 UTC),
+            expires_at: datetime!(-9999-01-01 0:00 UTC),
+            ..e
+        };
+        assert_eq!(back.refresh_at(), back.expires_at);
     }
 
     #[test]
