@@ -47,7 +47,39 @@ AWS_ECR_IGNORE_CREDS_STORAGE, AWS_ENDPOINT_URL_ECR, AWS_CA_BUNDLE, HTTPS_PROXY. 
 lists them all.
 ";
 
+/// `println!` that reports failure instead of panicking: when the reader has gone away
+/// (`get-login-password | head -c0`) the program ends quietly with a non-zero exit.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        let mut o = std::io::stdout().lock();
+        writeln!(o, $($arg)*).and_then(|_| o.flush()).is_ok()
+    }};
+}
+
+/// `eprintln!` without its panic: with stderr closed there is nobody left to tell.
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// A panic is a bug, and its message or a core file could hold a secret: report a fixed
+/// line, without the payload, and exit (instead of aborting, which could write a core).
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|_| {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "docker-credential-ecr-login: internal error (a bug; please report it with the command that ran); nothing was printed"
+        );
+        std::process::exit(PANIC_EXIT);
+    }));
+}
+
+/// The exit code after an internal error (EX_SOFTWARE).
+const PANIC_EXIT: i32 = 70;
+
 fn main() -> ExitCode {
+    quiet_panics();
     let args: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
@@ -60,17 +92,21 @@ fn main() -> ExitCode {
         match arg.trim_start_matches('-') {
             // Go's flag package takes `--v` for `-v`; `--version` is what people type.
             "v" | "v=true" | "version" => {
-                println!(
+                let ok = out!(
                     "docker-credential-ecr-login\nVersion:    {VERSION}\nGit commit: {GIT_COMMIT}"
                 );
-                return ExitCode::SUCCESS;
+                return if ok {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                };
             }
             "h" | "help" => {
-                eprint!("{HELP}");
+                err!("{}", HELP.trim_end());
                 return ExitCode::SUCCESS;
             }
             _ => {
-                eprint!("flag provided but not defined: {arg}\n{HELP}");
+                err!("flag provided but not defined: {arg}\n{}", HELP.trim_end());
                 return ExitCode::from(2);
             }
         }
@@ -82,7 +118,7 @@ fn main() -> ExitCode {
         Some("get-login-password" | "explain" | "kubelet-credential-provider")
     );
     if args.len() != 1 && !extended {
-        println!("{}", protocol::USAGE);
+        let _ = out!("{}", protocol::USAGE);
         return ExitCode::FAILURE;
     }
     let env = match profile_from_name() {
@@ -98,17 +134,12 @@ fn main() -> ExitCode {
         "get-login-password" => action_get_login_password(env, &args[1..]),
         "explain" => action_explain(env, &args[1..]),
         "kubelet-credential-provider" => action_kubelet(env),
-        "version" => {
-            match GIT_COMMIT {
-                "" => println!("docker-credential-ecr-login (ecr-login-rs) {VERSION}"),
-                commit => {
-                    println!("docker-credential-ecr-login (ecr-login-rs) {VERSION} (git {commit})")
-                }
-            }
-            true
-        }
+        "version" => match GIT_COMMIT {
+            "" => out!("docker-credential-ecr-login (ecr-login-rs) {VERSION}"),
+            commit => out!("docker-credential-ecr-login (ecr-login-rs) {VERSION} (git {commit})"),
+        },
         other => {
-            println!("docker-credential-ecr-login: unknown action: {other}");
+            let _ = out!("docker-credential-ecr-login: unknown action: {other}");
             false
         }
     };
@@ -152,8 +183,8 @@ fn action_get(env: env::Env) -> bool {
     let server_url = match protocol::read_server_url(&mut std::io::stdin().lock()) {
         Ok(s) if s.is_empty() => {
             // The Go helper's line, so that callers that match it keep working.
-            println!("{}", protocol::NO_SERVER_URL);
-            eprintln!(
+            let _ = out!("{}", protocol::NO_SERVER_URL);
+            err!(
                 "{}: no registry host on stdin; send one, as docker does: echo 123456789012.dkr.ecr.us-east-1.amazonaws.com | {} get",
                 program(),
                 program()
@@ -167,8 +198,7 @@ fn action_get(env: env::Env) -> bool {
     match get::get(&ctx, &server_url) {
         Ok(token) => {
             let line = protocol::credentials_json(&server_url, &token.username, &token.password);
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{line}").and_then(|_| out.flush()).is_ok()
+            out!("{line}")
         }
         Err(e @ Error::NotEcr { .. }) => {
             // With `credsStore`, docker asks about every registry: a host that is not ECR is
@@ -180,7 +210,7 @@ fn action_get(env: env::Env) -> bool {
                     ("reason", &e.to_string()),
                 ],
             );
-            println!("{}", protocol::NOT_FOUND);
+            let _ = out!("{}", protocol::NOT_FOUND);
             false
         }
         Err(e) => fail_get(&server_url, &e.to_string()),
@@ -194,13 +224,13 @@ fn fail_get(server_url: &str, reason: &str) -> bool {
         "Error getting credentials",
         &[("serverURL", &host), ("error", reason)],
     );
-    println!("{}", protocol::NOT_FOUND);
+    let _ = out!("{}", protocol::NOT_FOUND);
     let p = program();
     let hint = match host.is_empty() {
         true => String::new(),
         false => format!(" ({p} explain {host} shows how a get goes)"),
     };
-    eprintln!("{p}: {reason}{hint}");
+    err!("{p}: {reason}{hint}");
     false
 }
 
@@ -210,21 +240,18 @@ fn action_get_login_password(env: env::Env, rest: &[String]) -> bool {
         [] => get::get_default_registry(&ctx).map(|(_, t)| t),
         [host] => get::get(&ctx, host.trim()),
         _ => {
-            eprintln!("usage: {} get-login-password [HOST]", program());
+            err!("usage: {} get-login-password [HOST]", program());
             return false;
         }
     };
     match result {
-        Ok(token) => {
-            println!("{}", token.password);
-            true
-        }
+        Ok(token) => out!("{}", token.password),
         Err(e) => {
             log::error(
                 "Error getting the login password",
                 &[("error", &e.to_string())],
             );
-            eprintln!("{}: {e}", program());
+            err!("{}: {e}", program());
             false
         }
     }
@@ -234,13 +261,12 @@ fn action_explain(env: env::Env, rest: &[String]) -> bool {
     let resolve = rest.iter().any(|a| a == "--resolve");
     let hosts: Vec<&String> = rest.iter().filter(|a| *a != "--resolve").collect();
     let [host] = hosts[..] else {
-        eprintln!("usage: {} explain HOST [--resolve]", program());
+        err!("usage: {} explain HOST [--resolve]", program());
         return false;
     };
     let ctx = get::Context::new(env);
     let (report, ok) = explain::explain(&ctx, host.trim(), resolve);
-    print!("{report}");
-    ok
+    out!("{}", report.trim_end_matches('\n')) && ok
 }
 
 fn action_kubelet(env: env::Env) -> bool {
@@ -250,18 +276,15 @@ fn action_kubelet(env: env::Env) -> bool {
         .take(protocol::MAX_INPUT as u64 + 1)
         .read_to_end(&mut input)
     {
-        eprintln!("{}: could not read the request: {e}", program());
+        err!("{}: could not read the request: {e}", program());
         return false;
     }
     let ctx = get::Context::new(env);
     match kubelet::respond(&ctx, &input) {
-        Ok(response) => {
-            println!("{response}");
-            true
-        }
+        Ok(response) => out!("{response}"),
         Err(e) => {
             log::error("Error answering the kubelet", &[("error", &e)]);
-            eprintln!("{}: {e}", program());
+            err!("{}: {e}", program());
             false
         }
     }
@@ -284,8 +307,7 @@ fn action_list(env: &env::Env) -> bool {
         .iter()
         .map(|(k, v)| format!("{}:{}", protocol::json_string(k), protocol::json_string(v)))
         .collect();
-    println!("{{{}}}", body.join(","));
-    true
+    out!("{{{}}}", body.join(","))
 }
 
 fn action_store_or_erase(env: &env::Env, store: bool) -> bool {
@@ -305,7 +327,7 @@ fn action_store_or_erase(env: &env::Env, store: bool) -> bool {
     let server_url = match server_url {
         Ok(url) => redact_userinfo(&url),
         Err(msg) => {
-            println!("{msg}");
+            let _ = out!("{msg}");
             return false;
         }
     };
@@ -323,7 +345,7 @@ fn action_store_or_erase(env: &env::Env, store: bool) -> bool {
             true => "not saved",
             false => "never saved, so there is nothing to erase",
         };
-        eprintln!(
+        err!(
             "{p}: {verb}: the credentials for {server_url} were {what}: AWS_ECR_IGNORE_CREDS_STORAGE=true discards every docker login. Amazon ECR needs none; to keep logins to other registries, name only ECR hosts in credHelpers in ~/.docker/config.json instead of credsStore"
         );
         return true;
@@ -334,8 +356,8 @@ fn action_store_or_erase(env: &env::Env, store: bool) -> bool {
         ),
         &[("serverURL", &server_url)],
     );
-    println!("not implemented");
-    eprintln!(
+    let _ = out!("not implemented");
+    err!(
         "{p}: Amazon ECR needs no docker login: this helper gets a token from your AWS credentials on every pull and push. Name ECR hosts in credHelpers in ~/.docker/config.json (other registries then keep their own logins), or set AWS_ECR_IGNORE_CREDS_STORAGE=true to let {verb} succeed and discard the credentials"
     );
     false

@@ -469,3 +469,50 @@ fn hints_name_the_invoked_program() {
     assert!(o.stdout.contains("prod"), "{:?}", o.stdout);
     assert!(!o.stdout.contains("prodsecretkey"));
 }
+
+/// `get-login-password | head -c0`: the reader is gone before the password is written. The
+/// helper ends quietly with exit 1: no panic message, no abort (no core file).
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    use std::collections::HashMap;
+    use support::standin::{Reply, StandIn};
+    let ecr = StandIn::start(
+        HashMap::from([("AKIDPIPE".into(), "pipeSecretKey0123".into())]),
+        None,
+    );
+    ecr.push(Reply::Token("AWS:pipe-password".into()));
+    let home = tempfile::tempdir().unwrap();
+    let env: Vec<(String, String)> = [
+        ("HOME", home.path().display().to_string()),
+        ("AWS_ACCESS_KEY_ID", "AKIDPIPE".into()),
+        ("AWS_SECRET_ACCESS_KEY", "pipeSecretKey0123".into()),
+        ("AWS_ENDPOINT_URL_ECR", ecr.url()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let mut child = support::run::command(&support::run::bin())
+        .args([
+            "get-login-password",
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+        ])
+        .env_clear()
+        .envs(support::run::target_env(&env))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{:?}: {stderr}", o.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("pipe-password"), "{stderr}");
+    assert_eq!(
+        ecr.take().len(),
+        1,
+        "the password was fetched, then could not be written"
+    );
+}

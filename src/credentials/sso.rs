@@ -164,33 +164,63 @@ impl Sso {
                 timeouts: Timeouts::DEFAULT,
             })
         })?;
-        let v: Value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
-        let bad = |d: &str| Error::BadResponse {
+        let new = parse_token(&resp.body, now).map_err(|detail| Error::BadResponse {
             service: "SSO OIDC",
-            detail: d.to_string(),
-        };
-        let token = v
-            .get("accessToken")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| bad("no accessToken"))?
-            .to_string();
-        let expires_in = v
-            .get("expiresIn")
-            .and_then(Value::as_i64)
-            .ok_or_else(|| bad("no expiresIn"))?;
-        let expires_at = (now + Duration::seconds(expires_in))
-            .replace_nanosecond(0)
-            .unwrap_or(now)
-            .format(&Rfc3339)
-            .unwrap_or_default();
-        doc.insert("accessToken".into(), Value::String(token.clone()));
-        doc.insert("expiresAt".into(), Value::String(expires_at));
-        if let Some(rt) = v.get("refreshToken").and_then(Value::as_str) {
-            doc.insert("refreshToken".into(), Value::String(rt.to_string()));
+            detail,
+        })?;
+        doc.insert(
+            "accessToken".into(),
+            Value::String(new.access_token.clone()),
+        );
+        doc.insert("expiresAt".into(), Value::String(new.expires_at));
+        if let Some(rt) = new.refresh_token {
+            doc.insert("refreshToken".into(), Value::String(rt));
         }
+        let token = new.access_token;
         Ok(token)
     }
+}
+
+/// What SSO OIDC's `CreateToken` answers to a refresh.
+#[derive(Debug)]
+pub struct RefreshedToken {
+    pub access_token: String,
+    /// RFC 3339, whole seconds, as the CLI writes it into the token cache.
+    pub expires_at: String,
+    pub refresh_token: Option<String>,
+}
+
+/// `{"accessToken","expiresIn"(s),"refreshToken"?}`; an `expiresIn` that is not a positive
+/// time from `now` within the calendar is an error, not a panic.
+pub fn parse_token(body: &[u8], now: OffsetDateTime) -> Result<RefreshedToken, String> {
+    let v: Value =
+        serde_json::from_slice(body).map_err(|_| "the answer is not JSON".to_string())?;
+    let access_token = v
+        .get("accessToken")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or("no accessToken")?
+        .to_string();
+    let expires_in = v
+        .get("expiresIn")
+        .and_then(Value::as_i64)
+        .ok_or("no expiresIn")?;
+    let expires_at = now
+        .checked_add(Duration::seconds(expires_in))
+        .filter(|_| expires_in > 0)
+        .ok_or("expiresIn is out of range")?
+        .replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&Rfc3339)
+        .map_err(|_| "expiresIn is out of range".to_string())?;
+    Ok(RefreshedToken {
+        access_token,
+        expires_at,
+        refresh_token: v
+            .get("refreshToken")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    })
 }
 
 fn str_field(doc: &Map<String, Value>, k: &str) -> Option<String> {
