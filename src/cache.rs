@@ -15,8 +15,9 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 const VERSION: &str = "1.0";
-/// Refuse to read a cache file larger than this: it is not ours.
-const MAX_CACHE_FILE: u64 = 8 * 1024 * 1024;
+/// Refuse to read a cache file larger than this. Ten thousand registries with 2 KB tokens
+/// make about 30 MB, which both Go helpers read; a larger file is left alone, never rewritten.
+const MAX_CACHE_FILE: u64 = 128 * 1024 * 1024;
 
 /// One cached token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,32 +192,95 @@ pub fn parse(bytes: &[u8]) -> Result<BTreeMap<String, Entry>, LoadProblem> {
     if version != VERSION {
         return Err(LoadProblem::ForeignVersion(version.to_string()));
     }
-    let mut out = BTreeMap::new();
     let registries = field(obj, "Registries").and_then(Value::as_object);
-    for (key, e) in registries.into_iter().flatten() {
-        let Some(e) = e.as_object() else { continue };
-        let text = |n: &str| field(e, n).and_then(Value::as_str).unwrap_or("");
-        let time = |n: &str| OffsetDateTime::parse(text(n), &Rfc3339).ok();
-        let (Some(requested_at), Some(expires_at)) = (time("RequestedAt"), time("ExpiresAt"))
-        else {
-            continue;
-        };
-        let service = match text("Service") {
-            "" => "ecr", // entries from before ECR Public had no Service
-            s => s,
-        };
-        out.insert(
-            key.clone(),
-            Entry {
-                token: text("AuthorizationToken").to_string(),
-                requested_at,
-                expires_at,
-                proxy_endpoint: text("ProxyEndpoint").to_string(),
-                service: service.to_string(),
-            },
-        );
+    Ok(registries
+        .into_iter()
+        .flatten()
+        .filter_map(|(key, e)| Some((key.clone(), entry(e)?)))
+        .collect())
+}
+
+/// One entry's object; `None` when its times are missing or not RFC 3339 (skipped, as Go
+/// skips what it cannot use).
+fn entry(e: &Value) -> Option<Entry> {
+    let e = e.as_object()?;
+    let text = |n: &str| field(e, n).and_then(Value::as_str).unwrap_or("");
+    let time = |n: &str| OffsetDateTime::parse(text(n), &Rfc3339).ok();
+    let service = match text("Service") {
+        "" => "ecr", // entries from before ECR Public had no Service
+        s => s,
+    };
+    Some(Entry {
+        token: text("AuthorizationToken").to_string(),
+        requested_at: time("RequestedAt")?,
+        expires_at: time("ExpiresAt")?,
+        proxy_endpoint: text("ProxyEndpoint").to_string(),
+        service: service.to_string(),
+    })
+}
+
+/// The first of `keys` that the file holds. A hit parses only that entry, so that it stays
+/// cheap however many registries the file holds; a file in another shape than the one both
+/// helpers write gets the full parse.
+pub fn lookup(path: &Path, keys: &[String]) -> Result<Option<(String, Entry)>, LoadProblem> {
+    let bytes = match files::read_limited(path, MAX_CACHE_FILE) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+            return Err(LoadProblem::TooLarge);
+        }
+        Err(e) => return Err(LoadProblem::Unreadable(e)),
+    };
+    lookup_in(&bytes, keys)
+}
+
+/// [`lookup`] on the file's bytes.
+pub fn lookup_in(bytes: &[u8], keys: &[String]) -> Result<Option<(String, Entry)>, LoadProblem> {
+    if let Some(found) = find_entry(bytes, keys) {
+        return Ok(found);
     }
-    Ok(out)
+    let all = parse(bytes)?;
+    Ok(keys
+        .iter()
+        .find_map(|k| all.get(k).map(|e| (k.clone(), e.clone()))))
+}
+
+/// The entry of the first key present, found by its quoted key followed by `:` and an object,
+/// in a file whose last member is `"Version": "1.0"` (how both helpers write it). `None`
+/// when the file is not in that shape, so that the caller parses it all.
+fn find_entry(bytes: &[u8], keys: &[String]) -> Option<Option<(String, Entry)>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let version = text.rfind("\"Version\"")?;
+    let value = text[version + 9..]
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start();
+    let tail = value.strip_prefix("\"1.0\"")?.trim_start();
+    if tail != "}" {
+        return None;
+    }
+    for key in keys {
+        let quoted = format!("\"{key}\"");
+        let mut from = 0;
+        while let Some(i) = text[from..].find(&quoted) {
+            from += i + quoted.len();
+            let Some(object) = text[from..]
+                .trim_start()
+                .strip_prefix(':')
+                .map(str::trim_start)
+                .filter(|o| o.starts_with('{'))
+            else {
+                continue;
+            };
+            let start = text.len() - object.len();
+            let value: Value = serde_json::Deserializer::from_str(&text[start..])
+                .into_iter()
+                .next()?
+                .ok()?;
+            return Some(entry(&value).map(|e| (key.clone(), e)));
+        }
+    }
+    Some(None)
 }
 
 /// The file text in the Go helper's layout (two-space indent, sorted keys, no final newline).
@@ -243,17 +307,42 @@ pub fn render(entries: &BTreeMap<String, Entry>) -> String {
     out
 }
 
+/// What a store did with a file it could not use.
+#[derive(Debug)]
+pub enum Replaced {
+    /// The file was readable but not a cache of ours (corrupt, another version): replaced
+    /// by one holding the new entry, as the Go helper does.
+    Unusable(LoadProblem),
+}
+
 /// Adds `entry` under `key`: reads the file again, drops expired entries (ours or the Go
-/// helper's), and replaces it atomically. A corrupt file is replaced, not merged.
-pub fn store(path: &Path, key: &str, entry: Entry, now: OffsetDateTime) -> std::io::Result<()> {
-    let mut entries = load(path).unwrap_or_default();
+/// helper's), and replaces it atomically. A file that parses as something else is replaced
+/// (and that is returned, to be logged); one that could not be read whole is left alone, so
+/// that no entry is ever lost to a read that failed.
+pub fn store(
+    path: &Path,
+    key: &str,
+    entry: Entry,
+    now: OffsetDateTime,
+) -> std::io::Result<Option<Replaced>> {
+    let (mut entries, replaced) = match load(path) {
+        Ok(entries) => (entries, None),
+        Err(LoadProblem::Unreadable(e)) => return Err(e),
+        Err(LoadProblem::TooLarge) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                format!("the cache file is larger than {MAX_CACHE_FILE} bytes; not rewriting it"),
+            ));
+        }
+        Err(problem) => (BTreeMap::new(), Some(Replaced::Unusable(problem))),
+    };
     entries.retain(|_, e| !e.is_expired(now));
     entries.insert(key.to_string(), entry);
     let dir = path.parent().unwrap_or(Path::new("."));
     files::create_private_dir(dir)?;
     files::write_atomically(path, render(&entries).as_bytes())?;
     remove_stale_temp_files(path);
-    Ok(())
+    Ok(replaced)
 }
 
 #[cfg(test)]
@@ -358,6 +447,52 @@ mod tests {
         assert_eq!(
             render(&BTreeMap::new()),
             "{\n  \"Registries\": {},\n  \"Version\": \"1.0\"\n}"
+        );
+    }
+
+    #[test]
+    fn a_hit_finds_its_entry_as_the_full_parse_does() {
+        let mut entries = BTreeMap::new();
+        for i in 0..50u64 {
+            entries.insert(
+                format!("eu-west-1-key{i}=-{:012}", 100 + i),
+                Entry {
+                    token: STANDARD.encode(format!("AWS:pw{i}")),
+                    requested_at: datetime!(2030-01-01 0:00 UTC),
+                    expires_at: datetime!(2030-01-01 12:00 UTC),
+                    proxy_endpoint: format!(
+                        "https://{:012}.dkr.ecr.eu-west-1.amazonaws.com",
+                        100 + i
+                    ),
+                    service: "ecr".into(),
+                },
+            );
+        }
+        let text = render(&entries);
+        let all = parse(text.as_bytes()).unwrap();
+        for (k, e) in &all {
+            // The fast path answers (not the fallback), and agrees with the full parse.
+            let quick = find_entry(text.as_bytes(), &[k.clone()]).expect("the fast path applies");
+            assert_eq!(quick, Some((k.clone(), e.clone())));
+        }
+        let missing = vec!["eu-west-1-nothere=-1".to_string()];
+        assert_eq!(find_entry(text.as_bytes(), &missing), Some(None));
+        // A key that appears only as a value is not an entry.
+        let tricky = text.replace(
+            "\"Service\": \"ecr\"",
+            "\"Service\": \"eu-west-1-nothere=-1\"",
+        );
+        assert_eq!(lookup_in(tricky.as_bytes(), &missing).unwrap(), None);
+        // Another shape (keys in other letter case, Version first) takes the full parse.
+        let other = format!(
+            "{{\"version\": \"1.0\", \"registries\": {}}}",
+            &text[text.find(": {").unwrap() + 2..text.rfind(",\n  \"Version\"").unwrap()]
+        );
+        assert_eq!(find_entry(other.as_bytes(), &missing), None);
+        let (k, e) = all.iter().next().unwrap();
+        assert_eq!(
+            lookup_in(other.as_bytes(), &[k.clone()]).unwrap(),
+            Some((k.clone(), e.clone()))
         );
     }
 

@@ -128,9 +128,9 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
                 keys.first().map(String::as_str).unwrap_or(""),
             );
             let now = OffsetDateTime::now_utc();
-            let state = match cache::load(&file) {
-                Err(problem) => format!("the file {problem}; it will be replaced"),
-                Ok(entries) => match keys.iter().find_map(|k| entries.get(k)) {
+            let state = match cache::lookup(&file, &keys) {
+                Err(problem) => format!("the file {problem}; the next get goes on without it"),
+                Ok(found) => match found.as_ref().map(|(_, e)| e) {
                     None => "no entry: the next get calls AWS".into(),
                     Some(e) if e.is_fresh(now) => format!(
                         "fresh until {} (expires {}): the next get makes no call",

@@ -175,16 +175,24 @@ fn keep(
             "ECR returned a token that has already expired; not caching it",
             &[("expiresAt", &fetched.expires_at.to_string())],
         );
-    } else if let (Some(file), Some(key)) = (cache_file, key)
-        && let Err(e) = cache::store(file, key, fetched, now)
-    {
-        log::warn(
-            "Could not save the token to the cache",
-            &[
-                ("file", &file.display().to_string()),
-                ("error", &e.to_string()),
-            ],
-        );
+    } else if let (Some(file), Some(key)) = (cache_file, key) {
+        match cache::store(file, key, fetched, now) {
+            Ok(None) => {}
+            Ok(Some(cache::Replaced::Unusable(problem))) => log::warn(
+                "Replaced the cache file, which could not be used",
+                &[
+                    ("file", &file.display().to_string()),
+                    ("problem", &problem.to_string()),
+                ],
+            ),
+            Err(e) => log::warn(
+                "Could not save the token to the cache",
+                &[
+                    ("file", &file.display().to_string()),
+                    ("error", &e.to_string()),
+                ],
+            ),
+        }
     }
     Ok(answer)
 }
@@ -239,8 +247,8 @@ fn get_default_registry_inner(ctx: &Context) -> Result<(String, Token), Error> {
 }
 
 fn lookup(file: &std::path::Path, keys: &[String]) -> Option<(String, Entry)> {
-    let entries = match cache::load(file) {
-        Ok(e) => e,
+    match cache::lookup(file, keys) {
+        Ok(found) => found,
         Err(problem) => {
             log::info(
                 "Ignoring the cache file",
@@ -249,11 +257,9 @@ fn lookup(file: &std::path::Path, keys: &[String]) -> Option<(String, Entry)> {
                     ("problem", &problem.to_string()),
                 ],
             );
-            return None;
+            None
         }
-    };
-    keys.iter()
-        .find_map(|k| entries.get(k).map(|e| (k.clone(), e.clone())))
+    }
 }
 
 /// Only the credentials of a plan (for `explain --resolve`).

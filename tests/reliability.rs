@@ -181,3 +181,80 @@ fn writers_replace_the_cache_while_others_read_it() {
     let entries = cache["Registries"].as_object().unwrap().len();
     assert_eq!(entries, 16, "{cache}");
 }
+
+/// A cache of 10,000 registries with realistic 2 KB tokens (about 30 MB, which both Go
+/// helpers read): a hit is served from it with no call, and a miss adds its entry and keeps
+/// every other one.
+#[test]
+fn ten_thousand_entries_hit_and_keep() {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let ecr = StandIn::start(HashMap::from([(KEY.0.into(), KEY.1.into())]), None);
+    let home = tempfile::tempdir().unwrap();
+    let env = env(home.path(), &ecr);
+    let akid_hash = b64.encode(ring::digest::digest(
+        &ring::digest::SHA256,
+        KEY.0.as_bytes(),
+    ));
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(11);
+    let requested = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+    let rfc = |t: time::OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    };
+    let filler = "x".repeat(2050);
+    let mut registries = serde_json::Map::new();
+    for i in 0..10_000u64 {
+        let account = format!("{:012}", 300_000_000_000u64 + i);
+        registries.insert(
+            format!("eu-west-1-{akid_hash}-{account}"),
+            serde_json::json!({
+                "AuthorizationToken": b64.encode(format!("AWS:pw-{i}-{filler}")),
+                "RequestedAt": rfc(requested),
+                "ExpiresAt": rfc(expires),
+                "ProxyEndpoint": format!("https://{account}.dkr.ecr.eu-west-1.amazonaws.com"),
+                "Service": "ecr",
+            }),
+        );
+    }
+    let doc = serde_json::json!({"Registries": registries, "Version": "1.0"});
+    let cache = home.path().join(".ecr/cache.json");
+    std::fs::create_dir_all(cache.parent().unwrap()).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            cache.parent().unwrap(),
+            std::fs::Permissions::from_mode(0o700),
+        )
+        .unwrap();
+    }
+    std::fs::write(&cache, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    let size = std::fs::metadata(&cache).unwrap().len();
+    assert!(size > 29 * 1024 * 1024, "{size} bytes");
+
+    let hit = format!(
+        "{:012}.dkr.ecr.eu-west-1.amazonaws.com",
+        300_000_000_000u64 + 7777
+    );
+    let o = spawn_get(&hit, &env, Stdio::piped)
+        .wait_with_output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("\"Secret\":\"pw-7777-xxx"),
+        "{stdout} {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(ecr.take().len(), 0, "a hit makes no call");
+
+    ecr.push(Reply::Token("AWS:pw-new".into()));
+    let miss = "999999999999.dkr.ecr.eu-west-1.amazonaws.com";
+    let o = spawn_get(miss, &env, Stdio::piped)
+        .wait_with_output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"Secret\":\"pw-new\""));
+    assert_eq!(ecr.take().len(), 1);
+    let after: serde_json::Value = serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    assert_eq!(after["Registries"].as_object().unwrap().len(), 10_001);
+}
