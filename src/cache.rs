@@ -472,7 +472,8 @@ mod tests {
         let all = parse(text.as_bytes()).unwrap();
         for (k, e) in &all {
             // The fast path answers (not the fallback), and agrees with the full parse.
-            let quick = find_entry(text.as_bytes(), &[k.clone()]).expect("the fast path applies");
+            let quick = find_entry(text.as_bytes(), std::slice::from_ref(k))
+                .expect("the fast path applies");
             assert_eq!(quick, Some((k.clone(), e.clone())));
         }
         let missing = vec!["eu-west-1-nothere=-1".to_string()];
