@@ -492,7 +492,7 @@ mod tests {
         assert_eq!(find_entry(other.as_bytes(), &missing), None);
         let (k, e) = all.iter().next().unwrap();
         assert_eq!(
-            lookup_in(other.as_bytes(), &[k.clone()]).unwrap(),
+            lookup_in(other.as_bytes(), std::slice::from_ref(k)).unwrap(),
             Some((k.clone(), e.clone()))
         );
     }
