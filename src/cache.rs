@@ -71,6 +71,21 @@ pub fn file(env: &Env) -> Option<PathBuf> {
     Some(directory(env)?.join("cache.json"))
 }
 
+/// The lock file of one entry (`locks/<hash of its key>.lock` beside the cache file): held
+/// while its token is fetched, so that concurrent helpers make one call per registry.
+pub fn entry_lock(cache_file: &Path, key: &str) -> PathBuf {
+    let digest = ring::digest::digest(&ring::digest::SHA256, key.as_bytes());
+    let name: String = digest.as_ref()[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    cache_file
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("locks")
+        .join(format!("{name}.lock"))
+}
+
 /// The keys to look up, newest form first. For static keys these are the Go helper's:
 /// `<region>-<base64 sha256(access key id)>-<registry id>` (`ecr-public-<…>` for ECR Public),
 /// then the legacy `base64(access key id ‖ md5(""))` form, which is read but never written.

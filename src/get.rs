@@ -110,10 +110,12 @@ fn get_inner(ctx: &Context, server_url: &str) -> Result<Token, Error> {
     if let Some(token) = fresh(&cached, now, "Using the cached token") {
         return Ok(token);
     }
-    // Miss: take the lock, then look again, since another helper may have just fetched it.
-    let _lock = cache_file.as_ref().and_then(|f| {
-        files::create_private_dir(f.parent()?).ok()?;
-        lock::acquire(&f.with_extension("json.lock"), lock::WAIT)
+    // Miss: take this entry's lock, then look again, since another helper may have just
+    // fetched it. Other registries have locks of their own and never wait for this one.
+    let _lock = cache_file.as_ref().zip(keys.first()).and_then(|(f, key)| {
+        let path = cache::entry_lock(f, key);
+        files::create_private_dir(path.parent()?).ok()?;
+        lock::acquire(&path, lock::WAIT)
     });
     let cached = match &_lock {
         Some(_) => cache_file.as_ref().and_then(|f| lookup(f, &keys)),
@@ -176,6 +178,9 @@ fn keep(
             &[("expiresAt", &fetched.expires_at.to_string())],
         );
     } else if let (Some(file), Some(key)) = (cache_file, key) {
+        // The file-wide lock, only for the read, merge and rename of the store, so that
+        // writers for different registries never lose each other's entries.
+        let _write = lock::acquire(&file.with_extension("json.lock"), lock::WAIT);
         match cache::store(file, key, fetched, now) {
             Ok(None) => {}
             Ok(Some(cache::Replaced::Unusable(problem))) => log::warn(

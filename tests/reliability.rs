@@ -258,3 +258,37 @@ fn ten_thousand_entries_hit_and_keep() {
     let after: serde_json::Value = serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
     assert_eq!(after["Registries"].as_object().unwrap().len(), 10_001);
 }
+
+/// Sixteen cold gets of sixteen registries at once, with ECR taking two seconds to answer:
+/// each registry has its own lock, so they fetch side by side (about two seconds in all),
+/// where one lock for the whole file made them queue (over ten).
+#[test]
+fn unrelated_registries_never_wait_for_each_other() {
+    let ecr = StandIn::start(HashMap::from([(KEY.0.into(), KEY.1.into())]), None);
+    let home = tempfile::tempdir().unwrap();
+    let env = env(home.path(), &ecr);
+    for _ in 0..16 {
+        ecr.push(Reply::Slow(
+            Duration::from_secs(2),
+            Box::new(Reply::Token("AWS:pw-slow".into())),
+        ));
+    }
+    let started = std::time::Instant::now();
+    let children: Vec<_> = (0..16u64)
+        .map(|i| {
+            let host = format!(
+                "{:012}.dkr.ecr.eu-west-1.amazonaws.com",
+                400_000_000_000u64 + i
+            );
+            spawn_get(&host, &env, Stdio::piped)
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert!(String::from_utf8_lossy(&o.stdout).contains("pw-slow"));
+    }
+    let took = started.elapsed();
+    assert_eq!(ecr.take().len(), 16);
+    // Two seconds of waiting, side by side; eight leaves room for a machine four times slower.
+    assert!(took < Duration::from_secs(8), "took {took:?}");
+}
