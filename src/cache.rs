@@ -54,13 +54,31 @@ impl Entry {
 }
 
 /// The directory for the cache and the log: `AWS_ECR_CACHE_DIR` (with `~` expanded), or
-/// `~/.ecr`. `None` when no home can be found.
+/// `~/.ecr`. `None` when no home can be found, or when the directory may not be trusted
+/// ([`distrust`]): then there is no cache and no log.
 pub fn directory(env: &Env) -> Option<PathBuf> {
+    let dir = configured_directory(env)?;
+    distrust_of(&dir).is_none().then_some(dir)
+}
+
+fn configured_directory(env: &Env) -> Option<PathBuf> {
     let platform = Platform::current();
     match env.get("AWS_ECR_CACHE_DIR") {
         Some(dir) => expand_tilde(dir, env, platform).map(PathBuf::from),
         None => home_dir(env, platform).map(|h| Path::new(&h).join(".ecr")),
     }
+}
+
+/// Why the configured directory (or its `log/`) is not used: another user owns it, or others
+/// may write in it, so that files or links planted there could be served or written through.
+pub fn distrust(env: &Env) -> Option<(PathBuf, files::Untrusted)> {
+    distrust_of(&configured_directory(env)?)
+}
+
+fn distrust_of(dir: &Path) -> Option<(PathBuf, files::Untrusted)> {
+    [dir.to_path_buf(), dir.join("log")]
+        .into_iter()
+        .find_map(|d| files::check_private_dir(&d).err().map(|why| (d, why)))
 }
 
 /// The cache file, or `None` when caching is off (`AWS_ECR_DISABLE_CACHE` set to anything).
@@ -147,16 +165,15 @@ impl std::fmt::Display for LoadProblem {
             LoadProblem::Unreadable(e) => write!(f, "cannot be read ({e})"),
             LoadProblem::TooLarge => write!(f, "is larger than {MAX_CACHE_FILE} bytes"),
             LoadProblem::Corrupt(e) => write!(f, "is not valid ({e})"),
-            LoadProblem::ForeignVersion(v) => {
-                write!(f, "has version {v:?}, not {VERSION:?}")
-            }
+            // Not the value itself: nothing read from a file goes into a message or the log.
+            LoadProblem::ForeignVersion(_) => write!(f, "has another version than {VERSION:?}"),
         }
     }
 }
 
 /// All entries of a cache file. A missing file is empty.
 pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, LoadProblem> {
-    match files::read_limited(path, MAX_CACHE_FILE) {
+    match files::read_private(path, MAX_CACHE_FILE) {
         Ok(Some(bytes)) => parse(&bytes),
         Ok(None) => Ok(BTreeMap::new()),
         Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Err(LoadProblem::TooLarge),
@@ -238,7 +255,7 @@ fn entry(e: &Value) -> Option<Entry> {
 /// cheap however many registries the file holds; a file in another shape than the one both
 /// helpers write gets the full parse.
 pub fn lookup(path: &Path, keys: &[String]) -> Result<Option<(String, Entry)>, LoadProblem> {
-    let bytes = match files::read_limited(path, MAX_CACHE_FILE) {
+    let bytes = match files::read_private(path, MAX_CACHE_FILE) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return Ok(None),
         Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {

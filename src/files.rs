@@ -1,8 +1,170 @@
-//! File helpers: private directories, bounded reads, and atomic replacement (temp file,
-//! fsync, rename), so that no reader ever sees half a file.
+//! File helpers: private directories, trusted directories and files, bounded reads, and
+//! atomic replacement (temp file, fsync, rename), so that no reader ever sees half a file.
 
+use std::fmt;
+use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::Path;
+
+/// Why a directory is not used for the cache or the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Untrusted {
+    /// Something other than a directory (after following the user's own link).
+    NotADirectory,
+    /// Owned by another user, who could plant files or links in it.
+    Owner { owner: u32, user: u32 },
+    /// Group or others may create and replace files in it.
+    Writable { mode: u32 },
+    /// On Windows: a reparse point (a link or junction) into somewhere else.
+    ReparsePoint,
+}
+
+impl fmt::Display for Untrusted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Untrusted::NotADirectory => f.write_str("it is not a directory"),
+            Untrusted::Owner { owner, user } => write!(
+                f,
+                "it belongs to user id {owner}, not to this user ({user}); chown it, or point AWS_ECR_CACHE_DIR at a directory of your own"
+            ),
+            Untrusted::Writable { mode } => write!(
+                f,
+                "others may write in it (mode {mode:o}); run chmod go-w on it, or point AWS_ECR_CACHE_DIR at a private directory"
+            ),
+            Untrusted::ReparsePoint => f.write_str(
+                "it is a link or junction; point AWS_ECR_CACHE_DIR at a real directory in your profile",
+            ),
+        }
+    }
+}
+
+/// The user this process runs as, where the system says without a system call wrapper: the
+/// owner of `/proc/self` (Linux). `None` elsewhere, and the owner check is then skipped.
+#[cfg(unix)]
+fn current_uid() -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").ok().map(|m| m.uid())
+}
+
+/// Whether `dir` may hold the cache and the log, as OpenSSH decides for `~/.ssh`: a directory
+/// (a link the user made to one is followed), owned by this user, not writable by group or
+/// others. One that does not exist yet is fine: it is created private.
+pub fn check_private_dir(dir: &Path) -> Result<(), Untrusted> {
+    let meta = match std::fs::metadata(dir) {
+        Ok(m) => m,
+        Err(_) => return Ok(()),
+    };
+    if !meta.is_dir() {
+        return Err(Untrusted::NotADirectory);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Some(user) = current_uid()
+            && meta.uid() != user
+        {
+            return Err(Untrusted::Owner {
+                owner: meta.uid(),
+                user,
+            });
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Err(Untrusted::Writable {
+                mode: meta.mode() & 0o7777,
+            });
+        }
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::MetadataExt;
+        const FILE_ATTRIBUTE_REPARSE_POINT: u32 = 0x400;
+        let own = std::fs::symlink_metadata(dir).map_err(|_| Untrusted::NotADirectory)?;
+        if own.file_attributes() & FILE_ATTRIBUTE_REPARSE_POINT != 0 {
+            return Err(Untrusted::ReparsePoint);
+        }
+    }
+    Ok(())
+}
+
+/// Opens a file that may be a link (a config or token file a user manages), but only if it
+/// ends at a regular file: a FIFO or device is refused without blocking.
+pub fn open_file(path: &Path) -> std::io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{} is not a regular file", path.display()),
+        ));
+    }
+    Ok(file)
+}
+
+/// The whole of a config or token file ([`open_file`]), at most `limit` bytes, as text.
+pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
+    let mut text = String::new();
+    open_file(path)?.take(limit).read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// Opens a file of the cache directory only if it is a regular file of this user's: a link
+/// is never followed and a FIFO never blocks (a planted one is refused), and the file opened
+/// is the one that was checked.
+pub fn open_regular(path: &Path, opts: &mut OpenOptions) -> std::io::Result<File> {
+    let refuse = |what: &str| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{} is {what}; not opening it", path.display()),
+        )
+    };
+    let before = match std::fs::symlink_metadata(path) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(m) = &before
+        && !m.file_type().is_file()
+    {
+        return Err(refuse("not a regular file (a link, a FIFO or a directory)"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        const FILE_FLAG_OPEN_REPARSE_POINT: u32 = 0x0020_0000;
+        opts.custom_flags(FILE_FLAG_OPEN_REPARSE_POINT);
+    }
+    let file = opts.open(path)?;
+    let after = file.metadata()?;
+    if !after.is_file() {
+        return Err(refuse("not a regular file"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Some(m) = &before
+            && (m.dev(), m.ino()) != (after.dev(), after.ino())
+        {
+            return Err(refuse("a file that was replaced while it was opened"));
+        }
+        if let Some(user) = current_uid()
+            && after.uid() != user
+        {
+            return Err(refuse("owned by another user"));
+        }
+    }
+    Ok(file)
+}
 
 /// Creates `dir` (and its parents) with mode 0700 where modes exist.
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
@@ -13,14 +175,26 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
-/// Reads at most `limit` bytes; `Ok(None)` if the file does not exist, and an error of kind
-/// `FileTooLarge` if it holds more.
+/// Reads a config file ([`open_file`]) of at most `limit` bytes; `Ok(None)` if it does not
+/// exist, and an error of kind `FileTooLarge` if it holds more.
 pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
+    match open_file(path) {
+        Ok(f) => read_bounded(f, limit).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// [`read_limited`] for a file of the cache directory ([`open_regular`]).
+pub fn read_private(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    match open_regular(path, OpenOptions::new().read(true)) {
+        Ok(f) => read_bounded(f, limit).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn read_bounded(file: File, limit: u64) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
@@ -29,7 +203,7 @@ pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>>
             format!("larger than {limit} bytes"),
         ));
     }
-    Ok(Some(bytes))
+    Ok(bytes)
 }
 
 /// Replaces `path` with `bytes`: a temp file beside it (mode 0600), fsync, rename. The temp
@@ -61,6 +235,39 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_fifos_are_refused_without_blocking() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("ecr-login-trust-{}", std::process::id()));
+        create_private_dir(&dir).unwrap();
+        let target = dir.join("target");
+        std::fs::write(&target, "x").unwrap();
+        std::os::unix::fs::symlink(&target, dir.join("link")).unwrap();
+        assert!(open_regular(&dir.join("link"), OpenOptions::new().read(true)).is_err());
+        assert!(open_regular(&target, OpenOptions::new().read(true)).is_ok());
+        // A FIFO: mkfifo(1), since std cannot make one; nothing may block on it.
+        let fifo = dir.join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(
+            made.is_ok_and(|s| s.success()),
+            "mkfifo (coreutils) makes the FIFO"
+        );
+        assert!(open_regular(&fifo, OpenOptions::new().read(true)).is_err());
+        assert!(read_limited(&fifo, 10).is_err());
+        assert!(read_text(&fifo, 10).is_err());
+        // A link the user made to a config file is followed.
+        assert_eq!(read_text(&dir.join("link"), 10).unwrap(), "x");
+        // Directories: private is fine; others writing in it is not.
+        assert_eq!(check_private_dir(&dir), Ok(()));
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(matches!(
+            check_private_dir(&dir),
+            Err(Untrusted::Writable { .. })
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn limited_reads_and_atomic_writes() {

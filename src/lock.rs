@@ -22,7 +22,7 @@ pub fn acquire(path: &Path, wait: Duration) -> Option<CacheLock> {
     opts.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let file = opts.open(path).ok()?;
+    let file = crate::files::open_regular(path, &mut opts).ok()?;
     match file.try_lock() {
         Ok(()) => return Some(CacheLock { _file: file }),
         Err(std::fs::TryLockError::WouldBlock) => {}

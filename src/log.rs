@@ -106,7 +106,7 @@ fn open(path: &std::path::Path) -> Option<std::fs::File> {
     opts.append(true).create(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    opts.open(path).ok()
+    crate::files::open_regular(path, &mut opts).ok()
 }
 
 /// `time="…" level=info msg="…" key=value`, values quoted when they need it.
@@ -129,10 +129,14 @@ fn quote(v: &str) -> String {
         && v.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-._/@^+:".contains(&b));
     if plain {
-        v.to_string()
-    } else {
-        serde_json::to_string(v).unwrap_or_default()
+        return v.to_string();
     }
+    // JSON escapes control characters (no terminal sequence gets through); `$` and a backtick
+    // are escaped too, so that no shell that reads the log expands anything from it.
+    serde_json::to_string(v)
+        .unwrap_or_default()
+        .replace('$', "\\u0024")
+        .replace('`', "\\u0060")
 }
 
 #[cfg(test)]
@@ -152,6 +156,11 @@ mod tests {
         assert!(
             line.contains("level=info msg=\"Got a token\" a=\"x y\" registry=1.dkr\n"),
             "{line}"
+        );
+        let hostile = format_line(Level::Info, "m", &[("v", "$(id > /tmp/x) `id` \u{1b}[2J")]);
+        assert!(
+            hostile.contains(r#"v="\u0024(id > /tmp/x) \u0060id\u0060 \u001b[2J""#),
+            "{hostile}"
         );
     }
 }

@@ -126,6 +126,13 @@ fn main() -> ExitCode {
         None => env::Env::from_process(),
     };
     log::init(&env);
+    if let Some((dir, why)) = cache::distrust(&env) {
+        err!(
+            "{}: not using {} for the cache or the log: {why}",
+            program(),
+            dir.display()
+        );
+    }
     let ok = match args[0].as_str() {
         "get" => action_get(env),
         "list" => action_list(&env),

@@ -516,3 +516,88 @@ fn a_closed_stdout_ends_quietly() {
         "the password was fetched, then could not be written"
     );
 }
+
+/// A cache directory that others can write in (group-writable, or another user's): a planted
+/// entry is not served, planted links at the log and lock are not written through, the
+/// planted file is left as it was, and the get still works, saying once why there is no cache.
+#[cfg(unix)]
+#[test]
+fn untrusted_cache_directories() {
+    use std::collections::HashMap;
+    use std::os::unix::fs::PermissionsExt;
+    use support::standin::{Reply, StandIn};
+    const HOST: &str = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+    let is_root = std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false);
+    let mut cases = vec![("group-writable", 0o775, None)];
+    if is_root {
+        cases.push(("owned by nobody", 0o700, Some(65534)));
+    } else {
+        support::report(
+            "cli::untrusted_cache_directories: the foreign-owned case needs root; not run",
+        );
+    }
+    for (name, mode, owner) in cases {
+        let ecr = StandIn::start(
+            HashMap::from([("AKIDTRUST".into(), "trustSecretKey0123".into())]),
+            None,
+        );
+        ecr.push(Reply::Token("AWS:fresh-from-ecr".into()));
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("shared-cache");
+        let victims = home.path().join("victims");
+        std::fs::create_dir_all(dir.join("log")).unwrap();
+        std::fs::create_dir_all(&victims).unwrap();
+        // An entry under the helper's own key for these credentials, with another password.
+        let planted = format!(
+            "{{\"Registries\":{{\"eu-west-1-{}-123456789012\":{{\"AuthorizationToken\":\"QVdTOnBsYW50ZWQ=\",\"RequestedAt\":\"2020-01-01T00:00:00Z\",\"ExpiresAt\":\"2999-01-01T00:00:00Z\",\"ProxyEndpoint\":\"https://{HOST}\",\"Service\":\"ecr\"}}}},\"Version\":\"$(id > /tmp/x)\"}}",
+            "rPCNwCzp/a2kSdvOcxHyDMYbTrkmz7SR8+VVNp3CtHQ="
+        );
+        std::fs::write(dir.join("cache.json"), &planted).unwrap();
+        std::os::unix::fs::symlink(victims.join("log"), dir.join("log/ecr-login.log")).unwrap();
+        std::os::unix::fs::symlink(victims.join("lock"), dir.join("cache.json.lock")).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode)).unwrap();
+        if let Some(uid) = owner {
+            std::os::unix::fs::chown(&dir, Some(uid), Some(uid)).unwrap();
+            std::os::unix::fs::chown(dir.join("log"), Some(uid), Some(uid)).unwrap();
+        }
+        let env = [
+            ("AWS_ACCESS_KEY_ID", "AKIDTRUST".to_string()),
+            ("AWS_SECRET_ACCESS_KEY", "trustSecretKey0123".into()),
+            ("AWS_ENDPOINT_URL_ECR", ecr.url()),
+            ("AWS_ECR_CACHE_DIR", dir.display().to_string()),
+            ("AWS_ECR_LOG_LEVEL", "debug".into()),
+        ];
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (o, _h) = run(&["get"], HOST.as_bytes(), &env);
+        assert_eq!(o.code, 0, "{name}: {:?}", o.stderr);
+        assert!(
+            o.stdout.contains("\"Secret\":\"fresh-from-ecr\""),
+            "{name}: {}",
+            o.stdout
+        );
+        assert_eq!(
+            ecr.take().len(),
+            1,
+            "{name}: the planted entry must not be served"
+        );
+        assert_eq!(o.stderr.lines().count(), 1, "{name}: {:?}", o.stderr);
+        assert!(
+            o.stderr.contains("not using") && o.stderr.contains("shared-cache"),
+            "{name}: {:?}",
+            o.stderr
+        );
+        assert_eq!(
+            std::fs::read_dir(&victims).unwrap().count(),
+            0,
+            "{name}: written through a link"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("cache.json")).unwrap(),
+            planted,
+            "{name}"
+        );
+        assert!(!std::path::Path::new("/tmp/x").exists() || owner.is_none());
+    }
+}

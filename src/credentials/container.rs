@@ -100,16 +100,20 @@ impl Provider for Container {
 }
 
 const SERVICE: &str = "the container credentials endpoint";
+/// No authorization token comes near this; a larger file is not one.
+const TOKEN_LIMIT: u64 = 64 * 1024;
 
 /// The token file is read on every call (EKS rotates it); no trimming, as in the SDKs, but
 /// a line break cannot go into a header.
 fn authorization(env: &Env) -> Result<Option<String>, Error> {
     let value = match env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
-        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
-            Error::Message(format!(
-                "could not read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: {e}"
-            ))
-        })?),
+        Some(path) => Some(
+            crate::files::read_text(path.as_ref(), TOKEN_LIMIT).map_err(|e| {
+                Error::Message(format!(
+                    "could not read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: {e}"
+                ))
+            })?,
+        ),
         None => env
             .get("AWS_CONTAINER_AUTHORIZATION_TOKEN")
             .map(str::to_string),

@@ -51,7 +51,7 @@ impl Sso {
     /// The cached access token, refreshed when it is close to expiry and can be.
     fn access_token(&self, r: &Resolver) -> Result<String, Error> {
         let path = self.cache_file(r)?;
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let text = crate::files::read_text(&path, 1024 * 1024).map_err(|e| {
             Error::Message(format!(
                 "failed to read `{}`: {e}; {}",
                 path.display(),

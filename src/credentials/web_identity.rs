@@ -31,13 +31,16 @@ impl Provider for WebIdentity {
     }
 
     fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
-        let token = std::fs::read_to_string(&self.token_file).map_err(|e| Error::Source {
-            what: "web identity".into(),
-            error: Box::new(Error::Message(format!(
-                "could not read the token file {}: {e}",
-                self.token_file
-            ))),
-        })?;
+        let token =
+            crate::files::read_text(self.token_file.as_ref(), 1024 * 1024).map_err(|e| {
+                Error::Source {
+                    what: "web identity".into(),
+                    error: Box::new(Error::Message(format!(
+                        "could not read the token file {}: {e}",
+                        self.token_file
+                    ))),
+                }
+            })?;
         let session = self.session_name.clone().unwrap_or_else(|| {
             sts::default_session_name("docker-credential-ecr-login-web-identity")
         });
