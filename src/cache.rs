@@ -127,10 +127,16 @@ pub fn keys(registry: &Registry, plan: &Plan, env: &Env) -> Vec<String> {
             }
             c
         }
-        None => vec![format!(
-            "plan:{}",
-            sha(format!("plan v1\n{}", plan.identity()).as_bytes())
-        )],
+        None => {
+            // The configuration, and what tells principals apart on this machine: the user,
+            // the machine, and a token-file source's token. Nothing here needs the network.
+            let mut id = format!("plan v2\n{}\n{}", plan.identity(), local_principal(env));
+            if let Some(local) = plan.local_identity(env) {
+                id.push('\n');
+                id.push_str(&local);
+            }
+            vec![format!("plan:{}", sha(id.as_bytes()))]
+        }
     };
     checksums
         .into_iter()
@@ -139,6 +145,34 @@ pub fn keys(registry: &Registry, plan: &Plan, env: &Env) -> Vec<String> {
             Registry::Public { .. } => format!("ecr-public-{c}"),
         })
         .collect()
+}
+
+/// The user and the machine, read locally: the user id on Unix (the owner of `/proc/self`, else
+/// `USER`), `USERDOMAIN\USERNAME` on Windows; the kernel's host name (else `HOSTNAME` or
+/// `COMPUTERNAME`). Two pods on one node have two host names; two users, two ids.
+fn local_principal(env: &Env) -> String {
+    #[cfg(unix)]
+    let user = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata("/proc/self")
+            .map(|m| m.uid().to_string())
+            .ok()
+            .or_else(|| env.get("USER").map(str::to_string))
+    };
+    #[cfg(not(unix))]
+    let user = env
+        .get("USERNAME")
+        .map(|u| format!("{}\\{u}", env.get("USERDOMAIN").unwrap_or("")));
+    let machine = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .or_else(|| env.get("HOSTNAME").map(str::to_string))
+        .or_else(|| env.get("COMPUTERNAME").map(str::to_string));
+    format!(
+        "user {}\nmachine {}",
+        user.unwrap_or_default(),
+        machine.unwrap_or_default()
+    )
 }
 
 /// `GODEBUG=fips140=on|only` makes the Go helper skip its MD5-era keys; so do we.

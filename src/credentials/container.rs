@@ -70,6 +70,18 @@ impl Provider for Container {
         format!("container\n{}", self.uri)
     }
 
+    /// EKS Pod Identity and ECS tasks with a token: the token tells the pods apart.
+    fn local_identity(&self, env: &Env) -> Option<String> {
+        match env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
+            Some(path) => Some(super::token_file_identity(path)),
+            None => env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN").map(|t| {
+                let digest = ring::digest::digest(&ring::digest::SHA256, t.as_bytes());
+                let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+                format!("token sha256 {hex}")
+            }),
+        }
+    }
+
     fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
         let authorization = authorization(r.env)?;
         let t = target(&self.uri).map_err(|error| Error::Http {

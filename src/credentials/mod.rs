@@ -103,6 +103,19 @@ pub fn sts_region(env: &Env, profiles: &ProfileSet, registry_region: &str) -> St
         .to_string()
 }
 
+/// A hash of a token file's content (`unreadable` when it cannot be read: the get will say
+/// why when it resolves), for [`Provider::local_identity`].
+pub fn token_file_identity(path: &str) -> String {
+    match crate::files::read_text(path.as_ref(), 1024 * 1024) {
+        Ok(token) => {
+            let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
+            let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+            format!("token sha256 {hex}")
+        }
+        Err(_) => "token unreadable".into(),
+    }
+}
+
 /// One credential source.
 pub trait Provider: fmt::Debug {
     /// A short name for messages: `credential_process`, `web identity`, ….
@@ -110,6 +123,13 @@ pub trait Provider: fmt::Debug {
     /// The configuration that selects the identity, without any secret: the cache key is a
     /// hash of it, so that a cache hit needs no credentials at all.
     fn identity(&self) -> String;
+    /// What tells this identity apart from another one configured the same way on this
+    /// machine, read locally (no network): for token-file sources a hash of the token, so
+    /// that two pods sharing a cache directory never share an entry. It goes into the cache
+    /// key; a rotated token costs one miss.
+    fn local_identity(&self, _env: &Env) -> Option<String> {
+        None
+    }
     /// Gets the credentials: the only place with I/O.
     fn provide(&self, r: &Resolver) -> Result<Credentials, Error>;
     /// Keys known from configuration alone, which key the cache the Go helper's way.
@@ -203,6 +223,11 @@ impl Plan {
             ));
         }
         id
+    }
+
+    /// [`Provider::local_identity`] of the base.
+    pub fn local_identity(&self, env: &Env) -> Option<String> {
+        self.base.local_identity(env)
     }
 
     /// What a person reads: `profile `dev` (credential_process, then role arn:…)`.

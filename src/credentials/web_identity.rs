@@ -30,6 +30,10 @@ impl Provider for WebIdentity {
         )
     }
 
+    fn local_identity(&self, _env: &crate::env::Env) -> Option<String> {
+        Some(super::token_file_identity(&self.token_file))
+    }
+
     fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
         let token =
             crate::files::read_text(self.token_file.as_ref(), 1024 * 1024).map_err(|e| {
