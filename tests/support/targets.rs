@@ -25,6 +25,11 @@ pub const EXCLUDED: &[(&str, &str, &str)] = &[
         "`exec sleep 100` is a POSIX shell line; the timeout itself is the same code on every target",
     ),
     (
+        "windows-amd64",
+        "credential_process_background_child",
+        "a POSIX shell line with a background job; Windows has no process groups to stop this way",
+    ),
+    (
         "unix",
         "credential_process_cmd_script",
         "a Windows .cmd script, run by cmd.exe: the Windows build's scenario",
