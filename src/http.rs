@@ -78,6 +78,10 @@ pub enum HttpError {
         host: String,
         detail: String,
     },
+    /// A proxy of a kind this helper does not speak (SOCKS4).
+    UnsupportedProxy {
+        proxy: String,
+    },
     /// The proxy (`proxy`, user info redacted) could not be reached.
     ProxyUnreachable {
         proxy: String,
@@ -135,6 +139,10 @@ impl fmt::Display for HttpError {
             HttpError::Tls { host, detail } => write!(
                 f,
                 "TLS with {host} failed ({detail}); if a proxy or private CA signs this connection, point AWS_CA_BUNDLE at its certificate"
+            ),
+            HttpError::UnsupportedProxy { proxy } => write!(
+                f,
+                "the proxy {proxy} is a SOCKS4 proxy, which this helper does not support; use socks5h://HOST:PORT (the proxy resolves names) or socks5://, or an HTTP proxy"
             ),
             HttpError::ProxyUnreachable { proxy, detail } => write!(
                 f,
@@ -348,6 +356,11 @@ impl<'a> Http<'a> {
             .timeout_global(Some(req.timeouts.total.min(remaining)));
         let proxy = proxy_for(self.env, &t.scheme, &t.host, t.port);
         match &proxy {
+            Some(p) if p.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("socks4")) => {
+                return Err(HttpError::UnsupportedProxy {
+                    proxy: redact_userinfo(p),
+                });
+            }
             Some(p) => {
                 let parsed = ureq::Proxy::new(p).map_err(|_| HttpError::Proxy {
                     proxy: redact_userinfo(p),
@@ -418,7 +431,18 @@ impl<'a> Http<'a> {
 /// could not be made is the proxy's fault, and its refusals are named as its own.
 fn blame_proxy(e: HttpError, proxy: Option<&str>) -> HttpError {
     let Some(p) = proxy else { return e };
+    // socks5:// resolves the destination here first (curl's meaning); a name that does not
+    // resolve is then this machine's answer, not the proxy's fault.
+    let resolves_here = p
+        .get(..9)
+        .is_some_and(|s| s.eq_ignore_ascii_case("socks5://"));
     match e {
+        HttpError::Connect { host, detail } if resolves_here && detail == "host not found" => {
+            HttpError::Connect {
+                host,
+                detail: "host not found on this machine: socks5:// resolves names here; socks5h:// lets the proxy resolve them".into(),
+            }
+        }
         HttpError::Connect { detail, .. } => HttpError::ProxyUnreachable {
             proxy: redact_userinfo(p),
             detail,

@@ -5,11 +5,12 @@
 //! - `case.json`: `docs`; `keys` (access key → secret, known to the stand-in); optional
 //!   `tls` (serve HTTPS with a test CA, certificate names in `tls_names`) and `proxy` (a
 //!   CONNECT proxy in front of it, which with `proxy_auth` (`user:password`) answers 407 to
-//!   any other credentials); `runs`, each with `args` (default `["get"]`), `stdin`,
+//!   any other credentials), `socks` (a SOCKS5 proxy in front of it, at `{socks_addr}`,
+//!   which records each destination as asked: `name:port`, or `ip a.b.c.d:port`); `runs`, each with `args` (default `["get"]`), `stdin`,
 //!   `replies` (what the stand-in answers, in order: `{"token": "AWS:pw"}` or
 //!   `{"status": 500, "body": "…"}`), the expected `exit`, `stdout`, `stderr_contains`,
 //!   `requests` (per request: `target`, `scope`, `access_key`, `session_token`, `body`,
-//!   `host`), `connects` (what the proxy was asked for), `cache_keys` / `cache_absent`.
+//!   `host`), `connects` (what the proxy was asked for), `socks_destinations`, `cache_keys` / `cache_absent`.
 //! - `env.json`: the helper's environment (nothing else is inherited but PATH).
 //! - `home/`: files laid out under `$HOME`.
 //!
@@ -24,12 +25,14 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use support::proxy::ConnectProxy;
+use support::socks::SocksProxy;
 use support::standin::{Reply, StandIn};
 use support::tls::TestCa;
 
 struct World {
     standin: StandIn,
     proxy: Option<ConnectProxy>,
+    socks: Option<SocksProxy>,
     home: PathBuf,
     ca_file: PathBuf,
 }
@@ -44,6 +47,9 @@ impl World {
             out = out
                 .replace("{proxy}", &p.url())
                 .replace("{proxy_addr}", &p.addr.to_string());
+        }
+        if let Some(p) = &self.socks {
+            out = out.replace("{socks_addr}", &p.addr.to_string());
         }
         // A file under the home as the helper names it in messages: a Windows path on Windows.
         while let Some(start) = out.find("{path:") {
@@ -201,9 +207,15 @@ fn run_case(dir: &Path) -> Result<usize, String> {
         .and_then(Value::as_bool)
         .unwrap_or(false)
         .then(|| ConnectProxy::start_with_auth(standin.addr, proxy_auth));
+    let socks = case
+        .get("socks")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+        .then(|| SocksProxy::start(standin.addr));
     let world = World {
         standin,
         proxy,
+        socks,
         home: home.clone(),
         ca_file,
     };
@@ -397,6 +409,20 @@ fn run_case(dir: &Path) -> Result<usize, String> {
             for (n, (got, want)) in recorded.iter().zip(want).enumerate() {
                 check_request(got, want, &world)
                     .map_err(|e| ctx(format!("request {}: {e}", n + 1)))?;
+            }
+        }
+        if let Some(want) = run.get("socks_destinations").and_then(Value::as_array) {
+            let got = world
+                .socks
+                .as_ref()
+                .ok_or("socks_destinations without socks")?
+                .take();
+            let want: Vec<String> = want
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect();
+            if got != want {
+                return Err(ctx(format!("SOCKS destinations {got:?}, want {want:?}")));
             }
         }
         if let Some(want) = run.get("connects").and_then(Value::as_array) {

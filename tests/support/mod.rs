@@ -8,6 +8,7 @@ pub mod proxy;
 pub mod replay;
 pub mod run;
 pub mod sigv4;
+pub mod socks;
 pub mod standin;
 pub mod targets;
 pub mod tls;
