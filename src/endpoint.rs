@@ -272,6 +272,17 @@ pub fn for_registry(registry: &Registry, settings: &EndpointSettings) -> Endpoin
     }
 }
 
+/// A region name goes into a host name: one DNS label of letters, digits and dashes. Anything
+/// else (`evil.example/x?`) would send a request, and a bearer token, somewhere else.
+pub fn valid_region(region: &str) -> bool {
+    (1..=63).contains(&region.len())
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !region.starts_with('-')
+        && !region.ends_with('-')
+}
+
 /// The endpoint of STS, SSO or SSO OIDC in `region`: a configured URL, else the regional
 /// endpoint with the FIPS and dual-stack settings of the environment and profile.
 pub fn for_service(service: Service, region: &str, settings: &EndpointSettings) -> Endpoint {

@@ -129,7 +129,10 @@ fn get_inner(ctx: &Context, server_url: &str) -> Result<Token, Error> {
             let answer = keep(&cache_file, keys.first(), &registry, token)?;
             log::info(
                 "Got a new token",
-                &[("registry", server_url), ("source", &plan.describe())],
+                &[
+                    ("registry", &redact_userinfo(server_url)),
+                    ("source", &plan.describe()),
+                ],
             );
             Ok(answer)
         }
@@ -229,6 +232,11 @@ fn get_default_registry_inner(ctx: &Context) -> Result<(String, Token), Error> {
             )
         })?
         .to_ascii_lowercase();
+    if !endpoint::valid_region(&region) {
+        return Err(Error::Message(format!(
+            "the region {region:?} (AWS_REGION, AWS_DEFAULT_REGION or the profile's region) is not a region name (letters, digits and dashes, such as us-east-1)"
+        )));
+    }
     // No account id: ECR answers for the caller's own registry.
     let default = Registry::Private(registry::PrivateRegistry {
         account_id: String::new(),
@@ -317,11 +325,21 @@ fn fetch_with(
         Registry::Private(p) => p.region.as_str(),
         Registry::Public { .. } => endpoint::ECR_PUBLIC_REGION,
     };
+    let region = credentials::sts_region(&ctx.env, profiles, registry_region);
+    if !endpoint::valid_region(&region) {
+        return Err(credentials::CredentialsError::Invalid {
+            what: "the region (AWS_REGION, AWS_DEFAULT_REGION or the profile's region)".into(),
+            problem: format!(
+                "{region:?} is not a region name (letters, digits and dashes, such as us-east-1)"
+            ),
+        }
+        .into());
+    }
     let resolver = Resolver {
         env: &ctx.env,
         profiles,
         http: &http,
-        region: credentials::sts_region(&ctx.env, profiles, registry_region),
+        region,
         deadline,
     };
     let creds = credentials::resolve(plan, &resolver)?;

@@ -236,6 +236,20 @@ pub fn proxy_for(env: &Env, scheme: &str, host: &str, port: u16) -> Option<Strin
     Some(proxy)
 }
 
+/// Whether a host name resolves, and only, to loopback addresses (a DNS query: used only
+/// for a plain-HTTP request that a proxy would otherwise carry).
+fn resolves_to_loopback(host: &str, port: u16) -> bool {
+    use std::net::ToSocketAddrs;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return false; // an address: proxy_for has already judged it
+    }
+    (host, port)
+        .to_socket_addrs()
+        .map(|a| a.collect::<Vec<_>>())
+        .is_ok_and(|a| !a.is_empty() && a.iter().all(|a| a.ip().is_loopback()))
+}
+
 fn is_local(host: &str) -> bool {
     if host == "localhost" || host.ends_with(".localhost") {
         return true;
@@ -354,7 +368,10 @@ impl<'a> Http<'a> {
             .accept_encoding("identity")
             .timeout_connect(Some(req.timeouts.connect.min(remaining)))
             .timeout_global(Some(req.timeouts.total.min(remaining)));
-        let proxy = proxy_for(self.env, &t.scheme, &t.host, t.port);
+        // A plain-HTTP endpoint whose name resolves to this machine (a container credentials
+        // agent) never goes through a proxy, where its token would cross the network in clear.
+        let proxy = proxy_for(self.env, &t.scheme, &t.host, t.port)
+            .filter(|_| !(t.scheme == "http" && resolves_to_loopback(&t.host, t.port)));
         match &proxy {
             Some(p) if p.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("socks4")) => {
                 return Err(HttpError::UnsupportedProxy {

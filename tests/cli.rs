@@ -335,8 +335,8 @@ fn cache_and_log_permissions() {
     assert_eq!(mode(&cache.join("log/ecr-login.log")), 0o600);
 }
 
-/// Config and credentials files that are huge, binary, a directory or a symlink loop: each
-/// a clear error or a clean fallback, never a panic or a hang.
+/// Config and credentials files that are huge, binary, a directory, a symlink loop or a FIFO:
+/// each a clear error or a clean fallback, never a panic or a hang.
 #[test]
 fn hostile_config_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -356,7 +356,15 @@ fn hostile_config_files() {
         std::os::unix::fs::symlink(dir.path().join("loop2"), &lp).unwrap();
         std::os::unix::fs::symlink(&lp, dir.path().join("loop2")).unwrap();
     }
+    // A FIFO nobody writes to: reading it would block forever.
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(
+        made.is_ok_and(|s| s.success()),
+        "mkfifo (coreutils) makes the FIFO"
+    );
     let cases = [
+        (&fifo, "not a regular file"),
         (&huge, "larger than 16 MiB"),
         // Not UTF-8: read as empty, as in the SDKs; then there are no credentials.
         (&binary, "no AWS credentials found"),
@@ -600,4 +608,168 @@ fn untrusted_cache_directories() {
         );
         assert!(!std::path::Path::new("/tmp/x").exists() || owner.is_none());
     }
+}
+
+/// A container credentials endpoint named by a host name that resolves to this machine (here
+/// through a private /etc/hosts, in a mount namespace of the helper's own), with HTTP_PROXY
+/// set: the request, which carries the pod's token in clear, goes straight to the endpoint,
+/// never through the proxy (which is not even running).
+#[cfg(target_os = "linux")]
+#[test]
+fn container_name_on_loopback_is_not_proxied() {
+    use std::collections::HashMap;
+    use support::standin::{Reply, StandIn};
+    if support::targets::skip("cli::container_name_on_loopback_is_not_proxied") {
+        return;
+    }
+    let ecr = StandIn::start(
+        HashMap::from([("ASIAEKSEXAMPLE".into(), "eksSecret0123456789".into())]),
+        None,
+    );
+    let expiry = (time::OffsetDateTime::now_utc() + time::Duration::hours(1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    ecr.push(Reply::Raw {
+        status: 200,
+        body: format!("{{\"AccessKeyId\": \"ASIAEKSEXAMPLE\", \"SecretAccessKey\": \"eksSecret0123456789\", \"Token\": \"eksSessionToken\", \"Expiration\": \"{expiry}\"}}"),
+        headers: vec![],
+    });
+    ecr.push(Reply::Token("AWS:from-the-agent".into()));
+    let home = tempfile::tempdir().unwrap();
+    let hosts = home.path().join("hosts");
+    std::fs::write(
+        &hosts,
+        "127.0.0.1 localhost\n127.0.0.1 creds-agent.internal\n",
+    )
+    .unwrap();
+    let port = ecr.addr.port();
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args(["--user", "--map-root-user", "--mount", "--", "sh", "-c"])
+        .arg("mount --bind \"$0\" /etc/hosts && exec \"$@\"")
+        .arg(&hosts);
+    if let Some(r) = support::run::runner() {
+        cmd.arg(r);
+    }
+    cmd.arg(support::run::bin())
+        .arg("get")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_ENDPOINT_URL_ECR", ecr.url())
+        .env(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            format!("http://creds-agent.internal:{port}/v1/credentials"),
+        )
+        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", "pod-token-in-clear")
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("unshare (util-linux) runs the helper");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !stderr.contains("unshare:") && !stderr.contains("mount:"),
+        "this test needs unprivileged user namespaces (or root): {stderr}"
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("\"Secret\":\"from-the-agent\""),
+        "{stderr}"
+    );
+    let seen = ecr.take();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(
+        seen[0].request.header("authorization"),
+        Some("pod-token-in-clear")
+    );
+}
+
+/// A chain of 100,000 profiles (an 8.9 MB config file): planned in linear time. The cycle
+/// check once compared every profile with every earlier one: over a minute of CPU.
+#[test]
+fn a_chain_of_a_hundred_thousand_profiles() {
+    let home = tempfile::tempdir().unwrap();
+    let n = 100_000;
+    let mut config = String::new();
+    for i in 0..n - 1 {
+        config.push_str(&format!(
+            "[profile p{i}]\nrole_arn = arn:aws:iam::123456789012:role/r{i}\nsource_profile = p{}\n",
+            i + 1
+        ));
+    }
+    config.push_str(&format!(
+        "[profile p{}]\naws_access_key_id = AKIDCHAIN\naws_secret_access_key = chainSecretKey\n",
+        n - 1
+    ));
+    let path = home.path().join("config");
+    std::fs::write(&path, config).unwrap();
+    let started = std::time::Instant::now();
+    let (o, _h) = run(
+        &["explain", "123456789012.dkr.ecr.us-east-1.amazonaws.com"],
+        b"",
+        &[
+            ("AWS_CONFIG_FILE", path.to_str().unwrap()),
+            ("AWS_PROFILE", "p0"),
+        ],
+    );
+    let took = started.elapsed();
+    assert!(
+        o.stdout.contains("access keys of profile `p99999`"),
+        "{}",
+        &o.stderr
+    );
+    // About a second for a debug build here; twenty leaves room for a machine four times slower.
+    assert!(took < std::time::Duration::from_secs(20), "took {took:?}");
+}
+
+/// A FIFO where `cache.json` should be (in the user's own directory): a hit does not block on
+/// it, the get goes on without the cache, and the FIFO is left as it is.
+#[cfg(unix)]
+#[test]
+fn a_fifo_for_a_cache_file_never_blocks() {
+    use std::collections::HashMap;
+    use support::standin::{Reply, StandIn};
+    let ecr = StandIn::start(
+        HashMap::from([("AKIDFIFO".into(), "fifoSecretKey0123".into())]),
+        None,
+    );
+    ecr.push(Reply::Token("AWS:past-the-fifo".into()));
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    std::fs::create_dir(&cache).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(cache.join("cache.json"))
+        .status();
+    assert!(
+        made.is_ok_and(|s| s.success()),
+        "mkfifo (coreutils) makes the FIFO"
+    );
+    let url = ecr.url();
+    let started = std::time::Instant::now();
+    let (o, _h) = run(
+        &["get"],
+        b"123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIDFIFO"),
+            ("AWS_SECRET_ACCESS_KEY", "fifoSecretKey0123"),
+            ("AWS_ENDPOINT_URL_ECR", &url),
+            ("AWS_ECR_CACHE_DIR", cache.to_str().unwrap()),
+        ],
+    );
+    assert!(o.stdout.contains("past-the-fifo"), "{:?}", o.stderr);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    use std::os::unix::fs::FileTypeExt;
+    let kind = std::fs::symlink_metadata(cache.join("cache.json"))
+        .unwrap()
+        .file_type();
+    assert!(kind.is_fifo(), "the FIFO is left alone");
 }

@@ -15,6 +15,7 @@
 //! - `home/`: files laid out under `$HOME`.
 //!
 //! Strings in `env.json`, `case.json` and `home/` may use `{ecr}` (the stand-in's URL),
+//! `{ecr_port}`,
 //! `{proxy}`, `{proxy_addr}` (its `host:port`), `{ca}` (the test CA's PEM file), `{home}`,
 //! `{path:REL}` (`{home}/REL` as the helper names it: `Z:\…\REL` for the Windows build), `{time:+5h}` / `{time:-30m}`
 //! (RFC 3339, relative to now).
@@ -41,6 +42,7 @@ impl World {
     fn substitute(&self, s: &str) -> String {
         let mut out = s
             .replace("{ecr}", &self.standin.url())
+            .replace("{ecr_port}", &self.standin.addr.port().to_string())
             .replace("{home}", &self.home.display().to_string())
             .replace("{ca}", &self.ca_file.display().to_string());
         if let Some(p) = &self.proxy {

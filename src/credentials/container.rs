@@ -28,30 +28,43 @@ pub fn uri(env: &Env) -> Result<Option<String>, String> {
     };
     let bad = |why: &str| format!("AWS_CONTAINER_CREDENTIALS_FULL_URI {full:?} {why}");
     let t = target(full).map_err(|_| bad("is not a URL: the URI did not specify a host"))?;
-    if t.scheme == "http" && !allowed_host(&t.host, t.port) {
-        return Err(bad(
-            "must use https, or http to a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23",
-        ));
+    if t.scheme == "http" && allowed_address(&t.host) == Some(false) {
+        return Err(bad(NOT_ALLOWED));
     }
     Ok(Some(full.to_string()))
 }
 
+const NOT_ALLOWED: &str =
+    "must use https, or http to a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23";
+
+/// Whether an `http` host is allowed, where that needs no DNS: an address (ECS, EKS Pod
+/// Identity, loopback) or `localhost`. `None` for another name, which is looked up only when
+/// credentials are fetched (a cache hit and `explain` make no DNS query).
+fn allowed_address(host: &str) -> Option<bool> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.eq_ignore_ascii_case("localhost") {
+        return Some(true);
+    }
+    host.parse::<IpAddr>().ok().map(allowed_ip)
+}
+
+fn allowed_ip(ip: IpAddr) -> bool {
+    ip.is_loopback()
+        || ip == IpAddr::from([169, 254, 170, 2])
+        || ip == IpAddr::from([169, 254, 170, 23])
+        || ip == "fd00:ec2::23".parse::<IpAddr>().expect("literal")
+}
+
 /// ECS, EKS Pod Identity (IPv4 and IPv6) and loopback; a name must resolve only to those.
 fn allowed_host(host: &str, port: u16) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    let allowed = |ip: IpAddr| {
-        ip.is_loopback()
-            || ip == IpAddr::from([169, 254, 170, 2])
-            || ip == IpAddr::from([169, 254, 170, 23])
-            || ip == "fd00:ec2::23".parse::<IpAddr>().expect("literal")
-    };
-    if let Ok(ip) = host.parse::<IpAddr>() {
-        return allowed(ip);
+    if let Some(known) = allowed_address(host) {
+        return known;
     }
+    let host = host.trim_start_matches('[').trim_end_matches(']');
     match (host, port).to_socket_addrs() {
         Ok(addrs) => {
             let addrs: Vec<_> = addrs.collect();
-            !addrs.is_empty() && addrs.iter().all(|a| allowed(a.ip()))
+            !addrs.is_empty() && addrs.iter().all(|a| allowed_ip(a.ip()))
         }
         Err(_) => false,
     }
@@ -88,6 +101,12 @@ impl Provider for Container {
             service: SERVICE,
             error,
         })?;
+        if t.scheme == "http" && !allowed_host(&t.host, t.port) {
+            return Err(Error::Message(format!(
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI {:?} {NOT_ALLOWED}",
+                self.uri
+            )));
+        }
         let response = api::call(r.http, r.policy(), SERVICE, ErrorFormat::Json, |_| {
             let mut headers = vec![
                 ("host".to_string(), t.authority.clone()),

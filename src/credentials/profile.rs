@@ -15,6 +15,8 @@ use crate::env::Env;
 pub fn plan_profile(env: &Env, profiles: &ProfileSet) -> Result<Option<Plan>, CredentialsError> {
     let (selected, named) = selected_profile(env);
     let mut visited: Vec<String> = Vec::new();
+    // The same names, for a cycle check that stays linear in the length of the chain.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut hops: Vec<AssumeRole> = Vec::new();
     let mut current = selected.clone();
     let base: Box<dyn Provider> = loop {
@@ -34,7 +36,7 @@ pub fn plan_profile(env: &Env, profiles: &ProfileSet) -> Result<Option<Plan>, Cr
                 false => Ok(None),
             };
         };
-        if visited.contains(&current) {
+        if seen.contains(&current) {
             return Err(invalid(
                 &selected,
                 format!(
@@ -44,6 +46,7 @@ pub fn plan_profile(env: &Env, profiles: &ProfileSet) -> Result<Option<Plan>, Cr
             ));
         }
         visited.push(current.clone());
+        seen.insert(current.clone());
         let get = |k: &str| props.get(k).map(String::as_str).filter(|v| !v.is_empty());
         // A source profile with keys ends the chain, even if it names a role itself.
         if !first && let Some(keys) = static_keys(&current, props)? {
@@ -300,6 +303,14 @@ fn sso(
             ));
         }
     };
+    if !crate::endpoint::valid_region(region) {
+        return Err(invalid(
+            name,
+            format!(
+                "sso_region {region:?} is not a region name (letters, digits and dashes, such as us-east-1)"
+            ),
+        ));
+    }
     Ok(Some(Sso {
         profile: name.to_string(),
         session,
