@@ -326,7 +326,8 @@ fn find_entry(bytes: &[u8], keys: &[String]) -> Option<Option<(String, Entry)>> 
         return None;
     }
     for key in keys {
-        let quoted = format!("\"{key}\"");
+        // The key as JSON writes it (quoted, escaped where it must be).
+        let quoted = serde_json::to_string(key).ok()?;
         let mut from = 0;
         while let Some(i) = text[from..].find(&quoted) {
             from += i + quoted.len();
