@@ -1,7 +1,7 @@
 //! `GetAuthorizationToken` for ECR (JSON 1.1, `registryIds=[id]`) and ECR Public, and the
 //! token they return.
 
-use crate::api::{self, ErrorFormat};
+use crate::aws_call::{self, ErrorFormat};
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
@@ -51,7 +51,7 @@ pub fn get_authorization_token(
         service: name,
         error,
     })?;
-    let response = api::call(http, policy, name, ErrorFormat::Json, |attempt| {
+    let response = aws_call::call(http, policy, name, ErrorFormat::Json, |attempt| {
         let mut req = Request {
             method: "POST",
             url: endpoint.url.clone(),

@@ -2,7 +2,7 @@
 //! carries a secret.
 
 use crate::config::ConfigError;
-use crate::credentials::CredentialsError;
+use crate::credentials::value::CredentialsError;
 use crate::http::HttpError;
 use std::fmt;
 

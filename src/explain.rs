@@ -121,7 +121,7 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
         ),
         Some(file) => {
             line(&mut out, "file:", &file.display().to_string());
-            let keys = cache::keys(&registry, &plan, env);
+            let keys = cache::keys(&registry, &plan.cache_identity(env), env);
             line(
                 &mut out,
                 "key:",

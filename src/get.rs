@@ -2,6 +2,7 @@
 //! parse → plan → cache hit? → resolve credentials → GetAuthorizationToken → store.
 //! A cache hit resolves no credentials and opens no connection.
 
+use crate::cache::lock;
 use crate::cache::{self, Entry};
 use crate::config::{ProfileSet, selected_profile};
 use crate::credentials::{self, Plan, Resolver};
@@ -11,7 +12,6 @@ use crate::env::Env;
 use crate::error::Error;
 use crate::files;
 use crate::http::{Http, redact_userinfo};
-use crate::lock;
 use crate::log;
 use crate::registry::{self, Registry};
 use crate::retry;
@@ -105,7 +105,7 @@ fn get_inner(ctx: &Context, server_url: &str) -> Result<Token, Error> {
     let plan = credentials::plan(&ctx.env, &mut || ctx.profiles())?;
     let now = OffsetDateTime::now_utc();
     let cache_file = cache::file(&ctx.env);
-    let keys = cache::keys(&registry, &plan, &ctx.env);
+    let keys = cache::keys(&registry, &plan.cache_identity(&ctx.env), &ctx.env);
     let cached = cache_file.as_ref().and_then(|f| lookup(f, &keys));
     if let Some(token) = fresh(&cached, now, "Using the cached token") {
         return Ok(token);
@@ -254,7 +254,7 @@ fn get_default_registry_inner(ctx: &Context) -> Result<(String, Token), Error> {
         service: "ECR",
         detail: format!("invalid proxyEndpoint {host:?}"),
     })?;
-    let keys = cache::keys(&registry, &plan, &ctx.env);
+    let keys = cache::keys(&registry, &plan.cache_identity(&ctx.env), &ctx.env);
     let answer = keep(&cache::file(&ctx.env), keys.first(), &registry, token)?;
     Ok((host, answer))
 }

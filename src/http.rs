@@ -193,6 +193,28 @@ pub fn redact_userinfo(input: &str) -> String {
     }
 }
 
+/// RFC 3986 percent-encoding: everything but unreserved characters.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `application/x-www-form-urlencoded` with RFC 3986 escaping, as the SDKs send it.
+pub fn form_encode(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// The proxy to use for `url`, following the `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`
 /// conventions (either case). Loopback and link-local hosts (IMDS, the ECS and EKS
 /// credential endpoints) are never proxied.

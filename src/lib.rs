@@ -6,7 +6,7 @@
 //! [`get::get`] strings them together.
 #![forbid(unsafe_code)]
 
-pub mod api;
+pub mod aws_call;
 pub mod cache;
 pub mod config;
 pub mod credentials;
@@ -19,8 +19,8 @@ pub mod files;
 pub mod get;
 pub mod http;
 pub mod kubelet;
-pub mod lock;
 pub mod log;
+pub mod partition;
 pub mod protocol;
 pub mod registry;
 pub mod retry;

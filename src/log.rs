@@ -57,7 +57,7 @@ pub fn init(env: &Env) {
         .get("AWS_ECR_LOG_LEVEL")
         .and_then(Level::parse)
         .unwrap_or(Level::Info);
-    let path = crate::cache::directory(env).map(|d| d.join("log").join("ecr-login.log"));
+    let path = crate::config::cache_directory(env).map(|d| d.join("log").join("ecr-login.log"));
     let _ = LOGGER.set(Logger {
         level,
         path,

@@ -3,7 +3,7 @@
 
 use docker_credential_ecr_login::error::Error;
 use docker_credential_ecr_login::http::redact_userinfo;
-use docker_credential_ecr_login::{cache, ecr, env, explain, get, kubelet, log, protocol};
+use docker_credential_ecr_login::{cache, config, ecr, env, explain, get, kubelet, log, protocol};
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -126,7 +126,7 @@ fn main() -> ExitCode {
         None => env::Env::from_process(),
     };
     log::init(&env);
-    if let Some((dir, why)) = cache::distrust(&env) {
+    if let Some((dir, why)) = config::cache_distrust(&env) {
         err!(
             "{}: not using {} for the cache or the log: {why}",
             program(),

@@ -47,8 +47,8 @@ impl Registry {
 }
 
 impl PrivateRegistry {
-    pub fn partition(&self) -> &'static crate::endpoint::Partition {
-        crate::endpoint::Partition::of_region(&self.region)
+    pub fn partition(&self) -> &'static crate::partition::Partition {
+        crate::partition::Partition::of_region(&self.region)
     }
 }
 

@@ -1,6 +1,6 @@
 //! SigV4 request signing through `aws-sigv4`.
 
-use crate::credentials::Credentials;
+use crate::credentials::value::Credentials;
 use crate::http::Request;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;

@@ -1,6 +1,6 @@
 //! The JSON answers of IMDS, the container endpoint and SSO, and AWS JSON errors.
 #![no_main]
-use docker_credential_ecr_login::api::{ErrorFormat, api_error};
+use docker_credential_ecr_login::aws_call::{ErrorFormat, api_error};
 use docker_credential_ecr_login::credentials::{container, imds, sso};
 use docker_credential_ecr_login::http::Response;
 use libfuzzer_sys::fuzz_target;

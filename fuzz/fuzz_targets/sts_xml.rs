@@ -1,6 +1,6 @@
 //! STS answers: the credentials XML, the error XML, and the XML reader under both.
 #![no_main]
-use docker_credential_ecr_login::api::{ErrorFormat, api_error};
+use docker_credential_ecr_login::aws_call::{ErrorFormat, api_error};
 use docker_credential_ecr_login::credentials::sts;
 use docker_credential_ecr_login::http::Response;
 use docker_credential_ecr_login::xml;

@@ -1,7 +1,7 @@
 //! Where the config and credentials files are, per platform and environment.
 
 use crate::env::Env;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Platform {
@@ -79,4 +79,36 @@ pub fn file_locations(env: &Env, platform: Platform) -> (PathBuf, PathBuf) {
         pick("AWS_CONFIG_FILE", "config"),
         pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
     )
+}
+
+/// The directory for the cache and the log: `AWS_ECR_CACHE_DIR` (with `~` expanded), or
+/// `~/.ecr`. `None` when no home can be found, or when the directory may not be trusted
+/// ([`cache_distrust`]): then there is no cache and no log.
+pub fn cache_directory(env: &Env) -> Option<PathBuf> {
+    let dir = configured_directory(env)?;
+    distrust_of(&dir).is_none().then_some(dir)
+}
+
+fn configured_directory(env: &Env) -> Option<PathBuf> {
+    let platform = Platform::current();
+    match env.get("AWS_ECR_CACHE_DIR") {
+        Some(dir) => expand_tilde(dir, env, platform).map(PathBuf::from),
+        None => home_dir(env, platform).map(|h| Path::new(&h).join(".ecr")),
+    }
+}
+
+/// Why the configured directory (or its `log/`) is not used: another user owns it, or others
+/// may write in it, so that files or links planted there could be served or written through.
+pub fn cache_distrust(env: &Env) -> Option<(PathBuf, crate::files::Untrusted)> {
+    distrust_of(&configured_directory(env)?)
+}
+
+fn distrust_of(dir: &Path) -> Option<(PathBuf, crate::files::Untrusted)> {
+    [dir.to_path_buf(), dir.join("log")]
+        .into_iter()
+        .find_map(|d| {
+            crate::files::check_private_dir(&d)
+                .err()
+                .map(|why| (d, why))
+        })
 }

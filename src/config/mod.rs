@@ -4,7 +4,9 @@
 mod location;
 mod parse;
 
-pub use location::{Platform, expand_tilde, file_locations, home_dir};
+pub use location::{
+    Platform, cache_directory, cache_distrust, expand_tilde, file_locations, home_dir,
+};
 pub use parse::ParseError;
 
 use crate::env::Env;

@@ -2,8 +2,9 @@
 //! EKS Pod Identity or any local endpoint (`AWS_CONTAINER_CREDENTIALS_FULL_URI` with
 //! `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` / `_TOKEN`).
 
-use super::{Credentials, Provider, Resolver};
-use crate::api::{self, ErrorFormat};
+use crate::aws_call::{self, ErrorFormat};
+use crate::credentials::provider::{Provider, Resolver, from_metadata_json, token_file_identity};
+use crate::credentials::value::Credentials;
 use crate::env::Env;
 use crate::error::Error;
 use crate::http::{Request, Timeouts, target};
@@ -86,7 +87,7 @@ impl Provider for Container {
     /// EKS Pod Identity and ECS tasks with a token: the token tells the pods apart.
     fn local_identity(&self, env: &Env) -> Option<String> {
         match env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
-            Some(path) => Some(super::token_file_identity(path)),
+            Some(path) => Some(token_file_identity(path)),
             None => env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN").map(|t| {
                 let digest = ring::digest::digest(&ring::digest::SHA256, t.as_bytes());
                 let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
@@ -107,7 +108,7 @@ impl Provider for Container {
                 self.uri
             )));
         }
-        let response = api::call(r.http, r.policy(), SERVICE, ErrorFormat::Json, |_| {
+        let response = aws_call::call(r.http, r.policy(), SERVICE, ErrorFormat::Json, |_| {
             let mut headers = vec![
                 ("host".to_string(), t.authority.clone()),
                 ("accept".to_string(), "application/json".to_string()),
@@ -161,7 +162,7 @@ fn authorization(env: &Env) -> Result<Option<String>, Error> {
 pub fn parse(body: &[u8]) -> Result<Credentials, String> {
     let v: Value =
         serde_json::from_slice(body).map_err(|_| "the answer is not JSON".to_string())?;
-    super::from_metadata_json(&v, "the answer")
+    from_metadata_json(&v, "the answer")
 }
 
 #[cfg(test)]

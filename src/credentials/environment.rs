@@ -1,7 +1,8 @@
 //! Credentials from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` (and Go's legacy
 //! `AWS_ACCESS_KEY` / `AWS_SECRET_KEY`), with `AWS_SESSION_TOKEN` and `AWS_ACCOUNT_ID`.
 
-use super::{Credentials, StaticKeys};
+use crate::credentials::provider::StaticKeys;
+use crate::credentials::value::Credentials;
 use crate::env::Env;
 
 /// Keys from the environment, or `None` when either half is missing (Go needs both).

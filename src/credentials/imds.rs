@@ -1,8 +1,9 @@
 //! EC2 instance metadata (IMDS): IMDSv2 token, then the role, then its credentials. Off EC2
 //! it fails fast: 1 s per request, and a connection that cannot be made is not retried.
 
-use super::{Credentials, Provider, Resolver};
 use crate::config::Properties;
+use crate::credentials::provider::{Provider, Resolver, from_metadata_json};
+use crate::credentials::value::Credentials;
 use crate::env::{Env, parse_bool};
 use crate::error::Error;
 use crate::http::{HttpError, Request, Response, Timeouts, target};
@@ -270,7 +271,7 @@ pub fn parse(body: &[u8]) -> Result<Credentials, String> {
             field("Message").unwrap_or_default()
         ));
     }
-    super::from_metadata_json(&v, "the IMDS answer")
+    from_metadata_json(&v, "the IMDS answer")
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! `credential_process`: a command run through the shell (`sh -c`, `cmd.exe /C` on
 //! Windows) that prints Version 1 JSON. Bounded by Go's one-minute timeout.
 
-use super::{Credentials, Provider, Resolver};
+use crate::credentials::provider::{Provider, Resolver};
+use crate::credentials::value::Credentials;
 use crate::error::Error;
 use serde_json::Value;
 use std::io::Read;

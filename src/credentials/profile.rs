@@ -3,11 +3,15 @@
 //! `credential_process`. The chain is walked as the SDKs' shared test suite
 //! (`assume-role-tests.json`) specifies; nothing here does I/O.
 
-use super::{
-    CredentialsError, Plan, Process, Provider, Source, Sso, StaticKeys, WebIdentity, environment,
-    sts::AssumeRole,
-};
 use crate::config::{ProfileSet, Properties, selected_profile};
+use crate::credentials::environment;
+use crate::credentials::plan::{Plan, container_plan, imds_plan};
+use crate::credentials::process::Process;
+use crate::credentials::provider::{Provider, StaticKeys};
+use crate::credentials::sso::Sso;
+use crate::credentials::sts::AssumeRole;
+use crate::credentials::value::{Credentials, CredentialsError, Source};
+use crate::credentials::web_identity::WebIdentity;
 use crate::env::Env;
 
 /// `Ok(None)` when the selected profile has no credentials of its own (or there is none and
@@ -133,7 +137,7 @@ fn no_credentials(profile: &str) -> CredentialsError {
 fn static_keys(name: &str, props: &Properties) -> Result<Option<StaticKeys>, CredentialsError> {
     let get = |k: &str| props.get(k).map(String::as_str).filter(|v| !v.is_empty());
     match (get("aws_access_key_id"), get("aws_secret_access_key")) {
-        (Some(id), Some(secret)) => Ok(Some(StaticKeys(super::Credentials {
+        (Some(id), Some(secret)) => Ok(Some(StaticKeys(Credentials {
             access_key_id: id.to_string(),
             secret_access_key: secret.to_string(),
             session_token: get("aws_session_token").map(str::to_string),
@@ -212,8 +216,8 @@ fn named_source(
                     "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; the credential provider was not enabled".into(),
                 )
             }),
-        "ec2instancemetadata" => super::imds_plan(env, profiles).map(|i| Box::new(i) as Box<dyn Provider>),
-        "ecscontainer" => match super::container_plan(env)? {
+        "ec2instancemetadata" => imds_plan(env, profiles).map(|i| Box::new(i) as Box<dyn Provider>),
+        "ecscontainer" => match container_plan(env)? {
             Some(c) => Ok(Box::new(c) as Box<dyn Provider>),
             None => Err(invalid(
                 name,

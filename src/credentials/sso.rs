@@ -2,9 +2,10 @@
 //! `~/.aws/sso/cache/<sha1>.json`, refreshed through SSO OIDC when it is about to expire
 //! (`sso_session` profiles only), then `GetRoleCredentials`.
 
-use super::{Credentials, Provider, Resolver};
-use crate::api::{self, ErrorFormat};
+use crate::aws_call::{self, ErrorFormat};
 use crate::config::{Platform, home_dir};
+use crate::credentials::provider::{Provider, Resolver};
+use crate::credentials::value::Credentials;
 use crate::endpoint::{self, Service};
 use crate::error::Error;
 use crate::http::{Request, Timeouts, target};
@@ -152,7 +153,7 @@ impl Sso {
             "refreshToken": str_field(doc, "refreshToken"),
         })
         .to_string();
-        let resp = api::call(r.http, r.policy(), "SSO OIDC", ErrorFormat::Json, |_| {
+        let resp = aws_call::call(r.http, r.policy(), "SSO OIDC", ErrorFormat::Json, |_| {
             Ok(Request {
                 method: "POST",
                 url: url.clone(),
@@ -264,14 +265,14 @@ impl Provider for Sso {
         let url = format!(
             "{}/federation/credentials?account_id={}&role_name={}",
             ep.url.trim_end_matches('/'),
-            super::sts::percent_encode(&self.account_id),
-            super::sts::percent_encode(&self.role_name)
+            crate::http::percent_encode(&self.account_id),
+            crate::http::percent_encode(&self.role_name)
         );
         let t = target(&url).map_err(|error| Error::Http {
             service: "SSO",
             error,
         })?;
-        let resp = api::call(r.http, r.policy(), "SSO", ErrorFormat::Json, |_| {
+        let resp = aws_call::call(r.http, r.policy(), "SSO", ErrorFormat::Json, |_| {
             Ok(Request {
                 method: "GET",
                 url: url.clone(),

@@ -1,10 +1,12 @@
 //! STS `AssumeRole` (signed) and `AssumeRoleWithWebIdentity` (unsigned), in the query
 //! protocol, at the regional endpoint.
 
-use super::{Credentials, Resolver};
-use crate::api::{self, ErrorFormat};
+use crate::aws_call::{self, ErrorFormat};
+use crate::credentials::provider::Resolver;
+use crate::credentials::value::Credentials;
 use crate::endpoint::{self, Service};
 use crate::error::Error;
+use crate::http::form_encode;
 use crate::http::{Request, Timeouts, target};
 use std::time::SystemTime;
 use time::OffsetDateTime;
@@ -19,28 +21,6 @@ pub struct AssumeRole {
     pub duration_seconds: Option<u64>,
     /// The profile that names the role, for messages.
     pub profile: String,
-}
-
-/// RFC 3986 percent-encoding: everything but unreserved characters.
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// `application/x-www-form-urlencoded` with RFC 3986 escaping, as the SDKs send it.
-pub fn form_encode(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 /// A default session name: what the role's CloudTrail entries will show.
@@ -109,7 +89,7 @@ fn call(
         service: "STS",
         error,
     })?;
-    let response = api::call(r.http, r.policy(), "STS", ErrorFormat::Xml, |_| {
+    let response = aws_call::call(r.http, r.policy(), "STS", ErrorFormat::Xml, |_| {
         let mut req = Request {
             method: "POST",
             url: ep.url.clone(),

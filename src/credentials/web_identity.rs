@@ -2,7 +2,9 @@
 //! `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN` or a profile's `web_identity_token_file`.
 //! The file is read on every call: the token is rotated under our feet.
 
-use super::{Credentials, Provider, Resolver, sts};
+use crate::credentials::provider::{Provider, Resolver, token_file_identity};
+use crate::credentials::sts;
+use crate::credentials::value::Credentials;
 use crate::error::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +33,7 @@ impl Provider for WebIdentity {
     }
 
     fn local_identity(&self, _env: &crate::env::Env) -> Option<String> {
-        Some(super::token_file_identity(&self.token_file))
+        Some(token_file_identity(&self.token_file))
     }
 
     fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {

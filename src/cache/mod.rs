@@ -1,8 +1,9 @@
 //! `cache.json` in the Go helper's format: where it is, its keys, the half-life validity
 //! rule, and atomic writes (temp file, fsync, rename).
 
-use crate::config::{Platform, expand_tilde, home_dir};
-use crate::credentials::Plan;
+pub mod lock;
+
+use crate::config::cache_directory as directory;
 use crate::env::Env;
 use crate::files;
 use crate::registry::Registry;
@@ -53,34 +54,6 @@ impl Entry {
     }
 }
 
-/// The directory for the cache and the log: `AWS_ECR_CACHE_DIR` (with `~` expanded), or
-/// `~/.ecr`. `None` when no home can be found, or when the directory may not be trusted
-/// ([`distrust`]): then there is no cache and no log.
-pub fn directory(env: &Env) -> Option<PathBuf> {
-    let dir = configured_directory(env)?;
-    distrust_of(&dir).is_none().then_some(dir)
-}
-
-fn configured_directory(env: &Env) -> Option<PathBuf> {
-    let platform = Platform::current();
-    match env.get("AWS_ECR_CACHE_DIR") {
-        Some(dir) => expand_tilde(dir, env, platform).map(PathBuf::from),
-        None => home_dir(env, platform).map(|h| Path::new(&h).join(".ecr")),
-    }
-}
-
-/// Why the configured directory (or its `log/`) is not used: another user owns it, or others
-/// may write in it, so that files or links planted there could be served or written through.
-pub fn distrust(env: &Env) -> Option<(PathBuf, files::Untrusted)> {
-    distrust_of(&configured_directory(env)?)
-}
-
-fn distrust_of(dir: &Path) -> Option<(PathBuf, files::Untrusted)> {
-    [dir.to_path_buf(), dir.join("log")]
-        .into_iter()
-        .find_map(|d| files::check_private_dir(&d).err().map(|why| (d, why)))
-}
-
 /// The cache file, or `None` when caching is off (`AWS_ECR_DISABLE_CACHE` set to anything).
 pub fn file(env: &Env) -> Option<PathBuf> {
     if env.get("AWS_ECR_DISABLE_CACHE").is_some() {
@@ -104,16 +77,26 @@ pub fn entry_lock(cache_file: &Path, key: &str) -> PathBuf {
         .join(format!("{name}.lock"))
 }
 
+/// What a cache key is made of: the access key of static credentials (the Go helper's key),
+/// or the configuration that selects the identity and what tells principals apart locally.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    AccessKey(String),
+    Plan {
+        config: String,
+        local: Option<String>,
+    },
+}
+
 /// The keys to look up, newest form first. For static keys these are the Go helper's:
 /// `<region>-<base64 sha256(access key id)>-<registry id>` (`ecr-public-<…>` for ECR Public),
 /// then the legacy `base64(access key id ‖ md5(""))` form, which is read but never written.
 /// Other sources put a hash of the plan (the configuration that selects the identity) where
 /// the access key's hash would be, so a hit needs no credentials at all.
-pub fn keys(registry: &Registry, plan: &Plan, env: &Env) -> Vec<String> {
+pub fn keys(registry: &Registry, identity: &Identity, env: &Env) -> Vec<String> {
     let sha = |bytes: &[u8]| STANDARD.encode(ring::digest::digest(&ring::digest::SHA256, bytes));
-    let checksums = match plan.static_credentials() {
-        Some(creds) => {
-            let akid = &creds.access_key_id;
+    let checksums = match identity {
+        Identity::AccessKey(akid) => {
             let mut c = vec![sha(akid.as_bytes())];
             if !fips_only(env) {
                 // The Go helper's pre-0.12 key appended md5 of nothing (a fixed value).
@@ -127,13 +110,13 @@ pub fn keys(registry: &Registry, plan: &Plan, env: &Env) -> Vec<String> {
             }
             c
         }
-        None => {
+        Identity::Plan { config, local } => {
             // The configuration, and what tells principals apart on this machine: the user,
             // the machine, and a token-file source's token. Nothing here needs the network.
-            let mut id = format!("plan v2\n{}\n{}", plan.identity(), local_principal(env));
-            if let Some(local) = plan.local_identity(env) {
+            let mut id = format!("plan v2\n{config}\n{}", local_principal(env));
+            if let Some(local) = local {
                 id.push('\n');
-                id.push_str(&local);
+                id.push_str(local);
             }
             vec![format!("plan:{}", sha(id.as_bytes()))]
         }
@@ -415,28 +398,16 @@ pub fn store(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::{Credentials, Source, StaticKeys};
     use time::macros::datetime;
 
-    fn plan(akid: &str) -> Plan {
-        Plan {
-            source: Source::Environment,
-            base: Box::new(StaticKeys(Credentials {
-                access_key_id: akid.into(),
-                secret_access_key: "s".into(),
-                session_token: None,
-                expiry: None,
-                account_id: None,
-            })),
-            base_profile: None,
-            hops: Vec::new(),
-        }
+    fn static_key(akid: &str) -> Identity {
+        Identity::AccessKey(akid.into())
     }
 
     #[test]
     fn go_cache_keys() {
         let reg = crate::registry::parse("123456789012.dkr.ecr.us-west-2.amazonaws.com").unwrap();
-        let keys = keys(&reg, &plan("accessKey"), &Env::default());
+        let keys = keys(&reg, &static_key("accessKey"), &Env::default());
         assert_eq!(
             keys,
             [
@@ -453,7 +424,7 @@ mod tests {
     }
 
     fn keys_for(reg: &Registry, env: &Env) -> Vec<String> {
-        keys(reg, &plan("accessKey"), env)
+        keys(reg, &static_key("accessKey"), env)
     }
 
     #[test]

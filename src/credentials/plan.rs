@@ -1,0 +1,113 @@
+//! A [`Plan`]: the chosen credential source, as a value (no I/O), and the container and IMDS
+//! sources as planned from the environment (the chain's last two, and `credential_source`).
+
+use crate::config::{ProfileSet, selected_profile};
+use crate::credentials::container::{self, Container};
+use crate::credentials::imds::{self, Imds};
+use crate::credentials::provider::Provider;
+use crate::credentials::sts::AssumeRole;
+use crate::credentials::value::{Credentials, CredentialsError, Source};
+use crate::env::Env;
+
+/// The chosen credential source: a base provider and the roles assumed on top of it,
+/// innermost first. Decided without any network call or process run.
+#[derive(Debug)]
+pub struct Plan {
+    pub source: Source,
+    pub base: Box<dyn Provider>,
+    /// The profile the base comes from, when a chain led away from the selected one.
+    pub base_profile: Option<String>,
+    pub hops: Vec<AssumeRole>,
+}
+
+impl Plan {
+    pub fn new(source: Source, base: impl Provider + 'static) -> Plan {
+        Plan {
+            source,
+            base: Box::new(base),
+            base_profile: None,
+            hops: Vec::new(),
+        }
+    }
+
+    /// Static keys with no role on top: the cache is keyed the Go helper's way.
+    pub fn static_credentials(&self) -> Option<&Credentials> {
+        match self.hops.is_empty() {
+            true => self.base.static_credentials(),
+            false => None,
+        }
+    }
+
+    /// Everything that selects the identity, for the cache key.
+    pub fn identity(&self) -> String {
+        let mut id = format!("{}\n{}", self.source, self.base.identity());
+        for hop in &self.hops {
+            id.push_str(&format!(
+                "\nassume-role\n{}\n{}\n{}",
+                hop.role_arn,
+                hop.external_id.as_deref().unwrap_or(""),
+                hop.session_name.as_deref().unwrap_or("")
+            ));
+        }
+        id
+    }
+
+    /// What keys its cache entries: the access key of static credentials (the Go helper's
+    /// key), else the configuration and what tells principals apart on this machine.
+    pub fn cache_identity(&self, env: &Env) -> crate::cache::Identity {
+        match self.static_credentials() {
+            Some(c) => crate::cache::Identity::AccessKey(c.access_key_id.clone()),
+            None => crate::cache::Identity::Plan {
+                config: self.identity(),
+                local: self.local_identity(env),
+            },
+        }
+    }
+
+    /// [`Provider::local_identity`] of the base.
+    pub fn local_identity(&self, env: &Env) -> Option<String> {
+        self.base.local_identity(env)
+    }
+
+    /// What a person reads: `profile `dev` (credential_process, then role arn:…)`.
+    pub fn describe(&self) -> String {
+        let mut d = self.base_description();
+        for hop in &self.hops {
+            d.push_str(&format!(", then role {}", hop.role_arn));
+        }
+        d
+    }
+
+    pub fn base_description(&self) -> String {
+        match (&self.source, &self.base_profile) {
+            (Source::Container | Source::Imds, _) => self.source.to_string(),
+            (Source::Profile(p), Some(b)) if p != b => {
+                format!("{}: {} of profile `{b}`", self.source, self.base.kind())
+            }
+            _ => format!("{} ({})", self.source, self.base.kind()),
+        }
+    }
+}
+
+/// The container provider the environment configures, if any.
+pub fn container_plan(env: &Env) -> Result<Option<Container>, CredentialsError> {
+    container::uri(env)
+        .map(|u| u.map(|uri| Container { uri }))
+        .map_err(|problem| CredentialsError::Invalid {
+            what: "container credentials".into(),
+            problem,
+        })
+}
+
+pub fn imds_plan(env: &Env, profiles: &ProfileSet) -> Result<Imds, CredentialsError> {
+    let (name, _) = selected_profile(env);
+    let profile = profiles.profile(&name);
+    let endpoint = imds::endpoint(env, profile).map_err(|problem| CredentialsError::Invalid {
+        what: "EC2 instance metadata".into(),
+        problem,
+    })?;
+    Ok(Imds {
+        endpoint,
+        v1_disabled: imds::v1_disabled(env, profile),
+    })
+}

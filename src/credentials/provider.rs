@@ -1,0 +1,125 @@
+//! The small trait between the credential sources and the planner ([`Provider`]), what every
+//! source is handed to do its I/O ([`Resolver`]), and what several of them share.
+
+use crate::config::{ProfileSet, selected_profile};
+use crate::credentials::value::Credentials;
+use crate::endpoint::EndpointSettings;
+use crate::env::Env;
+use crate::error::Error;
+use crate::http::Http;
+use std::fmt;
+use std::time::Instant;
+use time::OffsetDateTime;
+
+/// What everything past the plan needs: the environment and files, the HTTP client, the
+/// region for STS, and the time budget.
+pub struct Resolver<'a> {
+    pub env: &'a Env,
+    pub profiles: &'a ProfileSet,
+    pub http: &'a Http<'a>,
+    /// The region for STS: `AWS_REGION`, `AWS_DEFAULT_REGION`, the selected profile's
+    /// `region`, else the registry's region (which the Go helper forces).
+    pub region: String,
+    pub deadline: Instant,
+}
+
+impl Resolver<'_> {
+    /// Endpoint settings of the environment and the selected profile.
+    pub fn settings(&self) -> EndpointSettings<'_> {
+        let (name, _) = selected_profile(self.env);
+        EndpointSettings {
+            env: Some(self.env),
+            profile: self.profiles.profile(&name),
+            profiles: Some(self.profiles),
+        }
+    }
+
+    pub fn policy(&self) -> crate::retry::Policy {
+        crate::retry::Policy::from_env(self.env, self.deadline)
+    }
+}
+
+/// A hash of a token file's content (`unreadable` when it cannot be read: the get will say
+/// why when it resolves), for [`Provider::local_identity`].
+pub fn token_file_identity(path: &str) -> String {
+    match crate::files::read_text(path.as_ref(), 1024 * 1024) {
+        Ok(token) => {
+            let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
+            let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+            format!("token sha256 {hex}")
+        }
+        Err(_) => "token unreadable".into(),
+    }
+}
+
+/// One credential source.
+pub trait Provider: fmt::Debug {
+    /// A short name for messages: `credential_process`, `web identity`, ….
+    fn kind(&self) -> &'static str;
+    /// The configuration that selects the identity, without any secret: the cache key is a
+    /// hash of it, so that a cache hit needs no credentials at all.
+    fn identity(&self) -> String;
+    /// What tells this identity apart from another one configured the same way on this
+    /// machine, read locally (no network): for token-file sources a hash of the token, so
+    /// that two pods sharing a cache directory never share an entry. It goes into the cache
+    /// key; a rotated token costs one miss.
+    fn local_identity(&self, _env: &Env) -> Option<String> {
+        None
+    }
+    /// Gets the credentials: the only place with I/O.
+    fn provide(&self, r: &Resolver) -> Result<Credentials, Error>;
+    /// Keys known from configuration alone, which key the cache the Go helper's way.
+    fn static_credentials(&self) -> Option<&Credentials> {
+        None
+    }
+    /// For tests and `explain`, which look at the concrete source.
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+/// Keys from the environment or a profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticKeys(pub Credentials);
+
+impl Provider for StaticKeys {
+    fn kind(&self) -> &'static str {
+        "access keys"
+    }
+    fn identity(&self) -> String {
+        format!("static\n{}", self.0.access_key_id)
+    }
+    fn provide(&self, _r: &Resolver) -> Result<Credentials, Error> {
+        Ok(self.0.clone())
+    }
+    fn static_credentials(&self) -> Option<&Credentials> {
+        Some(&self.0)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// The credentials document of IMDS and the container endpoints:
+/// `{"AccessKeyId","SecretAccessKey","Token","Expiration"}`, plus optional `AccountId`.
+pub fn from_metadata_json(v: &serde_json::Value, what: &str) -> Result<Credentials, String> {
+    let field = |k: &str| {
+        v.get(k)
+            .and_then(serde_json::Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let required = |k: &str| field(k).ok_or_else(|| format!("{what} has no {k}"));
+    let expiry = match field("Expiration") {
+        Some(e) => Some(
+            OffsetDateTime::parse(&e, &time::format_description::well_known::Rfc3339)
+                .map_err(|_| format!("Expiration in {what} is not an RFC 3339 time"))?,
+        ),
+        None => None,
+    };
+    Ok(Credentials {
+        access_key_id: required("AccessKeyId")?,
+        secret_access_key: required("SecretAccessKey")?,
+        session_token: field("Token"),
+        expiry,
+        account_id: field("AccountId"),
+    })
+}

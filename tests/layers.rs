@@ -1,0 +1,123 @@
+//! The `use` lines of `src/` form no cycle: imports run one way, from the actions down to the
+//! leaves. Each file is a node; an edge is a `crate::…` path to another file, a `use super::`
+//! (the child needs its parent), or a parent's `use child::` (the parent needs its child).
+//! Unit-test modules are left out: they may reach anywhere.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// `src/credentials/mod.rs` → `credentials`, `src/cache/lock.rs` → `cache::lock`.
+fn module_of(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap().with_extension("");
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .filter(|c| c != "mod")
+        .collect();
+    parts.join("::")
+}
+
+/// The longest prefix of `path` (`a::b::C`) that is a module of `modules`.
+fn module_in(path: &str, modules: &BTreeSet<String>) -> Option<String> {
+    let parts: Vec<&str> = path.split("::").collect();
+    (1..=parts.len())
+        .rev()
+        .map(|k| parts[..k].join("::"))
+        .find(|m| modules.contains(m))
+}
+
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    let modules: BTreeSet<String> = all.iter().map(|f| module_of(&src, f)).collect();
+    let mut edges = BTreeMap::new();
+    for file in &all {
+        let module = module_of(&src, file);
+        let text = std::fs::read_to_string(file).unwrap();
+        let text = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+        let mut deps = BTreeSet::new();
+        for (i, _) in text.match_indices("crate::") {
+            let path: String = text[i + 7..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            if let Some(m) = module_in(path.trim_end_matches(':'), &modules) {
+                deps.insert(m);
+            }
+        }
+        for line in text.lines().map(str::trim_start) {
+            let Some(rest) = line
+                .strip_prefix("pub use ")
+                .or_else(|| line.strip_prefix("use "))
+            else {
+                continue;
+            };
+            if rest.starts_with("super::") {
+                if let Some((parent, _)) = module.rsplit_once("::") {
+                    deps.insert(parent.to_string());
+                }
+            } else if let Some((first, _)) = rest.split_once("::") {
+                let child = if module.is_empty() || module == "lib" || module == "main" {
+                    first.to_string()
+                } else {
+                    format!("{module}::{first}")
+                };
+                if modules.contains(&child) {
+                    deps.insert(child);
+                }
+            }
+        }
+        deps.remove(&module);
+        edges.insert(module, deps);
+    }
+    edges
+}
+
+#[test]
+fn imports_form_no_cycle() {
+    let edges = graph();
+    assert!(edges.len() > 20, "found the sources: {:?}", edges.keys());
+    // Depth-first search; a node met again while still on the path closes a cycle.
+    fn visit(
+        v: &str,
+        edges: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == v) {
+            let mut cycle = path[i..].to_vec();
+            cycle.push(v.to_string());
+            return Some(cycle);
+        }
+        if done.contains(v) {
+            return None;
+        }
+        path.push(v.to_string());
+        for w in edges.get(v).into_iter().flatten() {
+            if let Some(c) = visit(w, edges, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(v.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    for v in edges.keys() {
+        if let Some(cycle) = visit(v, &edges, &mut Vec::new(), &mut done) {
+            panic!("an import cycle: {}", cycle.join(" -> "));
+        }
+    }
+}
