@@ -73,7 +73,7 @@ pub struct Endpoint {
 }
 
 /// ECR Public has one API region.
-pub const ECR_PUBLIC_REGION: &str = "us-east-1";
+pub use crate::registry::ECR_PUBLIC_REGION;
 
 /// The endpoint settings that come from the environment and the selected profile.
 #[derive(Debug, Default)]

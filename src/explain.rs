@@ -3,10 +3,10 @@
 //! endpoints, and the cache entry.
 
 use crate::cache;
-use crate::config::{Platform, ProfileSet, file_locations, selected_profile};
+use crate::config::{Platform, file_locations};
 use crate::credentials::{self, Plan, Source};
-use crate::endpoint::{self, EndpointSettings, Service};
-use crate::get::Context;
+use crate::endpoint::{self, Service};
+use crate::prepare::{Context, Prepared};
 use crate::registry::{self, Registry};
 use std::fmt::Write;
 use time::OffsetDateTime;
@@ -63,45 +63,34 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
         };
         line(&mut out, what, &format!("{} ({state})", path.display()));
     }
-    let plan = credentials::plan(env, &mut || ctx.profiles());
-    let plan = match plan {
+    // The same preparation a `get` makes: what is printed is what a get would do.
+    let prepared = match Prepared::new(ctx, registry) {
         Ok(p) => p,
         Err(e) => {
             line(&mut out, "error:", &e.to_string());
             return (out, false);
         }
     };
+    let plan = &prepared.plan;
     line(&mut out, "source:", &plan.describe());
-    line(&mut out, "why:", &why(ctx, &plan));
+    line(&mut out, "why:", &why(ctx, plan));
     if let Some(c) = plan.static_credentials() {
         line(&mut out, "access key:", &mask(&c.access_key_id));
     }
 
     let _ = writeln!(out, "Endpoints");
-    let empty = ProfileSet::default();
-    let profiles = ctx.profiles().unwrap_or(&empty);
-    let (name, _) = selected_profile(env);
-    let settings = EndpointSettings {
-        env: Some(env),
-        profile: profiles.profile(&name),
-        profiles: Some(profiles),
-    };
-    let ep = endpoint::for_registry(&registry, &settings);
+    let settings = prepared.settings();
+    let ep = prepared.endpoint();
     line(
         &mut out,
         &format!("{}:", ep.service.display_name()),
         &format!("{} (signed for {})", ep.url, ep.signing_region),
     );
-    let registry_region = match &registry {
-        Registry::Private(p) => p.region.clone(),
-        Registry::Public { .. } => endpoint::ECR_PUBLIC_REGION.to_string(),
-    };
     if !plan.hops.is_empty() || plan.base.kind() == "web identity" {
-        let region = credentials::sts_region(env, profiles, &registry_region);
         line(
             &mut out,
             "STS:",
-            &endpoint::for_service(Service::Sts, &region, &settings).url,
+            &endpoint::for_service(Service::Sts, &prepared.sts_region(), &settings).url,
         );
     }
     if let Some(sso) = plan.base.as_any().downcast_ref::<credentials::Sso>() {
@@ -113,7 +102,7 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
     }
 
     let _ = writeln!(out, "Cache");
-    match cache::file(env) {
+    match &prepared.cache_file {
         None => line(
             &mut out,
             "file:",
@@ -121,14 +110,14 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
         ),
         Some(file) => {
             line(&mut out, "file:", &file.display().to_string());
-            let keys = cache::keys(&registry, &plan.cache_identity(env), env);
+            let keys = &prepared.keys;
             line(
                 &mut out,
                 "key:",
                 keys.first().map(String::as_str).unwrap_or(""),
             );
             let now = OffsetDateTime::now_utc();
-            let state = match cache::lookup(&file, &keys) {
+            let state = match cache::lookup(file, keys) {
                 Err(problem) => format!("the file {problem}; the next get goes on without it"),
                 Ok(found) => match found.as_ref().map(|(_, e)| e) {
                     None => "no entry: the next get calls AWS".into(),
@@ -150,7 +139,7 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
 
     if resolve {
         let _ = writeln!(out, "Resolved (network calls made)");
-        match crate::get::resolve_only(ctx, &registry, &plan) {
+        match prepared.credentials() {
             Ok(c) => {
                 line(&mut out, "access key:", &mask(&c.access_key_id));
                 line(

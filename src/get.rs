@@ -4,44 +4,21 @@
 
 use crate::cache::lock;
 use crate::cache::{self, Entry};
-use crate::config::{ProfileSet, selected_profile};
-use crate::credentials::{self, Plan, Resolver};
+use crate::config::ProfileSet;
+use crate::credentials;
 use crate::ecr;
-use crate::endpoint::{self, EndpointSettings};
+use crate::endpoint;
 use crate::env::Env;
 use crate::error::Error;
 use crate::files;
-use crate::http::{Http, redact_userinfo};
+use crate::http::redact_userinfo;
 use crate::log;
 use crate::registry::{self, Registry};
-use crate::retry;
-use std::cell::OnceCell;
 use std::path::PathBuf;
-use std::time::Instant;
 use time::OffsetDateTime;
 
-/// The environment, and the config files read at most once, on demand.
-pub struct Context {
-    pub env: Env,
-    profiles: OnceCell<ProfileSet>,
-}
-
-impl Context {
-    pub fn new(env: Env) -> Context {
-        Context {
-            env,
-            profiles: OnceCell::new(),
-        }
-    }
-
-    pub fn profiles(&self) -> Result<&ProfileSet, Error> {
-        if let Some(p) = self.profiles.get() {
-            return Ok(p);
-        }
-        let loaded = ProfileSet::load(&self.env)?;
-        Ok(self.profiles.get_or_init(|| loaded))
-    }
-}
+pub use crate::prepare::Context;
+use crate::prepare::Prepared;
 
 /// A token for a registry.
 #[derive(Debug)]
@@ -102,11 +79,10 @@ fn get_inner(ctx: &Context, server_url: &str) -> Result<Token, Error> {
     let registry = registry::parse(server_url).map_err(|_| Error::NotEcr {
         host: redact_userinfo(server_url),
     })?;
-    let plan = credentials::plan(&ctx.env, &mut || ctx.profiles())?;
+    let prepared = Prepared::new(ctx, registry)?;
     let now = OffsetDateTime::now_utc();
-    let cache_file = cache::file(&ctx.env);
-    let keys = cache::keys(&registry, &plan.cache_identity(&ctx.env), &ctx.env);
-    let cached = cache_file.as_ref().and_then(|f| lookup(f, &keys));
+    let (cache_file, keys) = (&prepared.cache_file, &prepared.keys);
+    let cached = cache_file.as_ref().and_then(|f| lookup(f, keys));
     if let Some(token) = fresh(&cached, now, "Using the cached token") {
         return Ok(token);
     }
@@ -118,20 +94,20 @@ fn get_inner(ctx: &Context, server_url: &str) -> Result<Token, Error> {
         lock::acquire(&path, lock::WAIT)
     });
     let cached = match &_lock {
-        Some(_) => cache_file.as_ref().and_then(|f| lookup(f, &keys)),
+        Some(_) => cache_file.as_ref().and_then(|f| lookup(f, keys)),
         None => cached,
     };
     if let Some(token) = fresh(&cached, now, "Using the token another helper just cached") {
         return Ok(token);
     }
-    match fetch(ctx, &registry, &plan) {
+    match prepared.fetch() {
         Ok(token) => {
-            let answer = keep(&cache_file, keys.first(), &registry, token)?;
+            let answer = keep(cache_file, keys.first(), &prepared.registry, token)?;
             log::info(
                 "Got a new token",
                 &[
                     ("registry", &redact_userinfo(server_url)),
-                    ("source", &plan.describe()),
+                    ("source", &prepared.plan.describe()),
                 ],
             );
             Ok(answer)
@@ -212,20 +188,9 @@ pub fn get_default_registry(ctx: &Context) -> Result<(String, Token), Error> {
 }
 
 fn get_default_registry_inner(ctx: &Context) -> Result<(String, Token), Error> {
-    let plan = credentials::plan(&ctx.env, &mut || ctx.profiles())?;
     let profiles = ctx.profiles().ok();
-    let (name, _) = selected_profile(&ctx.env);
-    let region = ctx
-        .env
-        .get("AWS_REGION")
-        .or_else(|| ctx.env.get("AWS_DEFAULT_REGION"))
-        .or_else(|| {
-            profiles
-                .and_then(|p| p.profile(&name))
-                .and_then(|p| p.get("region"))
-                .map(String::as_str)
-                .filter(|r| !r.is_empty())
-        })
+    let no_files = ProfileSet::default();
+    let region = credentials::configured_region(&ctx.env, profiles.unwrap_or(&no_files))
         .ok_or_else(|| {
             Error::Message(
                 "no registry host given and no region configured: name the registry (get-login-password 123456789012.dkr.ecr.REGION.amazonaws.com) or set AWS_REGION".into(),
@@ -245,7 +210,8 @@ fn get_default_registry_inner(ctx: &Context) -> Result<(String, Token), Error> {
         fips: false,
         dual_stack: false,
     });
-    let token = fetch(ctx, &default, &plan)?;
+    let prepared = Prepared::new(ctx, default)?;
+    let token = prepared.fetch()?;
     let host = token
         .proxy_endpoint
         .trim_start_matches("https://")
@@ -254,8 +220,8 @@ fn get_default_registry_inner(ctx: &Context) -> Result<(String, Token), Error> {
         service: "ECR",
         detail: format!("invalid proxyEndpoint {host:?}"),
     })?;
-    let keys = cache::keys(&registry, &plan.cache_identity(&ctx.env), &ctx.env);
-    let answer = keep(&cache::file(&ctx.env), keys.first(), &registry, token)?;
+    let keys = cache::keys(&registry, &prepared.plan.cache_identity(&ctx.env), &ctx.env);
+    let answer = keep(&prepared.cache_file, keys.first(), &registry, token)?;
     Ok((host, answer))
 }
 
@@ -273,86 +239,4 @@ fn lookup(file: &std::path::Path, keys: &[String]) -> Option<(String, Entry)> {
             None
         }
     }
-}
-
-/// Only the credentials of a plan (for `explain --resolve`).
-pub fn resolve_only(
-    ctx: &Context,
-    registry: &Registry,
-    plan: &Plan,
-) -> Result<credentials::Credentials, Error> {
-    fetch_with(ctx, registry, plan, false).map(|(c, _)| c)
-}
-
-/// The network part of a miss: credentials, endpoint, the API call.
-fn fetch(
-    ctx: &Context,
-    registry: &Registry,
-    plan: &Plan,
-) -> Result<ecr::AuthorizationToken, Error> {
-    fetch_with(ctx, registry, plan, true).map(|(_, t)| t.expect("asked for the token"))
-}
-
-fn fetch_with(
-    ctx: &Context,
-    registry: &Registry,
-    plan: &Plan,
-    token: bool,
-) -> Result<(credentials::Credentials, Option<ecr::AuthorizationToken>), Error> {
-    let deadline = Instant::now() + retry::TOTAL_BUDGET;
-    // A broken config file must not stop environment credentials from working.
-    let empty = ProfileSet::default();
-    let profiles = match ctx.profiles() {
-        Ok(p) => p,
-        Err(e) => {
-            log::warn(
-                "Ignoring the AWS config files for endpoint settings",
-                &[("error", &e.to_string())],
-            );
-            &empty
-        }
-    };
-    let (profile_name, _) = selected_profile(&ctx.env);
-    let profile = profiles.profile(&profile_name);
-    let ca_bundle = ctx
-        .env
-        .get("AWS_CA_BUNDLE")
-        .or_else(|| profile.and_then(|p| p.get("ca_bundle")).map(String::as_str))
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
-    let http = Http::new(&ctx.env, ca_bundle);
-    let registry_region = match registry {
-        Registry::Private(p) => p.region.as_str(),
-        Registry::Public { .. } => endpoint::ECR_PUBLIC_REGION,
-    };
-    let region = credentials::sts_region(&ctx.env, profiles, registry_region);
-    if !endpoint::valid_region(&region) {
-        return Err(credentials::CredentialsError::Invalid {
-            what: "the region (AWS_REGION, AWS_DEFAULT_REGION or the profile's region)".into(),
-            problem: format!(
-                "{region:?} is not a region name (letters, digits and dashes, such as us-east-1)"
-            ),
-        }
-        .into());
-    }
-    let resolver = Resolver {
-        env: &ctx.env,
-        profiles,
-        http: &http,
-        region,
-        deadline,
-    };
-    let creds = credentials::resolve(plan, &resolver)?;
-    if !token {
-        return Ok((creds, None));
-    }
-    let settings = EndpointSettings {
-        env: Some(&ctx.env),
-        profile,
-        profiles: Some(profiles),
-    };
-    let endpoint = endpoint::for_registry(registry, &settings);
-    let policy = retry::Policy::from_env(&ctx.env, deadline);
-    let t = ecr::get_authorization_token(&http, policy, &endpoint, registry, &creds)?;
-    Ok((creds, Some(t)))
 }

@@ -21,6 +21,7 @@ pub mod http;
 pub mod kubelet;
 pub mod log;
 pub mod partition;
+pub mod prepare;
 pub mod protocol;
 pub mod registry;
 pub mod retry;

@@ -40,7 +40,18 @@ pub struct PrivateRegistry {
     pub dual_stack: bool,
 }
 
+/// ECR Public's API lives in one region.
+pub const ECR_PUBLIC_REGION: &str = "us-east-1";
+
 impl Registry {
+    /// The region its API is called in: the host's, or ECR Public's.
+    pub fn api_region(&self) -> &str {
+        match self {
+            Registry::Private(p) => &p.region,
+            Registry::Public { .. } => ECR_PUBLIC_REGION,
+        }
+    }
+
     pub fn is_public(&self) -> bool {
         matches!(self, Registry::Public { .. })
     }

@@ -38,6 +38,14 @@ use plan::{container_plan, imds_plan};
 
 /// The region STS is called in, by the rule on [`Resolver::region`].
 pub fn sts_region(env: &Env, profiles: &ProfileSet, registry_region: &str) -> String {
+    configured_region(env, profiles)
+        .unwrap_or(registry_region)
+        .to_string()
+}
+
+/// The region the user configured: `AWS_REGION`, `AWS_DEFAULT_REGION`, else the selected
+/// profile's `region`.
+pub fn configured_region<'a>(env: &'a Env, profiles: &'a ProfileSet) -> Option<&'a str> {
     let (name, _) = selected_profile(env);
     env.get("AWS_REGION")
         .or_else(|| env.get("AWS_DEFAULT_REGION"))
@@ -48,8 +56,6 @@ pub fn sts_region(env: &Env, profiles: &ProfileSet, registry_region: &str) -> St
                 .map(String::as_str)
                 .filter(|r| !r.is_empty())
         })
-        .unwrap_or(registry_region)
-        .to_string()
 }
 
 /// Chooses the credential source. Reads the environment, and the config files only when the
