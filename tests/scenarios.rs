@@ -10,7 +10,7 @@
 //!   `replies` (what the stand-in answers, in order: `{"token": "AWS:pw"}` or
 //!   `{"status": 500, "body": "…"}`), the expected `exit`, `stdout`, `stderr_contains`,
 //!   `requests` (per request: `target`, `scope`, `access_key`, `session_token`, `body`,
-//!   `host`), `connects` (what the proxy was asked for), `socks_destinations`, `cache_keys` / `cache_absent`.
+//!   `host`), `connects` (what the proxy was asked for), `socks_destinations`, `cache_keys` / `cache_absent`, `files_contain` / `files_lack` (path under home → strings).
 //! - `env.json`: the helper's environment (nothing else is inherited but PATH).
 //! - `home/`: files laid out under `$HOME`.
 //!
@@ -340,6 +340,20 @@ fn run_case(dir: &Path) -> Result<usize, String> {
                 let w = world.substitute(w.as_str().unwrap());
                 if !text.contains(&w) {
                     return Err(ctx(format!("{path} lacks {w:?}: {text}")));
+                }
+            }
+        }
+        for (path, unwanted) in run
+            .get("files_lack")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let text = std::fs::read_to_string(home.join(path)).unwrap_or_default();
+            for w in unwanted.as_array().unwrap() {
+                let w = world.substitute(w.as_str().unwrap());
+                if text.contains(&w) {
+                    return Err(ctx(format!("{path} holds {w:?}: {text}")));
                 }
             }
         }
