@@ -8,6 +8,17 @@ use support::run::{Output, helper};
 const NOT_FOUND: &str = "credentials not found in native keychain\n";
 const USAGE: &str = "Usage: docker-credential-ecr-login <store|get|erase|list|version>\n";
 
+/// A loopback ECR stand-in that knows one key pair and hands out one token with `password`.
+fn token_standin(akid: &str, secret: &str, password: &str) -> support::standin::StandIn {
+    use support::standin::{Reply, StandIn};
+    let ecr = StandIn::start(
+        std::collections::HashMap::from([(akid.to_string(), secret.to_string())]),
+        None,
+    );
+    ecr.push(Reply::Token(format!("AWS:{password}")));
+    ecr
+}
+
 fn run(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> (Output, tempfile::TempDir) {
     let home = tempfile::tempdir().unwrap();
     // Nothing in a test may reach a real metadata service.
@@ -482,13 +493,7 @@ fn hints_name_the_invoked_program() {
 /// helper ends quietly with exit 1: no panic message, no abort (no core file).
 #[test]
 fn a_closed_stdout_ends_quietly() {
-    use std::collections::HashMap;
-    use support::standin::{Reply, StandIn};
-    let ecr = StandIn::start(
-        HashMap::from([("AKIDPIPE".into(), "pipeSecretKey0123".into())]),
-        None,
-    );
-    ecr.push(Reply::Token("AWS:pipe-password".into()));
+    let ecr = token_standin("AKIDPIPE", "pipeSecretKey0123", "pipe-password");
     let home = tempfile::tempdir().unwrap();
     let env: Vec<(String, String)> = [
         ("HOME", home.path().display().to_string()),
@@ -531,9 +536,7 @@ fn a_closed_stdout_ends_quietly() {
 #[cfg(unix)]
 #[test]
 fn untrusted_cache_directories() {
-    use std::collections::HashMap;
     use std::os::unix::fs::PermissionsExt;
-    use support::standin::{Reply, StandIn};
     const HOST: &str = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
     let is_root = std::fs::metadata("/proc/self")
         .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
@@ -547,11 +550,7 @@ fn untrusted_cache_directories() {
         );
     }
     for (name, mode, owner) in cases {
-        let ecr = StandIn::start(
-            HashMap::from([("AKIDTRUST".into(), "trustSecretKey0123".into())]),
-            None,
-        );
-        ecr.push(Reply::Token("AWS:fresh-from-ecr".into()));
+        let ecr = token_standin("AKIDTRUST", "trustSecretKey0123", "fresh-from-ecr");
         let home = tempfile::tempdir().unwrap();
         let dir = home.path().join("shared-cache");
         let victims = home.path().join("victims");
@@ -736,13 +735,7 @@ fn a_chain_of_a_hundred_thousand_profiles() {
 #[cfg(unix)]
 #[test]
 fn a_fifo_for_a_cache_file_never_blocks() {
-    use std::collections::HashMap;
-    use support::standin::{Reply, StandIn};
-    let ecr = StandIn::start(
-        HashMap::from([("AKIDFIFO".into(), "fifoSecretKey0123".into())]),
-        None,
-    );
-    ecr.push(Reply::Token("AWS:past-the-fifo".into()));
+    let ecr = token_standin("AKIDFIFO", "fifoSecretKey0123", "past-the-fifo");
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     std::fs::create_dir(&cache).unwrap();
