@@ -167,12 +167,13 @@ fn program() -> &'static str {
             .next()
             .and_then(|a| {
                 let file = std::path::Path::new(&a).file_name()?.to_str()?.to_string();
-                Some(
-                    match file.len() > 4 && file[file.len() - 4..].eq_ignore_ascii_case(".exe") {
-                        true => file[..file.len() - 4].to_string(),
-                        false => file,
-                    },
-                )
+                // `get` gives None off a character boundary: no slicing through a character.
+                let stem = file.len().checked_sub(4).and_then(|i| {
+                    let (stem, ext) = (file.get(..i)?, file.get(i..)?);
+                    (cfg!(windows) && ext.eq_ignore_ascii_case(".exe") && !stem.is_empty())
+                        .then_some(stem)
+                });
+                Some(stem.map_or_else(|| file.clone(), str::to_string))
             })
             .filter(|n| !n.is_empty());
         name.unwrap_or_else(|| "docker-credential-ecr-login".into())

@@ -14,7 +14,7 @@ use crate::http::Http;
 use crate::log;
 use crate::registry::Registry;
 use crate::retry;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::path::PathBuf;
 use std::sync::LazyLock;
 use std::time::Instant;
@@ -51,6 +51,8 @@ pub struct Prepared<'a> {
     pub cache_file: Option<PathBuf>,
     /// Newest form first; the first is the one written.
     pub keys: Vec<String>,
+    /// Whether the config files' failure to load was logged already.
+    warned: Cell<bool>,
 }
 
 /// The files as loaded, or none: a broken config file must not stop environment credentials.
@@ -66,6 +68,7 @@ impl<'a> Prepared<'a> {
             plan,
             cache_file: cache::file(&ctx.env),
             keys,
+            warned: Cell::new(false),
         })
     }
 
@@ -78,10 +81,12 @@ impl<'a> Prepared<'a> {
         match self.ctx.profiles() {
             Ok(p) => p,
             Err(e) => {
-                log::warn(
-                    "Ignoring the AWS config files for endpoint settings",
-                    &[("error", &e.to_string())],
-                );
+                if !self.warned.replace(true) {
+                    log::warn(
+                        "Ignoring the AWS config files for endpoint settings",
+                        &[("error", &e.to_string())],
+                    );
+                }
                 &NO_FILES
             }
         }
