@@ -224,12 +224,38 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
-        std::fs::rename(&tmp, path)
+        replace(&tmp, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Renames `from` over `to`. Windows refuses while another process has `to` open without
+/// allowing its deletion (another helper reading the cache at that moment, or the Go
+/// helper's reader); readers hold it for milliseconds, so try again for a bounded while.
+fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(windows)]
+    {
+        use std::time::{Duration, Instant};
+        let until = Instant::now() + Duration::from_secs(2);
+        let mut pause = Duration::from_millis(2);
+        loop {
+            match std::fs::rename(from, to) {
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::PermissionDenied
+                        && Instant::now() < until =>
+                {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                other => return other,
+            }
+        }
+    }
+    #[cfg(not(windows))]
+    std::fs::rename(from, to)
 }
 
 #[cfg(test)]

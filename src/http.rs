@@ -565,10 +565,12 @@ fn map_error(e: ureq::Error, host: &str) -> HttpError {
                 connecting: false,
             },
             // The resolver's failures come as plain io errors.
-            _ if io.to_string().contains("lookup address") => HttpError::Connect {
-                host,
-                detail: "host not found".into(),
-            },
+            _ if io.to_string().contains("lookup address") || is_host_not_found(&io) => {
+                HttpError::Connect {
+                    host,
+                    detail: "host not found".into(),
+                }
+            }
             _ => match io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
                 Some(tls) => HttpError::Tls {
                     host,
@@ -607,6 +609,12 @@ fn map_error(e: ureq::Error, host: &str) -> HttpError {
             detail: other.to_string(),
         },
     }
+}
+
+/// Windows' resolver says so with a code (WSAHOST_NOT_FOUND, WSATRY_AGAIN, WSANO_DATA), not
+/// with the text glibc and musl give.
+fn is_host_not_found(e: &std::io::Error) -> bool {
+    cfg!(windows) && matches!(e.raw_os_error(), Some(11001 | 11002 | 11004))
 }
 
 /// Mozilla's roots, bundled so that an image with no CA files works, plus the system's
