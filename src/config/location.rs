@@ -104,11 +104,22 @@ pub fn cache_distrust(env: &Env) -> Option<(PathBuf, crate::files::Untrusted)> {
 }
 
 fn distrust_of(dir: &Path) -> Option<(PathBuf, crate::files::Untrusted)> {
-    [dir.to_path_buf(), dir.join("log")]
+    // The log, the stderr report and the cache file each ask: check once per process.
+    type Verdict = Option<(PathBuf, crate::files::Untrusted)>;
+    static CHECKED: std::sync::Mutex<Option<(PathBuf, Verdict)>> = std::sync::Mutex::new(None);
+    let mut checked = CHECKED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((d, verdict)) = checked.as_ref()
+        && d == dir
+    {
+        return verdict.clone();
+    }
+    let verdict = [dir.to_path_buf(), dir.join("log")]
         .into_iter()
         .find_map(|d| {
             crate::files::check_private_dir(&d)
                 .err()
                 .map(|why| (d, why))
-        })
+        });
+    *checked = Some((dir.to_path_buf(), verdict.clone()));
+    verdict
 }
