@@ -8,16 +8,22 @@
 #   scripts/cross-setup.sh                # linkers for linux-amd64, linux-arm64, windows-amd64
 #   scripts/cross-setup.sh source         # and the standard library's sources, libunwind
 #   scripts/cross-setup.sh source wine    # and Wine, for running the Windows tests
+#   scripts/cross-setup.sh wine-stop      # stops the wineserver that `wine` leaves running
 set -eu
+X=${CROSS_HOME:-$HOME/.cache/ecr-login-cross}
 want_source=no want_wine=no
 for a in "$@"; do
     case "$a" in
         source) want_source=yes ;;
         wine) want_wine=yes ;;
-        *) echo "usage: scripts/cross-setup.sh [source] [wine]" >&2; exit 2 ;;
+        wine-stop)
+            [ -x "$X/trixie/usr/lib/wine/wineserver" ] || exit 0
+            chroot "$X/trixie" /usr/bin/env WINEPREFIX=/root/wineprefix XDG_RUNTIME_DIR=/run/wine-xdg \
+                /usr/lib/wine/wineserver -k 2> /dev/null || true
+            exit 0 ;;
+        *) echo "usage: scripts/cross-setup.sh [source] [wine] | wine-stop" >&2; exit 2 ;;
     esac
 done
-X=${CROSS_HOME:-$HOME/.cache/ecr-login-cross}
 mkdir -p "$X"
 export DEBIAN_FRONTEND=noninteractive
 say() { echo "cross-setup: $*" >&2; }
@@ -148,11 +154,17 @@ exec /usr/sbin/chroot "$root" /usr/bin/env WINEPREFIX=/root/wineprefix WINEDEBUG
     /usr/lib/wine/wine64 "\$@"
 SH
 chmod +x "$X/wine-run"
+wine() { chroot "$root" /usr/bin/env WINEPREFIX=/root/wineprefix WINEDEBUG=-all XDG_RUNTIME_DIR=/run/wine-xdg "$@"; }
 if [ ! -d "$root/root/wineprefix" ]; then
     say "creating the Wine prefix"
-    chroot "$root" /usr/bin/env WINEPREFIX=/root/wineprefix WINEDEBUG=-all XDG_RUNTIME_DIR=/run/wine-xdg \
-        /usr/lib/wine/wine64 cmd.exe /c exit > /dev/null 2>&1 || true
+    wine /usr/lib/wine/wine64 cmd.exe /c exit < /dev/null > /dev/null 2>&1 || true
+    # Its wineserver is not persistent: wait for it to go, so that the one below starts.
+    wine /usr/lib/wine/wineserver -w || true
 fi
-# Exits 2 when one already runs.
-chroot "$root" /usr/bin/env WINEPREFIX=/root/wineprefix XDG_RUNTIME_DIR=/run/wine-xdg /usr/lib/wine/wineserver -p || true
-say "Windows programs run with $X/wine-run PROGRAM.exe"
+# A persistent wineserver, then the prefix's services (services.exe, winedevice.exe, ...), all
+# started from here with stdio on /dev/null. Each keeps the stderr of the process that started
+# it open for its whole life: started by a test's program, they would hold that test's stderr
+# pipe, and a test waiting for the pipe to close waits forever. -p exits 2 when one already runs.
+wine /usr/lib/wine/wineserver -p < /dev/null > /dev/null 2>&1 || true
+wine /usr/lib/wine/wine64 cmd.exe /c exit < /dev/null > /dev/null 2>&1 || true
+say "Windows programs run with $X/wine-run PROGRAM.exe (stop the wineserver: scripts/cross-setup.sh wine-stop)"

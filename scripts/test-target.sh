@@ -18,11 +18,15 @@ case "$t" in
         bin=$dist/$t/docker-credential-ecr-login
         runner=$(command -v qemu-aarch64-static) || { scripts/cross-setup.sh; runner=$(command -v qemu-aarch64-static); } ;;
     windows-amd64)
+        # A fresh wineserver whose services were started by cross-setup, not by a test's
+        # program (they would hold its stderr open: see scripts/cross-setup.sh); stopped at exit.
+        scripts/cross-setup.sh wine-stop
         scripts/cross-setup.sh wine
         # Wine sees the host's /tmp only, and hides HOME from Windows programs: the binary and
         # a launcher that sets HOME (examples/wine_launcher.rs) go to a folder under /tmp.
         work=$(mktemp -d /tmp/ecr-login-wine.XXXXXX)
-        trap 'rm -rf "$work"' EXIT INT TERM
+        trap 'rm -rf "$work"; scripts/cross-setup.sh wine-stop' EXIT
+        trap 'exit 130' INT TERM
         cp "$dist/windows-amd64/docker-credential-ecr-login.exe" "$work/"
         std=""
         flags="-C target-feature=+crt-static"
