@@ -1,10 +1,11 @@
 //! Registry or service → URL: partitions, FIPS, dual-stack, and the standard endpoint
 //! overrides (`AWS_ENDPOINT_URL*`, a profile's `endpoint_url` and `[services]` section).
 
-use crate::config::{ProfileSet, Properties, sub_properties};
-use crate::env::{Env, parse_bool};
+use crate::config::sub_properties;
+use crate::env::parse_bool;
 pub use crate::partition::Partition;
 use crate::registry::{PrivateRegistry, Registry};
+use crate::settings::Config;
 
 /// A service this helper calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,83 +76,69 @@ pub struct Endpoint {
 /// ECR Public has one API region.
 pub use crate::registry::ECR_PUBLIC_REGION;
 
-/// The endpoint settings that come from the environment and the selected profile.
-#[derive(Debug, Default)]
-pub struct EndpointSettings<'a> {
-    pub env: Option<&'a Env>,
-    pub profile: Option<&'a Properties>,
-    pub profiles: Option<&'a ProfileSet>,
+fn flag(config: &Config, env_var: &str, profile_key: &str) -> bool {
+    config
+        .lookup(env_var, profile_key)
+        .and_then(parse_bool)
+        .unwrap_or(false)
 }
 
-impl EndpointSettings<'_> {
-    fn profile_value(&self, key: &str) -> Option<&str> {
-        self.profile?
-            .get(key)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    }
+fn use_fips(config: &Config) -> bool {
+    flag(config, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")
+}
 
-    fn flag(&self, env_name: &str, profile_key: &str) -> bool {
-        if let Some(v) = self.env.and_then(|e| e.get(env_name)) {
-            return parse_bool(v).unwrap_or(false);
-        }
-        self.profile_value(profile_key)
-            .and_then(parse_bool)
-            .unwrap_or(false)
-    }
+fn use_dual_stack(config: &Config) -> bool {
+    flag(
+        config,
+        "AWS_USE_DUALSTACK_ENDPOINT",
+        "use_dualstack_endpoint",
+    )
+}
 
-    pub fn use_fips(&self) -> bool {
-        self.flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")
+/// A configured endpoint URL for `service`, in the SDKs' order: service env, global env, the
+/// profile's `[services]` section, the profile's `endpoint_url`.
+pub fn configured_url(config: &Config, service: Service) -> Option<String> {
+    if flag(
+        config,
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+        "ignore_configured_endpoint_urls",
+    ) {
+        return None;
     }
-
-    pub fn use_dual_stack(&self) -> bool {
-        self.flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")
+    let service_var = format!("AWS_ENDPOINT_URL_{}", service.env_id());
+    if let Some(v) = config
+        .env
+        .get(&service_var)
+        .or_else(|| config.env.get("AWS_ENDPOINT_URL"))
+    {
+        return Some(v.to_string());
     }
-
-    /// A configured endpoint URL for `service`, in the SDKs' order: service env, global env,
-    /// the profile's `[services]` section, the profile's `endpoint_url`.
-    pub fn configured_url(&self, service: Service) -> Option<String> {
-        if self.flag(
-            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-            "ignore_configured_endpoint_urls",
-        ) {
-            return None;
+    if let Some(name) = config.profile_value("services") {
+        let from_section = config
+            .files
+            .services
+            .get(name)
+            .and_then(|s| s.get(service.config_key()))
+            .map(|v| sub_properties(v))
+            .and_then(|p| p.get("endpoint_url").cloned())
+            .filter(|v| !v.is_empty());
+        if from_section.is_some() {
+            return from_section;
         }
-        if let Some(env) = self.env {
-            let service_var = format!("AWS_ENDPOINT_URL_{}", service.env_id());
-            if let Some(v) = env
-                .get(&service_var)
-                .or_else(|| env.get("AWS_ENDPOINT_URL"))
-            {
-                return Some(v.to_string());
-            }
-        }
-        if let (Some(name), Some(profiles)) = (self.profile_value("services"), self.profiles) {
-            let from_section = profiles
-                .services
-                .get(name)
-                .and_then(|s| s.get(service.config_key()))
-                .map(|v| sub_properties(v))
-                .and_then(|p| p.get("endpoint_url").cloned())
-                .filter(|v| !v.is_empty());
-            if from_section.is_some() {
-                return from_section;
-            }
-        }
-        self.profile_value("endpoint_url").map(str::to_string)
     }
+    config.profile_value("endpoint_url").map(str::to_string)
 }
 
 /// The `GetAuthorizationToken` endpoint for a registry. FIPS and dual-stack registry hosts
 /// choose the FIPS and dual-stack API by themselves; the environment and profile can turn
 /// them on for any host. A configured URL wins over both.
-pub fn for_registry(registry: &Registry, settings: &EndpointSettings) -> Endpoint {
-    let fips_setting = settings.use_fips();
-    let ds_setting = settings.use_dual_stack();
+pub fn for_registry(registry: &Registry, config: &Config) -> Endpoint {
+    let fips_setting = use_fips(config);
+    let ds_setting = use_dual_stack(config);
     match registry {
         Registry::Private(p) => {
             let service = Service::Ecr;
-            let url = settings.configured_url(service).map(|u| (u, true));
+            let url = configured_url(config, service).map(|u| (u, true));
             let (url, configured) = url.unwrap_or_else(|| {
                 (
                     ecr_url(p, p.fips || fips_setting, p.dual_stack || ds_setting),
@@ -168,7 +155,7 @@ pub fn for_registry(registry: &Registry, settings: &EndpointSettings) -> Endpoin
         Registry::Public { host } => {
             let service = Service::EcrPublic;
             let dual_stack = host == "ecr-public.aws.com" || ds_setting;
-            let (url, configured) = match settings.configured_url(service) {
+            let (url, configured) = match configured_url(config, service) {
                 Some(u) => (u, true),
                 None => (
                     ecr_public_url(ECR_PUBLIC_REGION, fips_setting, dual_stack),
@@ -198,12 +185,12 @@ pub fn valid_region(region: &str) -> bool {
 
 /// The endpoint of STS, SSO or SSO OIDC in `region`: a configured URL, else the regional
 /// endpoint with the FIPS and dual-stack settings of the environment and profile.
-pub fn for_service(service: Service, region: &str, settings: &EndpointSettings) -> Endpoint {
-    let (url, configured) = match settings.configured_url(service) {
+pub fn for_service(service: Service, region: &str, config: &Config) -> Endpoint {
+    let (url, configured) = match configured_url(config, service) {
         Some(u) => (u, true),
         None => {
             let part = Partition::of_region(region);
-            let (fips, ds) = (settings.use_fips(), settings.use_dual_stack());
+            let (fips, ds) = (use_fips(config), use_dual_stack(config));
             let suffix = if ds {
                 part.dual_stack_dns_suffix
             } else {
@@ -272,13 +259,20 @@ mod tests {
     use super::*;
     use crate::registry;
 
+    use crate::config::ProfileSet;
+    use crate::env::Env;
+    use crate::settings::Settings;
+
+    fn settings(env: &[(&str, &str)]) -> Settings {
+        Settings::new(Env::from_pairs(env.iter().copied()))
+    }
+
     fn url_for(host: &str, env: &[(&str, &str)]) -> Endpoint {
-        let env = Env::from_pairs(env.iter().copied());
-        let settings = EndpointSettings {
-            env: Some(&env),
-            ..Default::default()
-        };
-        for_registry(&registry::parse(host).unwrap(), &settings)
+        let no_files = ProfileSet::default();
+        for_registry(
+            &registry::parse(host).unwrap(),
+            &settings(env).config(&no_files),
+        )
     }
 
     fn private(region: &str, fips: bool, ds: bool) -> String {
@@ -445,12 +439,10 @@ mod tests {
 
     #[test]
     fn credential_service_endpoints() {
-        let env = Env::default();
-        let plain = EndpointSettings {
-            env: Some(&env),
-            ..Default::default()
-        };
-        let url = |svc, region, s: &EndpointSettings| for_service(svc, region, s).url;
+        let no_files = ProfileSet::default();
+        let plain = settings(&[]);
+        let plain = plain.config(&no_files);
+        let url = |svc, region, c: &Config| for_service(svc, region, c).url;
         assert_eq!(
             url(Service::Sts, "eu-west-1", &plain),
             "https://sts.eu-west-1.amazonaws.com"
@@ -467,14 +459,11 @@ mod tests {
             url(Service::SsoOidc, "us-east-2", &plain),
             "https://oidc.us-east-2.amazonaws.com"
         );
-        let env = Env::from_pairs([
+        let both = settings(&[
             ("AWS_USE_FIPS_ENDPOINT", "true"),
             ("AWS_USE_DUALSTACK_ENDPOINT", "true"),
         ]);
-        let both = EndpointSettings {
-            env: Some(&env),
-            ..Default::default()
-        };
+        let both = both.config(&no_files);
         assert_eq!(
             url(Service::Sts, "us-east-1", &both),
             "https://sts-fips.us-east-1.api.aws"
@@ -483,14 +472,11 @@ mod tests {
             url(Service::Sso, "us-east-2", &both),
             "https://portal.sso-fips.us-east-2.api.aws"
         );
-        let env = Env::from_pairs([
+        let over = settings(&[
             ("AWS_ENDPOINT_URL", "http://global"),
             ("AWS_ENDPOINT_URL_STS", "http://sts"),
         ]);
-        let over = EndpointSettings {
-            env: Some(&env),
-            ..Default::default()
-        };
+        let over = over.config(&no_files);
         assert_eq!(url(Service::Sts, "us-east-1", &over), "http://sts");
         assert_eq!(url(Service::Sso, "us-east-1", &over), "http://global");
     }
@@ -534,29 +520,19 @@ mod tests {
                 crate::config::FileKind::Config,
             )
             .unwrap();
-        let profile = profiles.profile("p");
-        let env = Env::default();
-        let settings = EndpointSettings {
-            env: Some(&env),
-            profile,
-            profiles: Some(&profiles),
-        };
+        let p = settings(&[("AWS_PROFILE", "p")]);
+        let config = p.config(&profiles);
         assert_eq!(
-            settings.configured_url(Service::Ecr).as_deref(),
+            configured_url(&config, Service::Ecr).as_deref(),
             Some("http://section")
         );
         assert_eq!(
-            settings.configured_url(Service::EcrPublic).as_deref(),
+            configured_url(&config, Service::EcrPublic).as_deref(),
             Some("http://profile")
         );
-        let env = Env::from_pairs([("AWS_ENDPOINT_URL", "http://env")]);
-        let settings = EndpointSettings {
-            env: Some(&env),
-            profile,
-            profiles: Some(&profiles),
-        };
+        let p = settings(&[("AWS_PROFILE", "p"), ("AWS_ENDPOINT_URL", "http://env")]);
         assert_eq!(
-            settings.configured_url(Service::Ecr).as_deref(),
+            configured_url(&p.config(&profiles), Service::Ecr).as_deref(),
             Some("http://env")
         );
     }

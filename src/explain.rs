@@ -6,16 +6,17 @@ use crate::cache;
 use crate::config::{Platform, file_locations};
 use crate::credentials::{self, Plan, Source};
 use crate::endpoint::{self, Service};
-use crate::prepare::{Context, Prepared};
+use crate::prepare::Prepared;
 use crate::registry::{self, Registry};
+use crate::settings::{ChosenBy, Settings};
 use std::fmt::Write;
 use time::OffsetDateTime;
 
 /// The report, and whether everything needed for a `get` is in place.
-pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
+pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool) {
     let mut out = String::new();
     let mut ok = true;
-    let env = &ctx.env;
+    let env = &settings.env;
     let line = |out: &mut String, k: &str, v: &str| {
         let _ = writeln!(out, "  {k:<13}{v}");
     };
@@ -64,7 +65,7 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
         line(&mut out, what, &format!("{} ({state})", path.display()));
     }
     // The same preparation a `get` makes: what is printed is what a get would do.
-    let prepared = match Prepared::new(ctx, registry) {
+    let prepared = match Prepared::new(settings, registry) {
         Ok(p) => p,
         Err(e) => {
             line(&mut out, "error:", &e.to_string());
@@ -73,13 +74,13 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
     };
     let plan = &prepared.plan;
     line(&mut out, "source:", &plan.describe());
-    line(&mut out, "why:", &why(ctx, plan));
+    line(&mut out, "why:", &why(settings, plan));
     if let Some(c) = plan.static_credentials() {
         line(&mut out, "access key:", &mask(&c.access_key_id));
     }
 
     let _ = writeln!(out, "Endpoints");
-    let settings = prepared.settings();
+    let config = prepared.config();
     let ep = prepared.endpoint();
     line(
         &mut out,
@@ -90,14 +91,14 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
         line(
             &mut out,
             "STS:",
-            &endpoint::for_service(Service::Sts, &prepared.sts_region(), &settings).url,
+            &endpoint::for_service(Service::Sts, &prepared.sts_region(), &config).url,
         );
     }
     if let Some(sso) = plan.base.as_any().downcast_ref::<credentials::Sso>() {
         line(
             &mut out,
             "SSO:",
-            &endpoint::for_service(Service::Sso, &sso.region, &settings).url,
+            &endpoint::for_service(Service::Sso, &sso.region, &config).url,
         );
     }
 
@@ -168,22 +169,19 @@ pub fn explain(ctx: &Context, host: &str, resolve: bool) -> (String, bool) {
 }
 
 /// Why the chain stopped where it did.
-fn why(ctx: &Context, plan: &Plan) -> String {
-    let env = &ctx.env;
+fn why(settings: &Settings, plan: &Plan) -> String {
+    let env = &settings.env;
     match &plan.source {
         Source::Environment if env.get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() && plan.static_credentials().is_none() => {
             "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are set, and no access keys are".into()
         }
         Source::Environment => "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set (they come first)".into(),
         Source::Profile(name) => {
-            let by = if env.explicit_profile().is_some() {
-                "the helper's name (docker-credential-ecr-login-NAME), which comes before environment keys"
-            } else if env.get("AWS_PROFILE").is_some() {
-                "AWS_PROFILE"
-            } else if env.get("AWS_DEFAULT_PROFILE").is_some() {
-                "AWS_DEFAULT_PROFILE"
-            } else {
-                "default, as no AWS_PROFILE is set"
+            let by = match settings.selected.chosen_by {
+                ChosenBy::Invocation => "the helper's name (docker-credential-ecr-login-NAME), which comes before environment keys",
+                ChosenBy::AwsProfile => "AWS_PROFILE",
+                ChosenBy::AwsDefaultProfile => "AWS_DEFAULT_PROFILE",
+                ChosenBy::Default => "default, as no AWS_PROFILE is set",
             };
             format!("no access keys or web identity in the environment; profile `{name}` chosen by {by}")
         }

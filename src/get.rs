@@ -14,10 +14,10 @@ use crate::files;
 use crate::http::redact_userinfo;
 use crate::log;
 use crate::registry::{self, Registry};
+use crate::settings::Settings;
 use std::path::PathBuf;
 use time::OffsetDateTime;
 
-pub use crate::prepare::Context;
 use crate::prepare::Prepared;
 
 /// A token for a registry.
@@ -65,21 +65,21 @@ fn with_half_keys(env: &Env, error: Error) -> Error {
     }
 }
 
-pub fn get(ctx: &Context, server_url: &str) -> Result<Token, Error> {
-    get_inner(ctx, server_url).map_err(|e| match e {
+pub fn get(settings: &Settings, server_url: &str) -> Result<Token, Error> {
+    get_inner(settings, server_url).map_err(|e| match e {
         Error::NotEcr { .. } | Error::Input(_) => e,
-        e => with_half_keys(&ctx.env, e),
+        e => with_half_keys(&settings.env, e),
     })
 }
 
-fn get_inner(ctx: &Context, server_url: &str) -> Result<Token, Error> {
+fn get_inner(settings: &Settings, server_url: &str) -> Result<Token, Error> {
     if server_url.is_empty() {
         return Err(Error::Input("no credentials server URL".into()));
     }
     let registry = registry::parse(server_url).map_err(|_| Error::NotEcr {
         host: redact_userinfo(server_url),
     })?;
-    let prepared = Prepared::new(ctx, registry)?;
+    let prepared = Prepared::new(settings, registry)?;
     let now = OffsetDateTime::now_utc();
     let (cache_file, keys) = (&prepared.cache_file, &prepared.keys);
     let cached = cache_file.as_ref().and_then(|f| lookup(f, keys));
@@ -183,14 +183,15 @@ fn keep(
 
 /// The token of the default registry of the credentials' account, in the configured region,
 /// as `aws ecr get-login-password` gets it: `(registry host, token)`.
-pub fn get_default_registry(ctx: &Context) -> Result<(String, Token), Error> {
-    get_default_registry_inner(ctx).map_err(|e| with_half_keys(&ctx.env, e))
+pub fn get_default_registry(settings: &Settings) -> Result<(String, Token), Error> {
+    get_default_registry_inner(settings).map_err(|e| with_half_keys(&settings.env, e))
 }
 
-fn get_default_registry_inner(ctx: &Context) -> Result<(String, Token), Error> {
-    let profiles = ctx.profiles().ok();
+fn get_default_registry_inner(settings: &Settings) -> Result<(String, Token), Error> {
     let no_files = ProfileSet::default();
-    let region = credentials::configured_region(&ctx.env, profiles.unwrap_or(&no_files))
+    let region = settings
+        .config(settings.files().unwrap_or(&no_files))
+        .region()
         .ok_or_else(|| {
             Error::Message(
                 "no registry host given and no region configured: name the registry (get-login-password 123456789012.dkr.ecr.REGION.amazonaws.com) or set AWS_REGION".into(),
@@ -210,7 +211,7 @@ fn get_default_registry_inner(ctx: &Context) -> Result<(String, Token), Error> {
         fips: false,
         dual_stack: false,
     });
-    let prepared = Prepared::new(ctx, default)?;
+    let prepared = Prepared::new(settings, default)?;
     let token = prepared.fetch()?;
     let host = token
         .proxy_endpoint
@@ -220,7 +221,11 @@ fn get_default_registry_inner(ctx: &Context) -> Result<(String, Token), Error> {
         service: "ECR",
         detail: format!("invalid proxyEndpoint {host:?}"),
     })?;
-    let keys = cache::keys(&registry, &prepared.plan.cache_identity(&ctx.env), &ctx.env);
+    let keys = cache::keys(
+        &registry,
+        &prepared.plan.cache_identity(&settings.env),
+        &settings.env,
+    );
     let answer = keep(&prepared.cache_file, keys.first(), &registry, token)?;
     Ok((host, answer))
 }

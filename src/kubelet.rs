@@ -2,8 +2,9 @@
 //! a `CredentialProviderResponse` on stdout. The kubelet runs the binary with the argument
 //! `kubelet-credential-provider` (the `args` of its `CredentialProviderConfig`).
 
-use crate::get::{Context, Token, get};
+use crate::get::{Token, get};
 use crate::protocol::json_string;
+use crate::settings::Settings;
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -11,7 +12,7 @@ const GROUP: &str = "credentialprovider.kubelet.k8s.io";
 const VERSIONS: &[&str] = &["v1", "v1beta1", "v1alpha1"];
 
 /// Answers one request; the error is a message for the kubelet's log.
-pub fn respond(ctx: &Context, input: &[u8]) -> Result<String, String> {
+pub fn respond(settings: &Settings, input: &[u8]) -> Result<String, String> {
     let req: Value = serde_json::from_slice(input).map_err(|e| {
         format!("the CredentialProviderRequest on stdin is not JSON ({e}); this action is for the kubelet")
     })?;
@@ -42,7 +43,7 @@ pub fn respond(ctx: &Context, input: &[u8]) -> Result<String, String> {
             "image {image:?} is not in an Amazon ECR registry; limit this provider's matchImages to ECR hosts"
         ));
     }
-    let token = get(ctx, host).map_err(|e| e.to_string())?;
+    let token = get(settings, host).map_err(|e| e.to_string())?;
     Ok(response(
         api_version,
         host,

@@ -25,5 +25,6 @@ pub mod prepare;
 pub mod protocol;
 pub mod registry;
 pub mod retry;
+pub mod settings;
 pub mod sign;
 pub mod xml;

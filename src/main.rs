@@ -3,6 +3,7 @@
 
 use docker_credential_ecr_login::error::Error;
 use docker_credential_ecr_login::http::redact_userinfo;
+use docker_credential_ecr_login::settings::Settings;
 use docker_credential_ecr_login::{cache, config, ecr, env, explain, get, kubelet, log, protocol};
 
 use std::io::{Read, Write};
@@ -202,8 +203,8 @@ fn action_get(env: env::Env) -> bool {
         Ok(s) => s,
         Err(reason) => return fail_get("", &reason),
     };
-    let ctx = get::Context::new(env);
-    match get::get(&ctx, &server_url) {
+    let settings = Settings::new(env);
+    match get::get(&settings, &server_url) {
         Ok(token) => {
             let line = protocol::credentials_json(&server_url, &token.username, &token.password);
             out!("{line}")
@@ -243,10 +244,10 @@ fn fail_get(server_url: &str, reason: &str) -> bool {
 }
 
 fn action_get_login_password(env: env::Env, rest: &[String]) -> bool {
-    let ctx = get::Context::new(env);
+    let settings = Settings::new(env);
     let result = match rest {
-        [] => get::get_default_registry(&ctx).map(|(_, t)| t),
-        [host] => get::get(&ctx, host.trim()),
+        [] => get::get_default_registry(&settings).map(|(_, t)| t),
+        [host] => get::get(&settings, host.trim()),
         _ => {
             err!("usage: {} get-login-password [HOST]", program());
             return false;
@@ -272,8 +273,8 @@ fn action_explain(env: env::Env, rest: &[String]) -> bool {
         err!("usage: {} explain HOST [--resolve]", program());
         return false;
     };
-    let ctx = get::Context::new(env);
-    let (report, ok) = explain::explain(&ctx, host.trim(), resolve);
+    let settings = Settings::new(env);
+    let (report, ok) = explain::explain(&settings, host.trim(), resolve);
     out!("{}", report.trim_end_matches('\n')) && ok
 }
 
@@ -287,8 +288,8 @@ fn action_kubelet(env: env::Env) -> bool {
         err!("{}: could not read the request: {e}", program());
         return false;
     }
-    let ctx = get::Context::new(env);
-    match kubelet::respond(&ctx, &input) {
+    let settings = Settings::new(env);
+    match kubelet::respond(&settings, &input) {
         Ok(response) => out!("{response}"),
         Err(e) => {
             log::error("Error answering the kubelet", &[("error", &e)]);

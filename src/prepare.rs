@@ -4,47 +4,25 @@
 //! `explain` prints it. Both see the same value, so they cannot drift apart.
 
 use crate::cache;
-use crate::config::{ProfileSet, selected_profile};
+use crate::config::ProfileSet;
 use crate::credentials::{self, Credentials, Plan, Resolver};
 use crate::ecr;
-use crate::endpoint::{self, Endpoint, EndpointSettings};
+use crate::endpoint::{self, Endpoint};
 use crate::env::Env;
 use crate::error::Error;
 use crate::http::Http;
 use crate::log;
 use crate::registry::Registry;
 use crate::retry;
-use std::cell::{Cell, OnceCell};
+use crate::settings::{Config, Settings};
+use std::cell::Cell;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 use std::time::Instant;
 
-/// The environment, and the config files read at most once, on demand.
-pub struct Context {
-    pub env: Env,
-    profiles: OnceCell<ProfileSet>,
-}
-
-impl Context {
-    pub fn new(env: Env) -> Context {
-        Context {
-            env,
-            profiles: OnceCell::new(),
-        }
-    }
-
-    pub fn profiles(&self) -> Result<&ProfileSet, Error> {
-        if let Some(p) = self.profiles.get() {
-            return Ok(p);
-        }
-        let loaded = ProfileSet::load(&self.env)?;
-        Ok(self.profiles.get_or_init(|| loaded))
-    }
-}
-
 /// What a `get` does for `registry`, before it does it.
 pub struct Prepared<'a> {
-    ctx: &'a Context,
+    settings: &'a Settings,
     pub registry: Registry,
     pub plan: Plan,
     /// `None` when caching is off.
@@ -59,26 +37,28 @@ pub struct Prepared<'a> {
 static NO_FILES: LazyLock<ProfileSet> = LazyLock::new(ProfileSet::default);
 
 impl<'a> Prepared<'a> {
-    pub fn new(ctx: &'a Context, registry: Registry) -> Result<Prepared<'a>, Error> {
-        let plan = credentials::plan(&ctx.env, &mut || ctx.profiles())?;
-        let keys = cache::keys(&registry, &plan.cache_identity(&ctx.env), &ctx.env);
+    pub fn new(settings: &'a Settings, registry: Registry) -> Result<Prepared<'a>, Error> {
+        let plan = credentials::plan(settings)?;
+        let env = &settings.env;
+        let keys = cache::keys(&registry, &plan.cache_identity(env), env);
         Ok(Prepared {
-            ctx,
+            settings,
             registry,
             plan,
-            cache_file: cache::file(&ctx.env),
+            cache_file: cache::file(env),
             keys,
             warned: Cell::new(false),
         })
     }
 
     pub fn env(&self) -> &'a Env {
-        &self.ctx.env
+        &self.settings.env
     }
 
-    /// The config files, read only when an endpoint or a credential source needs them.
-    pub fn profiles(&self) -> &'a ProfileSet {
-        match self.ctx.profiles() {
+    /// The settings over the config files, read only when an endpoint or a credential source
+    /// needs them.
+    pub fn config(&self) -> Config<'a> {
+        let files = match self.settings.files() {
             Ok(p) => p,
             Err(e) => {
                 if !self.warned.replace(true) {
@@ -89,28 +69,18 @@ impl<'a> Prepared<'a> {
                 }
                 &NO_FILES
             }
-        }
-    }
-
-    /// The endpoint settings of the environment and the selected profile.
-    pub fn settings(&self) -> EndpointSettings<'a> {
-        let profiles = self.profiles();
-        let (name, _) = selected_profile(self.env());
-        EndpointSettings {
-            env: Some(self.env()),
-            profile: profiles.profile(&name),
-            profiles: Some(profiles),
-        }
+        };
+        self.settings.config(files)
     }
 
     /// Where `GetAuthorizationToken` goes.
     pub fn endpoint(&self) -> Endpoint {
-        endpoint::for_registry(&self.registry, &self.settings())
+        endpoint::for_registry(&self.registry, &self.config())
     }
 
     /// The region STS is called in: the configured region, else the registry's.
     pub fn sts_region(&self) -> String {
-        credentials::sts_region(self.env(), self.profiles(), self.registry.api_region())
+        credentials::sts_region(&self.config(), self.registry.api_region())
     }
 
     /// The network part of a miss: credentials, then the ECR call.
@@ -130,17 +100,9 @@ impl<'a> Prepared<'a> {
 
     /// The HTTP client, with `AWS_CA_BUNDLE` or the profile's `ca_bundle` as its roots.
     fn http(&self) -> Http<'a> {
-        let settings = self.settings();
         let ca_bundle = self
-            .env()
-            .get("AWS_CA_BUNDLE")
-            .or_else(|| {
-                settings
-                    .profile
-                    .and_then(|p| p.get("ca_bundle"))
-                    .map(String::as_str)
-            })
-            .filter(|v| !v.is_empty())
+            .config()
+            .lookup("AWS_CA_BUNDLE", "ca_bundle")
             .map(PathBuf::from);
         Http::new(self.env(), ca_bundle)
     }
@@ -157,8 +119,7 @@ impl<'a> Prepared<'a> {
             .into());
         }
         let resolver = Resolver {
-            env: self.env(),
-            profiles: self.profiles(),
+            config: self.config(),
             http,
             region,
             deadline,

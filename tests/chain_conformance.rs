@@ -16,6 +16,7 @@ use docker_credential_ecr_login::config::ProfileSet;
 use docker_credential_ecr_login::credentials::{self, Resolver};
 use docker_credential_ecr_login::env::Env;
 use docker_credential_ecr_login::http::Http;
+use docker_credential_ecr_login::settings::Settings;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -177,32 +178,23 @@ fn run_case(case: &Path, profile_only: bool) -> Result<Result<Value, String>, St
     let env = Env::from_pairs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
 
     let outcome = (|| -> Result<credentials::Credentials, String> {
-        let profiles = if profile_only {
-            ProfileSet::load(&env).map_err(|e| e.to_string())?
-        } else {
-            ProfileSet::default()
-        };
-        let loaded = std::cell::OnceCell::new();
+        let settings = Settings::new(env.clone());
         let plan = if profile_only {
-            credentials::plan_profile(&env, &profiles)
+            let files = settings.files().map_err(|e| e.to_string())?;
+            credentials::plan_profile(&settings.config(files))
                 .map_err(|e| e.to_string())?
                 .ok_or("the profile provider was not enabled")?
         } else {
-            credentials::plan(&env, &mut || {
-                if loaded.get().is_none() {
-                    let _ = loaded.set(ProfileSet::load(&env)?);
-                }
-                Ok(loaded.get().expect("just set"))
-            })
-            .map_err(|e| e.to_string())?
+            credentials::plan(&settings).map_err(|e| e.to_string())?
         };
-        let profiles = loaded.into_inner().unwrap_or(profiles);
+        // The files as the plan left them: read when it needed them, else none.
+        let no_files = ProfileSet::default();
+        let config = settings.config(settings.files().unwrap_or(&no_files));
         let http = Http::new(&env, env.get("AWS_CA_BUNDLE").map(PathBuf::from));
         let resolver = Resolver {
-            env: &env,
-            profiles: &profiles,
+            config,
             http: &http,
-            region: credentials::sts_region(&env, &profiles, "us-east-1"),
+            region: credentials::sts_region(&config, "us-east-1"),
             deadline: Instant::now() + Duration::from_secs(10),
         };
         credentials::resolve(&plan, &resolver).map_err(|e| e.to_string())

@@ -3,10 +3,9 @@
 
 mod support;
 
-use docker_credential_ecr_login::config::{
-    FileKind, Platform, ProfileSet, file_locations, selected_profile,
-};
+use docker_credential_ecr_login::config::{FileKind, Platform, ProfileSet, file_locations};
 use docker_credential_ecr_login::env::Env;
+use docker_credential_ecr_login::settings::{SelectedProfile, Settings};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -121,7 +120,7 @@ fn file_location_tests() {
             "{name}"
         );
         if let Some(p) = t.get("profile").and_then(Value::as_str) {
-            assert_eq!(selected_profile(&env).0, p, "{name}");
+            assert_eq!(SelectedProfile::of(&env).name, p, "{name}");
         }
     }
     support::report(&format!(
@@ -158,8 +157,8 @@ fn assume_role_tests() {
             ..Default::default()
         };
         let selected = t["input"]["selected_profile"].as_str().unwrap();
-        let env = Env::from_pairs([("AWS_PROFILE", selected)]);
-        let got: Result<Plan, String> = match plan_profile(&env, &set) {
+        let settings = Settings::new(Env::from_pairs([("AWS_PROFILE", selected)]));
+        let got: Result<Plan, String> = match plan_profile(&settings.config(&set)) {
             Ok(Some(p)) => Ok(p),
             // The chain moves on; the planner on its own reports what the SDK reports.
             Ok(None) => Err(format!(
@@ -293,8 +292,8 @@ fn imds_endpoint_tests() {
         }
         pairs.push(("HOME".into(), dir.path().display().to_string()));
         let env = Env::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let profiles = ProfileSet::load(&env).unwrap();
-        let got = imds_endpoint(&env, profiles.profile("default"))
+        let settings = Settings::new(env);
+        let got = imds_endpoint(&settings.config(settings.files().unwrap()))
             .map(|e| format!("{e}/latest/api/token"));
         let ok = match (t["result"].get("Ok"), &got) {
             (Some(want), Ok(g)) => want.as_str().unwrap() == g,

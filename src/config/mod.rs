@@ -150,19 +150,6 @@ fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
     }
 }
 
-/// The selected profile's name: the one the invocation chose, then `AWS_PROFILE`, then
-/// `AWS_DEFAULT_PROFILE` (Go's order), then `default`. The flag says whether the user named it.
-pub fn selected_profile(env: &Env) -> (String, bool) {
-    match env
-        .explicit_profile()
-        .or_else(|| env.get("AWS_PROFILE"))
-        .or_else(|| env.get("AWS_DEFAULT_PROFILE"))
-    {
-        Some(p) => (p.to_string(), true),
-        None => ("default".to_string(), false),
-    }
-}
-
 /// A `[services NAME]` section's sub-properties for one service key, e.g.
 /// `ecr = \n endpoint_url = https://…` → `{endpoint_url: https://…}`.
 pub fn sub_properties(value: &str) -> Properties {

@@ -97,7 +97,7 @@ impl Provider for Container {
     }
 
     fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
-        let authorization = authorization(r.env)?;
+        let authorization = authorization(r.env())?;
         let t = target(&self.uri).map_err(|error| Error::Http {
             service: SERVICE,
             error,

@@ -1,12 +1,12 @@
 //! EC2 instance metadata (IMDS): IMDSv2 token, then the role, then its credentials. Off EC2
 //! it fails fast: 1 s per request, and a connection that cannot be made is not retried.
 
-use crate::config::Properties;
 use crate::credentials::provider::{Provider, Resolver, from_metadata_json};
 use crate::credentials::value::Credentials;
 use crate::env::{Env, parse_bool};
 use crate::error::Error;
 use crate::http::{HttpError, Request, Response, Timeouts, target};
+use crate::settings::Config;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
@@ -39,26 +39,20 @@ pub fn disabled(env: &Env) -> bool {
 
 /// The base URL: the configured endpoint, else the one for the configured mode (IPv4 by
 /// default). Environment before profile.
-pub fn endpoint(env: &Env, profile: Option<&Properties>) -> Result<String, String> {
-    let prof = |k: &str| {
-        profile
-            .and_then(|p| p.get(k))
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    };
-    if let Some(ep) = env
-        .get("AWS_EC2_METADATA_SERVICE_ENDPOINT")
-        .or_else(|| prof("ec2_metadata_service_endpoint"))
-    {
+pub fn endpoint(config: &Config) -> Result<String, String> {
+    if let Some(ep) = config.lookup(
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+        "ec2_metadata_service_endpoint",
+    ) {
         target(ep).map_err(|_| {
             format!("the IMDS endpoint {ep:?} is not a valid URL (invalid uri character or no host); fix AWS_EC2_METADATA_SERVICE_ENDPOINT or ec2_metadata_service_endpoint")
         })?;
         return Ok(ep.trim_end_matches('/').to_string());
     }
-    match env
-        .get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")
-        .or_else(|| prof("ec2_metadata_service_endpoint_mode"))
-    {
+    match config.lookup(
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+        "ec2_metadata_service_endpoint_mode",
+    ) {
         None => Ok(IPV4.into()),
         Some(m) if m.eq_ignore_ascii_case("ipv4") => Ok(IPV4.into()),
         Some(m) if m.eq_ignore_ascii_case("ipv6") => Ok(IPV6.into()),
@@ -68,13 +62,9 @@ pub fn endpoint(env: &Env, profile: Option<&Properties>) -> Result<String, Strin
     }
 }
 
-pub fn v1_disabled(env: &Env, profile: Option<&Properties>) -> bool {
-    env.get("AWS_EC2_METADATA_V1_DISABLED")
-        .or_else(|| {
-            profile
-                .and_then(|p| p.get("ec2_metadata_v1_disabled"))
-                .map(String::as_str)
-        })
+pub fn v1_disabled(config: &Config) -> bool {
+    config
+        .lookup("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled")
         .and_then(parse_bool)
         .unwrap_or(false)
 }
@@ -280,7 +270,10 @@ mod tests {
 
     #[test]
     fn endpoint_rules() {
-        let e = |pairs: &[(&str, &str)]| endpoint(&Env::from_pairs(pairs.iter().copied()), None);
+        let e = |pairs: &[(&str, &str)]| {
+            let settings = crate::settings::Settings::new(Env::from_pairs(pairs.iter().copied()));
+            endpoint(&settings.config(&Default::default()))
+        };
         assert_eq!(e(&[]).unwrap(), IPV4);
         assert_eq!(
             e(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ipV6")]).unwrap(),

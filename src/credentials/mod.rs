@@ -31,41 +31,21 @@ pub use sts::AssumeRole;
 pub use value::{Credentials, CredentialsError, Source};
 pub use web_identity::WebIdentity;
 
-use crate::config::{ProfileSet, selected_profile};
-use crate::env::Env;
 use crate::error::Error;
+use crate::settings::{ChosenBy, Config, Settings};
 use plan::{container_plan, imds_plan};
 
 /// The region STS is called in, by the rule on [`Resolver::region`].
-pub fn sts_region(env: &Env, profiles: &ProfileSet, registry_region: &str) -> String {
-    configured_region(env, profiles)
-        .unwrap_or(registry_region)
-        .to_string()
-}
-
-/// The region the user configured: `AWS_REGION`, `AWS_DEFAULT_REGION`, else the selected
-/// profile's `region`.
-pub fn configured_region<'a>(env: &'a Env, profiles: &'a ProfileSet) -> Option<&'a str> {
-    let (name, _) = selected_profile(env);
-    env.get("AWS_REGION")
-        .or_else(|| env.get("AWS_DEFAULT_REGION"))
-        .or_else(|| {
-            profiles
-                .profile(&name)
-                .and_then(|p| p.get("region"))
-                .map(String::as_str)
-                .filter(|r| !r.is_empty())
-        })
+pub fn sts_region(config: &Config, registry_region: &str) -> String {
+    config.region().unwrap_or(registry_region).to_string()
 }
 
 /// Chooses the credential source. Reads the environment, and the config files only when the
-/// environment does not settle it (`profiles` is called at most once).
-pub fn plan<'p>(
-    env: &Env,
-    profiles: &mut dyn FnMut() -> Result<&'p ProfileSet, Error>,
-) -> Result<Plan, Error> {
+/// environment does not settle it.
+pub fn plan(settings: &Settings) -> Result<Plan, Error> {
+    let env = &settings.env;
     // A profile chosen by the invocation comes first, as one set in code does in the SDKs.
-    let explicit = env.explicit_profile().is_some();
+    let explicit = settings.selected.chosen_by == ChosenBy::Invocation;
     if !explicit && let Some(keys) = environment::keys(env) {
         return Ok(Plan::new(Source::Environment, keys));
     }
@@ -83,9 +63,8 @@ pub fn plan<'p>(
             },
         ));
     }
-    let profiles = profiles()?;
-    let (name, _) = selected_profile(env);
-    if let Some(plan) = plan_profile(env, profiles)? {
+    let config = settings.config(settings.files()?);
+    if let Some(plan) = plan_profile(&config)? {
         return Ok(plan);
     }
     if let Some(container) = container_plan(env)? {
@@ -93,14 +72,14 @@ pub fn plan<'p>(
     }
     if imds::disabled(env) {
         let mut detail = String::from("none in the environment");
-        if profiles.profile(&name).is_some() {
-            detail.push_str(&format!(" or in profile `{name}`"));
+        if config.profile.is_some() {
+            detail.push_str(&format!(" or in profile `{}`", config.selected.name));
         }
         detail
             .push_str("; no container credentials; IMDS is disabled by AWS_EC2_METADATA_DISABLED");
         return Err(CredentialsError::NotFound { detail }.into());
     }
-    Ok(Plan::new(Source::Imds, imds_plan(env, profiles)?))
+    Ok(Plan::new(Source::Imds, imds_plan(&config)?))
 }
 
 /// Gets the credentials a plan names: the base, then each role in turn. Errors say which

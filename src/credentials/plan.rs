@@ -1,13 +1,13 @@
 //! A [`Plan`]: the chosen credential source, as a value (no I/O), and the container and IMDS
 //! sources as planned from the environment (the chain's last two, and `credential_source`).
 
-use crate::config::{ProfileSet, selected_profile};
 use crate::credentials::container::{self, Container};
 use crate::credentials::imds::{self, Imds};
 use crate::credentials::provider::Provider;
 use crate::credentials::sts::AssumeRole;
 use crate::credentials::value::{Credentials, CredentialsError, Source};
 use crate::env::Env;
+use crate::settings::Config;
 
 /// The chosen credential source: a base provider and the roles assumed on top of it,
 /// innermost first. Decided without any network call or process run.
@@ -99,15 +99,13 @@ pub fn container_plan(env: &Env) -> Result<Option<Container>, CredentialsError> 
         })
 }
 
-pub fn imds_plan(env: &Env, profiles: &ProfileSet) -> Result<Imds, CredentialsError> {
-    let (name, _) = selected_profile(env);
-    let profile = profiles.profile(&name);
-    let endpoint = imds::endpoint(env, profile).map_err(|problem| CredentialsError::Invalid {
+pub fn imds_plan(config: &Config) -> Result<Imds, CredentialsError> {
+    let endpoint = imds::endpoint(config).map_err(|problem| CredentialsError::Invalid {
         what: "EC2 instance metadata".into(),
         problem,
     })?;
     Ok(Imds {
         endpoint,
-        v1_disabled: imds::v1_disabled(env, profile),
+        v1_disabled: imds::v1_disabled(config),
     })
 }

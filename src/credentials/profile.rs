@@ -3,7 +3,7 @@
 //! `credential_process`. The chain is walked as the SDKs' shared test suite
 //! (`assume-role-tests.json`) specifies; nothing here does I/O.
 
-use crate::config::{ProfileSet, Properties, selected_profile};
+use crate::config::{ProfileSet, Properties};
 use crate::credentials::environment;
 use crate::credentials::plan::{Plan, container_plan, imds_plan};
 use crate::credentials::process::Process;
@@ -12,12 +12,14 @@ use crate::credentials::sso::Sso;
 use crate::credentials::sts::AssumeRole;
 use crate::credentials::value::{Credentials, CredentialsError, Source};
 use crate::credentials::web_identity::WebIdentity;
-use crate::env::Env;
+use crate::settings::Config;
 
 /// `Ok(None)` when the selected profile has no credentials of its own (or there is none and
 /// nobody asked for one): the chain goes on to container credentials and IMDS.
-pub fn plan_profile(env: &Env, profiles: &ProfileSet) -> Result<Option<Plan>, CredentialsError> {
-    let (selected, named) = selected_profile(env);
+pub fn plan_profile(config: &Config) -> Result<Option<Plan>, CredentialsError> {
+    let profiles = config.files;
+    let selected = config.selected.name.clone();
+    let named = config.selected.named();
     let mut visited: Vec<String> = Vec::new();
     // The same names, for a cycle check that stays linear in the length of the chain.
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -86,23 +88,21 @@ pub fn plan_profile(env: &Env, profiles: &ProfileSet) -> Result<Option<Plan>, Cr
                         "has role_arn, so the profile must contain `source_profile` or `credential_source` to say which credentials assume it".into(),
                     ));
                 }
-                (None, Some(_)) => match base_of(env, profiles, &current, props)? {
+                (None, Some(_)) => match base_of(config, &current, props)? {
                     Some(b) => break b,
                     None => unreachable!("credential_source always gives a base"),
                 },
-                (Some(src), None) if src == current => {
-                    match base_of(env, profiles, &current, props)? {
-                        Some(b) => break b,
-                        None => return Err(no_credentials(&current)),
-                    }
-                }
+                (Some(src), None) if src == current => match base_of(config, &current, props)? {
+                    Some(b) => break b,
+                    None => return Err(no_credentials(&current)),
+                },
                 (Some(src), None) => {
                     current = src.to_string();
                     continue;
                 }
             }
         }
-        match base_of(env, profiles, &current, props)? {
+        match base_of(config, &current, props)? {
             Some(b) => break b,
             None if first => return Ok(None),
             None => return Err(no_credentials(&current)),
@@ -159,14 +159,13 @@ fn static_keys(name: &str, props: &Properties) -> Result<Option<StaticKeys>, Cre
 /// The profile's own credentials, first match: `credential_source`, web identity, SSO,
 /// `login_session`, `credential_process`, static keys.
 fn base_of(
-    env: &Env,
-    profiles: &ProfileSet,
+    config: &Config,
     name: &str,
     props: &Properties,
 ) -> Result<Option<Box<dyn Provider>>, CredentialsError> {
     let get = |k: &str| props.get(k).map(String::as_str).filter(|v| !v.is_empty());
     if let Some(source) = get("credential_source") {
-        return named_source(env, profiles, name, source).map(Some);
+        return named_source(config, name, source).map(Some);
     }
     if let Some(token_file) = get("web_identity_token_file") {
         let role_arn = get("role_arn").ok_or_else(|| {
@@ -181,7 +180,7 @@ fn base_of(
             session_name: get("role_session_name").map(str::to_string),
         })));
     }
-    if let Some(sso) = sso(profiles, name, props)? {
+    if let Some(sso) = sso(config.files, name, props)? {
         return Ok(Some(Box::new(sso)));
     }
     if get("login_session").is_some() {
@@ -202,11 +201,11 @@ fn base_of(
 
 /// `Environment`, `Ec2InstanceMetadata` or `EcsContainer`, in any case.
 fn named_source(
-    env: &Env,
-    profiles: &ProfileSet,
+    config: &Config,
     name: &str,
     source: &str,
 ) -> Result<Box<dyn Provider>, CredentialsError> {
+    let env = config.env;
     match source.to_ascii_lowercase().as_str() {
         "environment" => environment::keys(env)
             .map(|k| Box::new(k) as Box<dyn Provider>)
@@ -216,7 +215,7 @@ fn named_source(
                     "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; the credential provider was not enabled".into(),
                 )
             }),
-        "ec2instancemetadata" => imds_plan(env, profiles).map(|i| Box::new(i) as Box<dyn Provider>),
+        "ec2instancemetadata" => imds_plan(config).map(|i| Box::new(i) as Box<dyn Provider>),
         "ecscontainer" => match container_plan(env)? {
             Some(c) => Ok(Box::new(c) as Box<dyn Provider>),
             None => Err(invalid(

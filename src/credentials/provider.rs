@@ -1,12 +1,11 @@
 //! The small trait between the credential sources and the planner ([`Provider`]), what every
 //! source is handed to do its I/O ([`Resolver`]), and what several of them share.
 
-use crate::config::{ProfileSet, selected_profile};
 use crate::credentials::value::Credentials;
-use crate::endpoint::EndpointSettings;
 use crate::env::Env;
 use crate::error::Error;
 use crate::http::Http;
+use crate::settings::Config;
 use std::fmt;
 use std::time::Instant;
 use time::OffsetDateTime;
@@ -14,8 +13,8 @@ use time::OffsetDateTime;
 /// What everything past the plan needs: the environment and files, the HTTP client, the
 /// region for STS, and the time budget.
 pub struct Resolver<'a> {
-    pub env: &'a Env,
-    pub profiles: &'a ProfileSet,
+    /// The environment, the files and the selected profile.
+    pub config: Config<'a>,
     pub http: &'a Http<'a>,
     /// The region for STS: `AWS_REGION`, `AWS_DEFAULT_REGION`, the selected profile's
     /// `region`, else the registry's region (which the Go helper forces).
@@ -23,19 +22,13 @@ pub struct Resolver<'a> {
     pub deadline: Instant,
 }
 
-impl Resolver<'_> {
-    /// Endpoint settings of the environment and the selected profile.
-    pub fn settings(&self) -> EndpointSettings<'_> {
-        let (name, _) = selected_profile(self.env);
-        EndpointSettings {
-            env: Some(self.env),
-            profile: self.profiles.profile(&name),
-            profiles: Some(self.profiles),
-        }
+impl<'a> Resolver<'a> {
+    pub fn env(&self) -> &'a Env {
+        self.config.env
     }
 
     pub fn policy(&self) -> crate::retry::Policy {
-        crate::retry::Policy::from_env(self.env, self.deadline)
+        crate::retry::Policy::from_env(self.config.env, self.deadline)
     }
 }
 

@@ -37,7 +37,7 @@ impl Sso {
         let key = self.session.as_deref().unwrap_or(&self.start_url);
         let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, key.as_bytes());
         let name: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-        let home = home_dir(r.env, Platform::current()).ok_or_else(|| {
+        let home = home_dir(r.env(), Platform::current()).ok_or_else(|| {
             Error::Message(
                 "no home directory (HOME is not set) to find the SSO token cache in".into(),
             )
@@ -140,7 +140,7 @@ impl Sso {
         doc: &mut Map<String, Value>,
         now: OffsetDateTime,
     ) -> Result<String, Error> {
-        let ep = endpoint::for_service(Service::SsoOidc, &self.region, &r.settings());
+        let ep = endpoint::for_service(Service::SsoOidc, &self.region, &r.config);
         let url = format!("{}/token", ep.url.trim_end_matches('/'));
         let t = target(&url).map_err(|error| Error::Http {
             service: "SSO OIDC",
@@ -261,7 +261,7 @@ impl Provider for Sso {
 
     fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
         let token = self.access_token(r)?;
-        let ep = endpoint::for_service(Service::Sso, &self.region, &r.settings());
+        let ep = endpoint::for_service(Service::Sso, &self.region, &r.config);
         let url = format!(
             "{}/federation/credentials?account_id={}&role_name={}",
             ep.url.trim_end_matches('/'),

@@ -84,7 +84,7 @@ fn call(
     body: &str,
     signer: Option<&Credentials>,
 ) -> Result<Credentials, Error> {
-    let ep = endpoint::for_service(Service::Sts, &r.region, &r.settings());
+    let ep = endpoint::for_service(Service::Sts, &r.region, &r.config);
     let t = target(&ep.url).map_err(|error| Error::Http {
         service: "STS",
         error,
