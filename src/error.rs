@@ -2,7 +2,7 @@
 //! carries a secret.
 
 use crate::config::ConfigError;
-use crate::credentials::value::CredentialsError;
+use crate::credentials::error::CredentialsError;
 use crate::http::HttpError;
 use std::fmt;
 
@@ -34,17 +34,22 @@ pub enum Error {
         detail: String,
     },
     Signing(String),
-    /// A failure described in full by its message.
-    Message(String),
+    /// `get-login-password` with no host needs a region to find the default registry in.
+    NoRegion,
+    /// The configured region cannot go into a host name.
+    InvalidRegion {
+        region: String,
+    },
     /// A failure while one half of the environment's key pair was set and ignored.
     HalfKeys {
         error: Box<Error>,
         set: &'static str,
         missing: &'static str,
     },
-    /// An error inside a credential source, with the source named.
-    Source {
-        what: String,
+    /// An error inside a credential provider, with the provider named (`profile `dev`
+    /// (credential_process)`).
+    Provider {
+        provider: String,
         error: Box<Error>,
     },
 }
@@ -97,8 +102,14 @@ impl fmt::Display for Error {
                 )
             }
             Error::Signing(detail) => write!(f, "could not sign the request: {detail}"),
-            Error::Message(msg) => f.write_str(msg),
-            Error::Source { what, error } => write!(f, "{what}: {error}"),
+            Error::NoRegion => f.write_str(
+                "no registry host given and no region configured: name the registry (get-login-password 123456789012.dkr.ecr.REGION.amazonaws.com) or set AWS_REGION",
+            ),
+            Error::InvalidRegion { region } => write!(
+                f,
+                "the region {region:?} (AWS_REGION, AWS_DEFAULT_REGION or the profile's region) is not a region name (letters, digits and dashes, such as us-east-1)"
+            ),
+            Error::Provider { provider, error } => write!(f, "{provider}: {error}"),
             Error::HalfKeys {
                 error,
                 set,
@@ -110,6 +121,10 @@ impl fmt::Display for Error {
         }
     }
 }
+
+// Each message already includes its cause's text (one line for people), so `source()` is
+// left at `None`, as the API guidelines ask of an error that shows its cause.
+impl std::error::Error for Error {}
 
 fn api_hint(code: &str, status: u16) -> Option<&'static str> {
     Some(match code {

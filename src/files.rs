@@ -38,6 +38,8 @@ impl fmt::Display for Untrusted {
     }
 }
 
+impl std::error::Error for Untrusted {}
+
 /// The user this process runs as, where the system says without a system call wrapper: the
 /// owner of `/proc/self` (Linux). `None` elsewhere, and the owner check is then skipped.
 #[cfg(unix)]

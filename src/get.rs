@@ -192,16 +192,10 @@ fn get_default_registry_inner(settings: &Settings) -> Result<(String, Token), Er
     let region = settings
         .config(settings.files().unwrap_or(&no_files))
         .region()
-        .ok_or_else(|| {
-            Error::Message(
-                "no registry host given and no region configured: name the registry (get-login-password 123456789012.dkr.ecr.REGION.amazonaws.com) or set AWS_REGION".into(),
-            )
-        })?
+        .ok_or(Error::NoRegion)?
         .to_ascii_lowercase();
     if !endpoint::valid_region(&region) {
-        return Err(Error::Message(format!(
-            "the region {region:?} (AWS_REGION, AWS_DEFAULT_REGION or the profile's region) is not a region name (letters, digits and dashes, such as us-east-1)"
-        )));
+        return Err(Error::InvalidRegion { region });
     }
     // No account id: ECR answers for the caller's own registry.
     let default = Registry::Private(registry::PrivateRegistry {

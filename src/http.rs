@@ -180,6 +180,8 @@ impl fmt::Display for HttpError {
     }
 }
 
+impl std::error::Error for HttpError {}
+
 /// `https://user:pass@host/…` → `https://xxxxx@host/…`: user info never reaches a message.
 pub fn redact_userinfo(input: &str) -> String {
     let (scheme, rest) = match input.find("://") {

@@ -4,6 +4,7 @@
 use docker_credential_ecr_login::config::{FileKind, ProfileSet};
 use docker_credential_ecr_login::credentials::plan_profile;
 use docker_credential_ecr_login::env::Env;
+use docker_credential_ecr_login::settings::Settings;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -21,6 +22,6 @@ fuzz_target!(|data: &[u8]| {
     }
     for name in set.profiles.keys().take(4) {
         let env = Env::from_pairs([("AWS_PROFILE", name.as_str()), ("AWS_EC2_METADATA_DISABLED", "true")]);
-        let _ = plan_profile(&env, &set);
+        let _ = plan_profile(&Settings::new(env).config(&set));
     }
 });

@@ -188,6 +188,8 @@ impl std::fmt::Display for LoadProblem {
     }
 }
 
+impl std::error::Error for LoadProblem {}
+
 /// All entries of a cache file. A missing file is empty.
 pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, LoadProblem> {
     match files::read_private(path, MAX_CACHE_FILE) {

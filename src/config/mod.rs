@@ -71,6 +71,8 @@ impl fmt::Display for ConfigError {
     }
 }
 
+impl std::error::Error for ConfigError {}
+
 impl ProfileSet {
     /// Reads the config file, then the credentials file (which wins per key). A missing file
     /// is empty, as in every SDK.

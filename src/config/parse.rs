@@ -24,6 +24,8 @@ impl fmt::Display for ParseError {
     }
 }
 
+impl std::error::Error for ParseError {}
+
 fn is_ws(c: char) -> bool {
     c == ' ' || c == '\t'
 }

@@ -3,12 +3,13 @@
 //! `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` / `_TOKEN`).
 
 use crate::aws_call::{self, ErrorFormat};
-use crate::credentials::provider::{Provider, Resolver, from_metadata_json, token_file_identity};
+use crate::credentials::document::{self, Document, DocumentError};
+use crate::credentials::error::{CONTAINER_HOSTS, CredentialsError};
+use crate::credentials::provider::{Provider, Resolver, token_file_identity};
 use crate::credentials::value::Credentials;
 use crate::env::Env;
 use crate::error::Error;
 use crate::http::{Request, Timeouts, target};
-use serde_json::Value;
 use std::net::{IpAddr, ToSocketAddrs};
 
 const ECS_HOST: &str = "http://169.254.170.2";
@@ -30,13 +31,10 @@ pub fn uri(env: &Env) -> Result<Option<String>, String> {
     let bad = |why: &str| format!("AWS_CONTAINER_CREDENTIALS_FULL_URI {full:?} {why}");
     let t = target(full).map_err(|_| bad("is not a URL: the URI did not specify a host"))?;
     if t.scheme == "http" && allowed_address(&t.host) == Some(false) {
-        return Err(bad(NOT_ALLOWED));
+        return Err(bad(CONTAINER_HOSTS));
     }
     Ok(Some(full.to_string()))
 }
-
-const NOT_ALLOWED: &str =
-    "must use https, or http to a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23";
 
 /// Whether an `http` host is allowed, where that needs no DNS: an address (ECS, EKS Pod
 /// Identity, loopback) or `localhost`. `None` for another name, which is looked up only when
@@ -103,10 +101,10 @@ impl Provider for Container {
             error,
         })?;
         if t.scheme == "http" && !allowed_host(&t.host, t.port) {
-            return Err(Error::Message(format!(
-                "AWS_CONTAINER_CREDENTIALS_FULL_URI {:?} {NOT_ALLOWED}",
-                self.uri
-            )));
+            return Err(CredentialsError::ContainerHostNotAllowed {
+                uri: self.uri.clone(),
+            }
+            .into());
         }
         let response = aws_call::call(r.http, r.policy(), SERVICE, ErrorFormat::Json, |_| {
             let mut headers = vec![
@@ -124,9 +122,9 @@ impl Provider for Container {
                 timeouts: Timeouts::DEFAULT,
             })
         })?;
-        parse(&response.body).map_err(|detail| Error::BadResponse {
+        parse(&response.body).map_err(|e| Error::BadResponse {
             service: SERVICE,
-            detail,
+            detail: e.to_string(),
         })
     }
 }
@@ -137,32 +135,29 @@ const TOKEN_LIMIT: u64 = 64 * 1024;
 
 /// The token file is read on every call (EKS rotates it); no trimming, as in the SDKs, but
 /// a line break cannot go into a header.
-fn authorization(env: &Env) -> Result<Option<String>, Error> {
-    let value = match env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
-        Some(path) => Some(
-            crate::files::read_text(path.as_ref(), TOKEN_LIMIT).map_err(|e| {
-                Error::Message(format!(
-                    "could not read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: {e}"
-                ))
-            })?,
-        ),
-        None => env
-            .get("AWS_CONTAINER_AUTHORIZATION_TOKEN")
-            .map(str::to_string),
-    };
+fn authorization(env: &Env) -> Result<Option<String>, CredentialsError> {
+    let value =
+        match env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
+            Some(path) => Some(crate::files::read_text(path.as_ref(), TOKEN_LIMIT).map_err(
+                |e| CredentialsError::Unreadable {
+                    what: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                    path: path.to_string(),
+                    error: e.to_string(),
+                },
+            )?),
+            None => env
+                .get("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+                .map(str::to_string),
+        };
     if value.as_deref().is_some_and(|v| v.contains(['\r', '\n'])) {
-        return Err(Error::Message(
-            "the container authorization token contains a line break, which cannot be sent in a header; remove it from the token (file)".into(),
-        ));
+        return Err(CredentialsError::AuthorizationLineBreak);
     }
     Ok(value)
 }
 
 /// `{"AccessKeyId","SecretAccessKey","Token","Expiration"}`, plus optional `AccountId`.
-pub fn parse(body: &[u8]) -> Result<Credentials, String> {
-    let v: Value =
-        serde_json::from_slice(body).map_err(|_| "the answer is not JSON".to_string())?;
-    from_metadata_json(&v, "the answer")
+pub fn parse(body: &[u8]) -> Result<Credentials, DocumentError> {
+    document::parse(body, Document::Container)
 }
 
 #[cfg(test)]

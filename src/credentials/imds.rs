@@ -1,13 +1,14 @@
 //! EC2 instance metadata (IMDS): IMDSv2 token, then the role, then its credentials. Off EC2
 //! it fails fast: 1 s per request, and a connection that cannot be made is not retried.
 
-use crate::credentials::provider::{Provider, Resolver, from_metadata_json};
+use crate::credentials::document::{self, Document, DocumentError};
+use crate::credentials::error::CredentialsError;
+use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::value::Credentials;
 use crate::env::{Env, parse_bool};
 use crate::error::Error;
 use crate::http::{HttpError, Request, Response, Timeouts, target};
 use crate::settings::Config;
-use serde_json::Value;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
@@ -90,19 +91,15 @@ impl Provider for Imds {
         );
         let list = self.get(r, &base, &mut token)?;
         if list.status == 404 {
-            return Err(Error::Message(
-                "this EC2 instance has no IAM role (instance profile) attached: attach one, or configure other credentials".into(),
-            ));
+            return Err(CredentialsError::NoInstanceRole.into());
         }
         let body = ok_body(&list)?;
         let role = body.lines().next().unwrap_or("").trim().to_string();
         if role.is_empty() {
-            return Err(Error::Message(
-                "this EC2 instance has no IAM role (instance profile) attached: attach one, or configure other credentials".into(),
-            ));
+            return Err(CredentialsError::NoInstanceRole.into());
         }
         let creds = self.get(r, &format!("{base}{role}"), &mut token)?;
-        let creds = parse(ok_body(&creds)?.as_bytes()).map_err(Error::Message)?;
+        let creds = parse(ok_body(&creds)?.as_bytes()).map_err(CredentialsError::Document)?;
         if creds.expiry.is_some_and(|e| e <= OffsetDateTime::now_utc()) {
             crate::log::warn(
                 "IMDS returned credentials that have already expired; using them once",
@@ -188,9 +185,7 @@ impl Imds {
         )?;
         let fallback = |why: String| {
             if self.v1_disabled {
-                Err(Error::Message(format!(
-                    "IMDS gave no IMDSv2 token ({why}) and IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED / ec2_metadata_v1_disabled)"
-                )))
+                Err(CredentialsError::ImdsV1Disabled { why }.into())
             } else {
                 crate::log::info("Falling back to IMDSv1", &[("reason", &why)]);
                 Ok(None)
@@ -229,39 +224,21 @@ impl Imds {
 }
 
 fn not_reachable(endpoint: &str, e: HttpError) -> Error {
-    Error::Message(format!(
-        "the EC2 instance metadata service at {endpoint} is not reachable ({}); this is not an EC2 instance, or its metadata service is off. Configure credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE, …), or set AWS_EC2_METADATA_DISABLED=true to skip IMDS",
-        match e {
+    CredentialsError::ImdsUnreachable {
+        endpoint: endpoint.to_string(),
+        detail: match e {
             HttpError::Timeout { .. } => "connection timed out".to_string(),
             HttpError::Connect { detail, .. } => detail,
             other => other.to_string(),
-        }
-    ))
+        },
+    }
+    .into()
 }
 
 /// `{"Code":"Success","AccessKeyId",…,"Token","Expiration"}`; a missing `Code` counts as
 /// success.
-pub fn parse(body: &[u8]) -> Result<Credentials, String> {
-    let v: Value = serde_json::from_slice(body)
-        .map_err(|_| "the IMDS credentials answer is not JSON".to_string())?;
-    let field = |k: &str| {
-        v.get(k)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    if let Some(code) = field("Code").filter(|c| !c.eq_ignore_ascii_case("Success")) {
-        let hint = if code == "AssumeRoleUnauthorizedAccess" {
-            " (does the role have a trust relationship with EC2?)"
-        } else {
-            ""
-        };
-        return Err(format!(
-            "IMDS could not give credentials: {code}: {}{hint}",
-            field("Message").unwrap_or_default()
-        ));
-    }
-    from_metadata_json(&v, "the IMDS answer")
+pub fn parse(body: &[u8]) -> Result<Credentials, DocumentError> {
+    document::parse(body, Document::Imds)
 }
 
 #[cfg(test)]
@@ -298,6 +275,7 @@ mod tests {
         assert!(
             parse(br#"{"Code":"AssumeRoleUnauthorizedAccess","Message":"no"}"#)
                 .unwrap_err()
+                .to_string()
                 .contains("trust relationship")
         );
         assert!(parse(b"{}").is_err());

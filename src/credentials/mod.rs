@@ -7,7 +7,9 @@
 //! Each source is one module behind the small [`Provider`] trait.
 
 pub mod container;
+pub mod document;
 pub(crate) mod environment;
+pub mod error;
 pub mod imds;
 pub mod plan;
 pub mod process;
@@ -20,6 +22,7 @@ pub mod web_identity;
 
 pub use container::{Container, uri as container_uri};
 pub use environment::half_keys;
+pub use error::{CredentialsError, ProcessProblem, SsoCacheProblem};
 pub use imds::Imds;
 pub use imds::endpoint as imds_endpoint;
 pub use plan::Plan;
@@ -28,7 +31,7 @@ pub use profile::plan_profile;
 pub use provider::{Provider, Resolver, StaticKeys, token_file_identity};
 pub use sso::Sso;
 pub use sts::AssumeRole;
-pub use value::{Credentials, CredentialsError, Source};
+pub use value::{Credentials, Source};
 pub use web_identity::WebIdentity;
 
 use crate::error::Error;
@@ -85,9 +88,9 @@ pub fn plan(settings: &Settings) -> Result<Plan, Error> {
 /// Gets the credentials a plan names: the base, then each role in turn. Errors say which
 /// source failed.
 pub fn resolve(plan: &Plan, r: &Resolver) -> Result<Credentials, Error> {
-    let wrap = |what: String| {
-        move |e: Error| Error::Source {
-            what,
+    let wrap = |provider: String| {
+        move |e: Error| Error::Provider {
+            provider,
             error: Box::new(e),
         }
     };

@@ -2,10 +2,11 @@
 //! sources as planned from the environment (the chain's last two, and `credential_source`).
 
 use crate::credentials::container::{self, Container};
+use crate::credentials::error::CredentialsError;
 use crate::credentials::imds::{self, Imds};
 use crate::credentials::provider::Provider;
 use crate::credentials::sts::AssumeRole;
-use crate::credentials::value::{Credentials, CredentialsError, Source};
+use crate::credentials::value::{Credentials, Source};
 use crate::env::Env;
 use crate::settings::Config;
 

@@ -1,16 +1,15 @@
 //! `credential_process`: a command run through the shell (`sh -c`, `cmd.exe /C` on
 //! Windows) that prints Version 1 JSON. Bounded by Go's one-minute timeout.
 
+use crate::credentials::document::{self, Document, DocumentError};
+use crate::credentials::error::{CredentialsError, ProcessProblem};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::value::Credentials;
 use crate::error::Error;
-use serde_json::Value;
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 pub const TIMEOUT: Duration = Duration::from_secs(60);
 /// More than any credentials document; a process printing more is not one.
@@ -39,14 +38,12 @@ impl Provider for Process {
 
     fn provide(&self, _r: &Resolver) -> Result<Credentials, Error> {
         // The program only: its arguments may carry something secret.
-        let fail = |msg: String| {
-            Error::Message(format!(
-                "credential_process {}: {msg}",
-                program(&self.command)
-            ))
+        let fail = |problem| CredentialsError::Process {
+            program: program(&self.command),
+            problem,
         };
         let output = run(&self.command, TIMEOUT).map_err(fail)?;
-        let mut creds = parse(&output).map_err(fail)?;
+        let mut creds = parse(&output).map_err(|e| fail(ProcessProblem::Output(e)))?;
         if creds.account_id.is_none() {
             creds.account_id = self.account_id.clone();
         }
@@ -91,7 +88,7 @@ const STDERR_LINES: usize = 5;
 /// Runs `command` with one deadline for all of it, reading its output as it comes. Nothing
 /// it leaves behind outlives the helper: on timeout its process group is killed, and so is
 /// any part of it still holding the pipes after it exited.
-pub fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, String> {
+pub fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, ProcessProblem> {
     let deadline = Instant::now() + timeout;
     let mut cmd = shell(command);
     cmd.stdin(Stdio::null())
@@ -101,7 +98,7 @@ pub fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, String> {
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let mut child = cmd
         .spawn()
-        .map_err(|e| format!("could not start it: {e}"))?;
+        .map_err(|e| ProcessProblem::Start(e.to_string()))?;
     let (done_tx, done_rx) = mpsc::channel();
     let out = drain(
         child.stdout.take().expect("piped"),
@@ -116,16 +113,15 @@ pub fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, String> {
             Ok(None) => {}
             Err(e) => {
                 stop(&mut child);
-                return Err(format!("could not wait for it: {e}"));
+                return Err(ProcessProblem::Wait(e.to_string()));
             }
         }
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             stop(&mut child);
-            return Err(format!(
-                "did not finish within {} s; it was stopped",
-                timeout.as_secs()
-            ));
+            return Err(ProcessProblem::TimedOut {
+                seconds: timeout.as_secs(),
+            });
         }
         // Woken early when a pipe closes, which is usually when it exits.
         if done_rx
@@ -150,14 +146,12 @@ pub fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, String> {
     let out = std::mem::take(&mut *out.lock().unwrap_or_else(|e| e.into_inner()));
     let err = std::mem::take(&mut *err.lock().unwrap_or_else(|e| e.into_inner()));
     if out.len() as u64 > MAX_OUTPUT {
-        return Err("printed more than 1 MiB".into());
+        return Err(ProcessProblem::TooMuchOutput);
     }
     if !status.success() {
-        let tail = last_lines(&err);
-        let sep = if tail.is_empty() { "" } else { ": " };
-        return Err(match status.code() {
-            Some(code) => format!("exited with status {code}{sep}{tail}"),
-            None => format!("was killed by a signal{sep}{tail}"),
+        return Err(ProcessProblem::Failed {
+            code: status.code(),
+            stderr_tail: last_lines(&err),
         });
     }
     Ok(out)
@@ -234,46 +228,9 @@ fn stop_group(child: &Child) {
 #[cfg(not(unix))]
 fn stop_group(_child: &Child) {}
 
-pub fn parse(output: &[u8]) -> Result<Credentials, String> {
-    let v: Value =
-        serde_json::from_slice(output).map_err(|_| "its output is not JSON".to_string())?;
-    let obj = v.as_object().ok_or("its output is not a JSON object")?;
-    let get = |name: &str| {
-        obj.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    };
-    match get("Version") {
-        Some(Value::Number(n)) if n.as_u64() == Some(1) => {}
-        Some(_) => return Err("its output has a Version other than 1".into()),
-        None => return Err("its output has no Version field (expected 1)".into()),
-    }
-    let text = |name: &str| -> Result<Option<String>, String> {
-        match get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(format!("{name} in its output is not a string")),
-        }
-    };
-    let required = |name: &str| {
-        text(name)?
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| format!("its output has no {name}"))
-    };
-    let expiry = match text("Expiration")? {
-        Some(e) => Some(
-            OffsetDateTime::parse(&e, &Rfc3339)
-                .map_err(|_| "Expiration in its output is not an RFC 3339 time".to_string())?,
-        ),
-        None => None,
-    };
-    Ok(Credentials {
-        access_key_id: required("AccessKeyId")?,
-        secret_access_key: required("SecretAccessKey")?,
-        session_token: text("SessionToken")?.filter(|s| !s.is_empty()),
-        expiry,
-        account_id: text("AccountId")?.filter(|s| !s.is_empty()),
-    })
+/// A process's output: Version 1 JSON.
+pub fn parse(output: &[u8]) -> Result<Credentials, DocumentError> {
+    document::parse(output, Document::Process)
 }
 
 #[cfg(test)]
@@ -309,13 +266,16 @@ mod tests {
     fn runs_through_the_shell() {
         assert_eq!(run("printf '%s' a | tr a b", TIMEOUT).unwrap(), b"b");
         let e = run("echo oops >&2; exit 3", TIMEOUT).unwrap_err();
-        assert_eq!(e, "exited with status 3: oops");
+        assert_eq!(e.to_string(), "exited with status 3: oops");
         let e = run(
             "for i in 1 2 3 4 5 6 7; do echo line$i >&2; done; exit 1",
             TIMEOUT,
         )
         .unwrap_err();
-        assert_eq!(e, "exited with status 1: line3; line4; line5; line6; line7");
+        assert_eq!(
+            e.to_string(),
+            "exited with status 1: line3; line4; line5; line6; line7"
+        );
         // A background child that keeps stderr open does not hold the helper.
         let started = Instant::now();
         let pid_file = std::env::temp_dir().join(format!("ecr-login-bg-{}", std::process::id()));
@@ -356,6 +316,6 @@ mod tests {
         );
         assert_eq!(program("aws-vault export --format=json ci"), "`aws-vault`");
         let e = run("sleep 5", Duration::from_millis(50)).unwrap_err();
-        assert!(e.contains("did not finish"), "{e}");
+        assert!(e.to_string().contains("did not finish"), "{e}");
     }
 }

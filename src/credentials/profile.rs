@@ -5,12 +5,13 @@
 
 use crate::config::{ProfileSet, Properties};
 use crate::credentials::environment;
+use crate::credentials::error::CredentialsError;
 use crate::credentials::plan::{Plan, container_plan, imds_plan};
 use crate::credentials::process::Process;
 use crate::credentials::provider::{Provider, StaticKeys};
 use crate::credentials::sso::Sso;
 use crate::credentials::sts::AssumeRole;
-use crate::credentials::value::{Credentials, CredentialsError, Source};
+use crate::credentials::value::{Credentials, Source};
 use crate::credentials::web_identity::WebIdentity;
 use crate::settings::Config;
 

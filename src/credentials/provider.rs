@@ -8,7 +8,6 @@ use crate::http::Http;
 use crate::settings::Config;
 use std::fmt;
 use std::time::Instant;
-use time::OffsetDateTime;
 
 /// What everything past the plan needs: the environment and files, the HTTP client, the
 /// region for STS, and the time budget.
@@ -89,30 +88,4 @@ impl Provider for StaticKeys {
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
-}
-
-/// The credentials document of IMDS and the container endpoints:
-/// `{"AccessKeyId","SecretAccessKey","Token","Expiration"}`, plus optional `AccountId`.
-pub fn from_metadata_json(v: &serde_json::Value, what: &str) -> Result<Credentials, String> {
-    let field = |k: &str| {
-        v.get(k)
-            .and_then(serde_json::Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let required = |k: &str| field(k).ok_or_else(|| format!("{what} has no {k}"));
-    let expiry = match field("Expiration") {
-        Some(e) => Some(
-            OffsetDateTime::parse(&e, &time::format_description::well_known::Rfc3339)
-                .map_err(|_| format!("Expiration in {what} is not an RFC 3339 time"))?,
-        ),
-        None => None,
-    };
-    Ok(Credentials {
-        access_key_id: required("AccessKeyId")?,
-        secret_access_key: required("SecretAccessKey")?,
-        session_token: field("Token"),
-        expiry,
-        account_id: field("AccountId"),
-    })
 }

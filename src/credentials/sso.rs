@@ -4,6 +4,7 @@
 
 use crate::aws_call::{self, ErrorFormat};
 use crate::config::{Platform, home_dir};
+use crate::credentials::error::{CredentialsError, SsoCacheProblem};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::value::Credentials;
 use crate::endpoint::{self, Service};
@@ -29,19 +30,19 @@ pub struct Sso {
 }
 
 impl Sso {
-    fn login_hint(&self) -> String {
-        format!("run `aws sso login --profile {}`", self.profile)
+    fn cache_problem(&self, path: &std::path::Path, problem: SsoCacheProblem) -> CredentialsError {
+        CredentialsError::SsoCache {
+            path: path.display().to_string(),
+            problem,
+            profile: self.profile.clone(),
+        }
     }
 
-    fn cache_file(&self, r: &Resolver) -> Result<PathBuf, Error> {
+    fn cache_file(&self, r: &Resolver) -> Result<PathBuf, CredentialsError> {
         let key = self.session.as_deref().unwrap_or(&self.start_url);
         let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, key.as_bytes());
         let name: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-        let home = home_dir(r.env(), Platform::current()).ok_or_else(|| {
-            Error::Message(
-                "no home directory (HOME is not set) to find the SSO token cache in".into(),
-            )
-        })?;
+        let home = home_dir(r.env(), Platform::current()).ok_or(CredentialsError::NoHome)?;
         Ok(PathBuf::from(home)
             .join(".aws")
             .join("sso")
@@ -52,39 +53,17 @@ impl Sso {
     /// The cached access token, refreshed when it is close to expiry and can be.
     fn access_token(&self, r: &Resolver) -> Result<String, Error> {
         let path = self.cache_file(r)?;
-        let text = crate::files::read_text(&path, 1024 * 1024).map_err(|e| {
-            Error::Message(format!(
-                "failed to read `{}`: {e}; {}",
-                path.display(),
-                self.login_hint()
-            ))
-        })?;
+        let text = crate::files::read_text(&path, 1024 * 1024)
+            .map_err(|e| self.cache_problem(&path, SsoCacheProblem::Unreadable(e.to_string())))?;
         let mut doc: Map<String, Value> = serde_json::from_str::<Value>(&text)
             .ok()
             .and_then(|v| v.as_object().cloned())
-            .ok_or_else(|| {
-                Error::Message(format!(
-                    "the SSO token cache {} is not valid JSON; {}",
-                    path.display(),
-                    self.login_hint()
-                ))
-            })?;
-        let token = str_field(&doc, "accessToken").ok_or_else(|| {
-            Error::Message(format!(
-                "the SSO token cache {} has no accessToken; {}",
-                path.display(),
-                self.login_hint()
-            ))
-        })?;
+            .ok_or_else(|| self.cache_problem(&path, SsoCacheProblem::NotJson))?;
+        let token = str_field(&doc, "accessToken")
+            .ok_or_else(|| self.cache_problem(&path, SsoCacheProblem::NoAccessToken))?;
         let expires = str_field(&doc, "expiresAt")
             .and_then(|e| OffsetDateTime::parse(&e, &Rfc3339).ok())
-            .ok_or_else(|| {
-                Error::Message(format!(
-                    "the SSO token cache {} has no valid expiresAt; {}",
-                    path.display(),
-                    self.login_hint()
-                ))
-            })?;
+            .ok_or_else(|| self.cache_problem(&path, SsoCacheProblem::NoExpiresAt))?;
         let now = OffsetDateTime::now_utc();
         if expires - now > REFRESH_WINDOW {
             return Ok(token);
@@ -116,18 +95,20 @@ impl Sso {
                     return Ok(token);
                 }
                 Err(e) => {
-                    return Err(Error::Message(format!(
-                        "the SSO session has expired and could not be refreshed ({e}); {}",
-                        self.login_hint()
-                    )));
+                    return Err(CredentialsError::SsoExpired {
+                        profile: self.profile.clone(),
+                        refresh: Some(e.to_string()),
+                    }
+                    .into());
                 }
             }
         }
         if expires <= now {
-            return Err(Error::Message(format!(
-                "the SSO session has expired or is invalid; {}",
-                self.login_hint()
-            )));
+            return Err(CredentialsError::SsoExpired {
+                profile: self.profile.clone(),
+                refresh: None,
+            }
+            .into());
         }
         Ok(token)
     }
@@ -286,10 +267,11 @@ impl Provider for Sso {
         })
         .map_err(|e| match e {
             Error::Api { status: 401, .. } | Error::Api { status: 403, .. } => {
-                Error::Message(format!(
-                    "{e}; the SSO session is no longer valid: {}",
-                    self.login_hint()
-                ))
+                CredentialsError::SsoRejected {
+                    answer: e.to_string(),
+                    profile: self.profile.clone(),
+                }
+                .into()
             }
             e => e,
         })?;

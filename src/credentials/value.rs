@@ -1,6 +1,6 @@
 //! The values the credential sources share with the rest of the crate: a set of credentials,
-//! where a plan's come from, and what can go wrong choosing one. A leaf, so that the error
-//! type and the signer can name them without importing the sources.
+//! and where a plan's come from. A leaf, so that the error types and the signer can name them
+//! without importing the sources.
 
 use std::fmt;
 use time::OffsetDateTime;
@@ -46,38 +46,6 @@ impl fmt::Display for Source {
             Source::Profile(p) => write!(f, "profile `{p}`"),
             Source::Container => f.write_str("container credentials"),
             Source::Imds => f.write_str("EC2 instance metadata"),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CredentialsError {
-    /// Nothing in the chain had credentials.
-    NotFound { detail: String },
-    /// `AWS_PROFILE` names a profile that no file defines.
-    ProfileNotFound { profile: String },
-    /// A profile or the environment is set up wrongly.
-    Invalid { what: String, problem: String },
-    /// The configuration asks for a source this version does not have.
-    Unsupported { source: Source, what: String },
-}
-
-impl fmt::Display for CredentialsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CredentialsError::NotFound { detail } => write!(
-                f,
-                "no AWS credentials found ({detail}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE to a profile in ~/.aws/config or ~/.aws/credentials"
-            ),
-            CredentialsError::ProfileNotFound { profile } => write!(
-                f,
-                "AWS profile `{profile}` (from AWS_PROFILE, or the helper's name) is not in the AWS config or credentials file; fix the name or add [profile {profile}] to ~/.aws/config"
-            ),
-            CredentialsError::Invalid { what, problem } => write!(f, "{what}: {problem}"),
-            CredentialsError::Unsupported { source, what } => write!(
-                f,
-                "{source} uses {what}, which this version of docker-credential-ecr-login does not support yet; use another credential source"
-            ),
         }
     }
 }

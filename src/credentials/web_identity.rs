@@ -2,6 +2,7 @@
 //! `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN` or a profile's `web_identity_token_file`.
 //! The file is read on every call: the token is rotated under our feet.
 
+use crate::credentials::error::CredentialsError;
 use crate::credentials::provider::{Provider, Resolver, token_file_identity};
 use crate::credentials::sts;
 use crate::credentials::value::Credentials;
@@ -39,12 +40,10 @@ impl Provider for WebIdentity {
     fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
         let token =
             crate::files::read_text(self.token_file.as_ref(), 1024 * 1024).map_err(|e| {
-                Error::Source {
-                    what: "web identity".into(),
-                    error: Box::new(Error::Message(format!(
-                        "could not read the token file {}: {e}",
-                        self.token_file
-                    ))),
+                CredentialsError::Unreadable {
+                    what: "the token file",
+                    path: self.token_file.clone(),
+                    error: e.to_string(),
                 }
             })?;
         let session = self.session_name.clone().unwrap_or_else(|| {

@@ -1,0 +1,207 @@
+//! What can go wrong choosing a credential source ([`CredentialsError`]'s first four) and
+//! getting credentials from it (the rest), one variant per thing a person would fix.
+
+use crate::credentials::document::DocumentError;
+use crate::credentials::value::Source;
+use std::fmt;
+
+/// Where an `http` container credentials URI may point.
+pub const CONTAINER_HOSTS: &str =
+    "must use https, or http to a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialsError {
+    /// Nothing in the chain had credentials.
+    NotFound { detail: String },
+    /// `AWS_PROFILE` names a profile that no file defines.
+    ProfileNotFound { profile: String },
+    /// A profile or the environment is set up wrongly.
+    Invalid { what: String, problem: String },
+    /// The configuration asks for a source this version does not have.
+    Unsupported { source: Source, what: String },
+    /// A file the source reads each time (a token file) could not be read.
+    Unreadable {
+        what: &'static str,
+        path: String,
+        error: String,
+    },
+    /// The container authorization token cannot go into a header.
+    AuthorizationLineBreak,
+    /// An `http` container credentials URI whose host (looked up now) is not allowed.
+    ContainerHostNotAllowed { uri: String },
+    /// The instance has no IAM role attached.
+    NoInstanceRole,
+    /// Nothing answers at the metadata service's address.
+    ImdsUnreachable { endpoint: String, detail: String },
+    /// IMDSv2 gave no token and IMDSv1 is off.
+    ImdsV1Disabled { why: String },
+    /// The answer of IMDS (or a process's output) is not a credentials document.
+    Document(DocumentError),
+    /// No home directory, so no SSO token cache.
+    NoHome,
+    /// The SSO token cache file is missing or unusable.
+    SsoCache {
+        path: String,
+        problem: SsoCacheProblem,
+        profile: String,
+    },
+    /// The SSO session expired; `refresh` says why a refresh failed, when one was tried.
+    SsoExpired {
+        profile: String,
+        refresh: Option<String>,
+    },
+    /// SSO refused the token (HTTP 401 or 403); `answer` is the API error's message.
+    SsoRejected { answer: String, profile: String },
+    /// `credential_process` failed; `program` is its first word only (its arguments may
+    /// carry secrets).
+    Process {
+        program: String,
+        problem: ProcessProblem,
+    },
+}
+
+/// Why the SSO token cache cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SsoCacheProblem {
+    Unreadable(String),
+    NotJson,
+    NoAccessToken,
+    NoExpiresAt,
+}
+
+/// Why `credential_process` gave no credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProcessProblem {
+    Start(String),
+    Wait(String),
+    TimedOut {
+        seconds: u64,
+    },
+    TooMuchOutput,
+    /// A non-zero exit (`code`), or a signal (`None`), with the last lines of its stderr.
+    Failed {
+        code: Option<i32>,
+        stderr_tail: String,
+    },
+    Output(DocumentError),
+}
+
+fn sso_login(profile: &str) -> String {
+    format!("run `aws sso login --profile {profile}`")
+}
+
+impl fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CredentialsError::NotFound { detail } => write!(
+                f,
+                "no AWS credentials found ({detail}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE to a profile in ~/.aws/config or ~/.aws/credentials"
+            ),
+            CredentialsError::ProfileNotFound { profile } => write!(
+                f,
+                "AWS profile `{profile}` (from AWS_PROFILE, or the helper's name) is not in the AWS config or credentials file; fix the name or add [profile {profile}] to ~/.aws/config"
+            ),
+            CredentialsError::Invalid { what, problem } => write!(f, "{what}: {problem}"),
+            CredentialsError::Unsupported { source, what } => write!(
+                f,
+                "{source} uses {what}, which this version of docker-credential-ecr-login does not support yet; use another credential source"
+            ),
+            CredentialsError::Unreadable { what, path, error } => {
+                write!(f, "could not read {what} {path}: {error}")
+            }
+            CredentialsError::AuthorizationLineBreak => f.write_str(
+                "the container authorization token contains a line break, which cannot be sent in a header; remove it from the token (file)",
+            ),
+            CredentialsError::ContainerHostNotAllowed { uri } => {
+                write!(f, "AWS_CONTAINER_CREDENTIALS_FULL_URI {uri:?} {CONTAINER_HOSTS}")
+            }
+            CredentialsError::NoInstanceRole => f.write_str(
+                "this EC2 instance has no IAM role (instance profile) attached: attach one, or configure other credentials",
+            ),
+            CredentialsError::ImdsUnreachable { endpoint, detail } => write!(
+                f,
+                "the EC2 instance metadata service at {endpoint} is not reachable ({detail}); this is not an EC2 instance, or its metadata service is off. Configure credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE, …), or set AWS_EC2_METADATA_DISABLED=true to skip IMDS"
+            ),
+            CredentialsError::ImdsV1Disabled { why } => write!(
+                f,
+                "IMDS gave no IMDSv2 token ({why}) and IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED / ec2_metadata_v1_disabled)"
+            ),
+            CredentialsError::Document(e) => e.fmt(f),
+            CredentialsError::NoHome => {
+                f.write_str("no home directory (HOME is not set) to find the SSO token cache in")
+            }
+            CredentialsError::SsoCache {
+                path,
+                problem,
+                profile,
+            } => {
+                match problem {
+                    SsoCacheProblem::Unreadable(e) => write!(f, "failed to read `{path}`: {e}"),
+                    SsoCacheProblem::NotJson => {
+                        write!(f, "the SSO token cache {path} is not valid JSON")
+                    }
+                    SsoCacheProblem::NoAccessToken => {
+                        write!(f, "the SSO token cache {path} has no accessToken")
+                    }
+                    SsoCacheProblem::NoExpiresAt => {
+                        write!(f, "the SSO token cache {path} has no valid expiresAt")
+                    }
+                }?;
+                write!(f, "; {}", sso_login(profile))
+            }
+            CredentialsError::SsoExpired {
+                profile,
+                refresh: Some(e),
+            } => write!(
+                f,
+                "the SSO session has expired and could not be refreshed ({e}); {}",
+                sso_login(profile)
+            ),
+            CredentialsError::SsoExpired {
+                profile,
+                refresh: None,
+            } => write!(
+                f,
+                "the SSO session has expired or is invalid; {}",
+                sso_login(profile)
+            ),
+            CredentialsError::SsoRejected { answer, profile } => write!(
+                f,
+                "{answer}; the SSO session is no longer valid: {}",
+                sso_login(profile)
+            ),
+            CredentialsError::Process { program, problem } => {
+                write!(f, "credential_process {program}: {problem}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for ProcessProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProcessProblem::Start(e) => write!(f, "could not start it: {e}"),
+            ProcessProblem::Wait(e) => write!(f, "could not wait for it: {e}"),
+            ProcessProblem::TimedOut { seconds } => {
+                write!(f, "did not finish within {seconds} s; it was stopped")
+            }
+            ProcessProblem::TooMuchOutput => f.write_str("printed more than 1 MiB"),
+            ProcessProblem::Failed { code, stderr_tail } => {
+                match code {
+                    Some(code) => write!(f, "exited with status {code}")?,
+                    None => f.write_str("was killed by a signal")?,
+                }
+                if !stderr_tail.is_empty() {
+                    write!(f, ": {stderr_tail}")?;
+                }
+                Ok(())
+            }
+            ProcessProblem::Output(e) => e.fmt(f),
+        }
+    }
+}
+
+// Each message already includes its cause's text (one line for people), so `source()` is
+// left at `None`, as the API guidelines ask of an error that shows its cause.
+impl std::error::Error for CredentialsError {}
+impl std::error::Error for ProcessProblem {}
