@@ -1,6 +1,7 @@
 //! What docker writes on stdin: the reader and the registry host parser.
 #![no_main]
-use docker_credential_ecr_login::{endpoint, protocol, registry};
+use docker_credential_ecr_login::settings::Settings;
+use docker_credential_ecr_login::{config, endpoint, env, protocol, registry};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -8,7 +9,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(r) = registry::parse(&url) {
-        let _ = endpoint::for_registry(&r, &endpoint::EndpointSettings::default());
+        let settings = Settings::new(env::Env::default());
+        let no_files = config::ProfileSet::default();
+        let _ = endpoint::for_registry(&r, &settings.config(&no_files));
         let _ = r.to_string();
     }
     let _ = protocol::credentials_json(&url, "AWS", &url);
