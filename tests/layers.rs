@@ -121,3 +121,40 @@ fn imports_form_no_cycle() {
         }
     }
 }
+
+/// Each module's level: 0 for a leaf, else one more than its highest import. Printed with
+/// `cargo test --test layers -- --nocapture`, top level first (the README's Code layout).
+#[test]
+fn levels() {
+    let edges = graph();
+    fn level(
+        v: &str,
+        e: &BTreeMap<String, BTreeSet<String>>,
+        memo: &mut BTreeMap<String, usize>,
+    ) -> usize {
+        if let Some(l) = memo.get(v) {
+            return *l;
+        }
+        let l = e
+            .get(v)
+            .into_iter()
+            .flatten()
+            .map(|w| level(w, e, memo) + 1)
+            .max()
+            .unwrap_or(0);
+        memo.insert(v.to_string(), l);
+        l
+    }
+    let mut memo = BTreeMap::new();
+    let mut by_level: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    for v in edges.keys() {
+        by_level
+            .entry(level(v, &edges, &mut memo))
+            .or_default()
+            .push(v);
+    }
+    for (l, modules) in by_level.iter().rev() {
+        println!("{l:>2}: {}", modules.join(", "));
+    }
+    assert!(by_level.len() > 3);
+}

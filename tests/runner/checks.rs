@@ -1,0 +1,349 @@
+//! Checks: what one run did against what its [`Run`] expects. Each returns the first
+//! difference, said so that the failing line of the case is easy to find.
+
+use super::format::{Request, Run};
+use super::world::World;
+use crate::support;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+use support::run::Output;
+use support::standin::Recorded;
+
+/// What a run produced.
+pub struct Outcome {
+    pub out: Output,
+    pub took: Duration,
+    pub recorded: Vec<Recorded>,
+}
+
+pub fn all(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
+    time(run, o)?;
+    files(world, run)?;
+    output(world, run, o)?;
+    requests(world, run, o)?;
+    proxies(world, run)?;
+    cache(world, run)?;
+    secrets(world, run, o)
+}
+
+fn time(run: &Run, o: &Outcome) -> Result<(), String> {
+    match run.max_seconds {
+        Some(max) if o.took.as_secs_f64() > max => {
+            Err(format!("took {:?}, more than {max} s", o.took))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn files(world: &World, run: &Run) -> Result<(), String> {
+    let read = |path: &str| std::fs::read_to_string(world.home.join(path)).unwrap_or_default();
+    for (path, wants) in &run.files_contain {
+        let text = read(path);
+        for w in wants.iter().map(|w| world.substitute(w)) {
+            if !text.contains(&w) {
+                return Err(format!("{path} lacks {w:?}: {text}"));
+            }
+        }
+    }
+    for (path, unwanted) in &run.files_lack {
+        let text = read(path);
+        for w in unwanted.iter().map(|w| world.substitute(w)) {
+            if text.contains(&w) {
+                return Err(format!("{path} holds {w:?}: {text}"));
+            }
+        }
+    }
+    for (path, n) in &run.file_lines {
+        let lines = read(path).lines().count();
+        if lines != *n {
+            return Err(format!("{path} has {lines} lines, want {n}"));
+        }
+    }
+    Ok(())
+}
+
+fn output(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
+    let out = &o.out;
+    if out.code != run.exit {
+        return Err(format!(
+            "exit {} (want {}); stdout {:?}; stderr {:?}; requests {:?}",
+            out.code,
+            run.exit,
+            out.stdout,
+            out.stderr,
+            o.recorded.iter().map(|r| &r.verified).collect::<Vec<_>>()
+        ));
+    }
+    if let Some(want) = &run.stdout {
+        let want = world.substitute(want);
+        if out.stdout.trim_end_matches('\n') != want {
+            return Err(format!("stdout {:?}, want {want:?}", out.stdout));
+        }
+    }
+    for (wants, stream, text) in [
+        (&run.stdout_contains, "stdout", &out.stdout),
+        (&run.stderr_contains, "stderr", &out.stderr),
+    ] {
+        for want in wants.iter().map(|w| world.substitute(w)) {
+            if !text.contains(&want) {
+                return Err(format!("{stream} {text:?} lacks {want:?}"));
+            }
+        }
+    }
+    if let Some(want) = &run.stdout_json {
+        let have: Value = serde_json::from_str(&out.stdout)
+            .map_err(|e| format!("stdout is not JSON ({e}): {:?}", out.stdout))?;
+        if !json_matches(&have, want) {
+            return Err(format!("stdout {have}, want {want}"));
+        }
+    }
+    Ok(())
+}
+
+/// `want` with `"*"` standing for any value, and `"text*"` for any string starting with `text`.
+fn json_matches(have: &Value, want: &Value) -> bool {
+    match (have, want) {
+        (_, Value::String(w)) if w == "*" => true,
+        (Value::String(h), Value::String(w)) if w.ends_with('*') => {
+            h.starts_with(&w[..w.len() - 1])
+        }
+        (Value::Object(h), Value::Object(w)) => {
+            h.len() == w.len()
+                && w.iter()
+                    .all(|(k, wv)| h.get(k).is_some_and(|hv| json_matches(hv, wv)))
+        }
+        _ => have == want,
+    }
+}
+
+fn requests(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
+    let Some(want) = &run.requests else {
+        return Ok(());
+    };
+    if o.recorded.len() != want.len() {
+        return Err(format!(
+            "{} requests, want {}: {:?}",
+            o.recorded.len(),
+            want.len(),
+            o.recorded
+                .iter()
+                .map(|r| (&r.request.target, &r.verified))
+                .collect::<Vec<_>>()
+        ));
+    }
+    for (n, (got, want)) in o.recorded.iter().zip(want).enumerate() {
+        request(got, want, world).map_err(|e| format!("request {}: {e}", n + 1))?;
+    }
+    Ok(())
+}
+
+fn request(got: &Recorded, want: &Request, world: &World) -> Result<(), String> {
+    let req = &got.request;
+    if let Some(m) = &want.method
+        && req.method != *m
+    {
+        return Err(format!("method {}, want {m}", req.method));
+    }
+    if let Some(p) = &want.path {
+        let p = world.substitute(p);
+        if req.target != p {
+            return Err(format!("path {}, want {p}", req.target));
+        }
+    }
+    if want.unsigned
+        && req
+            .header("authorization")
+            .is_some_and(|a| a.starts_with("AWS4-"))
+    {
+        return Err("the request is signed; it should not be".into());
+    }
+    let signed = want.scope.is_some()
+        || want.access_key.is_some()
+        || want.session_token.is_some()
+        || want.target.is_some();
+    if signed {
+        let v = got
+            .verified
+            .as_ref()
+            .map_err(|e| format!("signature rejected: {e}"))?;
+        if let Some(scope) = &want.scope {
+            let have = format!("{}/{}", v.region, v.service);
+            if have != *scope {
+                return Err(format!("scope {have}, want {scope}"));
+            }
+        }
+        if let Some(k) = &want.access_key
+            && v.access_key != *k
+        {
+            return Err(format!("signed by {}, want {k}", v.access_key));
+        }
+        match &want.session_token {
+            Some(Some(t)) if v.session_token.as_deref() != Some(t) => {
+                return Err(format!("session token {:?}, want {t:?}", v.session_token));
+            }
+            Some(None) if v.session_token.is_some() => {
+                return Err("a session token was sent".into());
+            }
+            _ => {}
+        }
+    }
+    if let Some(t) = &want.target {
+        let have = req.header("x-amz-target").unwrap_or("");
+        if have != t {
+            return Err(format!("X-Amz-Target {have:?}, want {t:?}"));
+        }
+        if req.header("content-type") != Some("application/x-amz-json-1.1") {
+            return Err(format!("content-type {:?}", req.header("content-type")));
+        }
+    }
+    if let Some(body) = &want.body {
+        let have: Value = serde_json::from_slice(&req.body).map_err(|e| e.to_string())?;
+        if &have != body {
+            return Err(format!("body {have}, want {body}"));
+        }
+    }
+    if let Some(form) = &want.form {
+        let text = String::from_utf8_lossy(&req.body).into_owned();
+        let pairs: HashMap<String, String> = text
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| (decode(k), decode(v)))
+            .collect();
+        for (k, v) in form {
+            let want_v = world.substitute(v);
+            match (pairs.get(k), want_v.as_str()) {
+                (None, "*absent*") => {}
+                (Some(_), "*present*") => {}
+                (Some(have), w) if have == w => {}
+                (have, w) => return Err(format!("form {k} = {have:?}, want {w:?}")),
+            }
+        }
+    }
+    for (k, v) in &want.headers {
+        let have = req.header(k);
+        match v {
+            None if have.is_none() => {}
+            Some(w) if have == Some(world.substitute(w).as_str()) => {}
+            _ => return Err(format!("header {k} = {have:?}, want {v:?}")),
+        }
+    }
+    if let Some(h) = &want.host {
+        let h = world.substitute(h);
+        let have = req.header("host").unwrap_or("");
+        if have != h {
+            return Err(format!("Host {have:?}, want {h:?}"));
+        }
+    }
+    let ua = req.header("user-agent").unwrap_or("");
+    if !ua.starts_with(concat!(
+        "docker-credential-ecr-login/",
+        env!("CARGO_PKG_VERSION")
+    )) {
+        return Err(format!("user-agent {ua:?}"));
+    }
+    Ok(())
+}
+
+/// Form decoding: `+` and `%XX`.
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap_or(b'?'));
+                i += 2;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn proxies(world: &World, run: &Run) -> Result<(), String> {
+    if let Some(want) = &run.socks_destinations {
+        let got = world
+            .socks
+            .as_ref()
+            .ok_or("socks_destinations without socks")?
+            .take();
+        if got != *want {
+            return Err(format!("SOCKS destinations {got:?}, want {want:?}"));
+        }
+    }
+    if let Some(want) = &run.connects {
+        let got = world.proxy.as_ref().ok_or("connects without proxy")?.take();
+        if got != *want {
+            return Err(format!("proxy CONNECTs {got:?}, want {want:?}"));
+        }
+    }
+    Ok(())
+}
+
+fn cache(world: &World, run: &Run) -> Result<(), String> {
+    let cache_file = world.home.join(".ecr/cache.json");
+    let cache_text = std::fs::read_to_string(&cache_file).unwrap_or_default();
+    #[cfg(unix)]
+    if cache_file.exists() && support::targets::excluded("check:unix-modes").is_none() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // A seeded file keeps its own mode; one the helper created must be private.
+        if !world.seeded_cache
+            && (mode(&cache_file) != 0o600 || mode(cache_file.parent().unwrap()) != 0o700)
+        {
+            return Err(format!(
+                "cache file mode {:o}, directory {:o}",
+                mode(&cache_file),
+                mode(cache_file.parent().unwrap())
+            ));
+        }
+    }
+    for k in &run.cache_keys {
+        if !cache_text.contains(&format!("\"{k}\"")) {
+            return Err(format!("cache lacks key {k}: {cache_text}"));
+        }
+    }
+    for k in &run.cache_absent {
+        if cache_text.contains(k.as_str()) {
+            return Err(format!("cache still has {k}: {cache_text}"));
+        }
+    }
+    Ok(())
+}
+
+/// No secret on stdout (but the expected one), stderr or in the log.
+fn secrets(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
+    let out = &o.out;
+    let log =
+        std::fs::read_to_string(world.home.join(".ecr/log/ecr-login.log")).unwrap_or_default();
+    let stdout_without_secret = match serde_json::from_str::<Value>(&out.stdout) {
+        Ok(v) => v["ServerURL"].to_string(),
+        Err(_) => out.stdout.clone(),
+    };
+    // What the run expects on stdout (a password for get-login-password) is allowed there.
+    let expected_stdout = run
+        .stdout
+        .as_deref()
+        .map(|w| world.substitute(w))
+        .unwrap_or_default();
+    for s in world.secrets.iter().filter(|s| s.len() >= 4) {
+        for (name, text) in [
+            ("stdout", &stdout_without_secret),
+            ("stderr", &out.stderr),
+            ("the log", &log),
+        ] {
+            if name == "stdout" && expected_stdout.contains(s.as_str()) {
+                continue;
+            }
+            if text.contains(s.as_str()) {
+                return Err(format!("a secret reached {name}: {s:?}"));
+            }
+        }
+    }
+    Ok(())
+}
