@@ -15,7 +15,7 @@ use crate::log;
 use crate::registry::Registry;
 use crate::retry;
 use crate::settings::{Config, Settings};
-use std::cell::Cell;
+use std::cell::OnceCell;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 use std::time::Instant;
@@ -29,8 +29,8 @@ pub struct Prepared<'a> {
     pub cache_file: Option<PathBuf>,
     /// Newest form first; the first is the one written.
     pub keys: Vec<String>,
-    /// Whether the config files' failure to load was logged already.
-    warned: Cell<bool>,
+    /// The settings over the files, worked out on first use.
+    config: OnceCell<Config<'a>>,
 }
 
 /// The files as loaded, or none: a broken config file must not stop environment credentials.
@@ -47,7 +47,7 @@ impl<'a> Prepared<'a> {
             plan,
             cache_file: cache::file(env),
             keys,
-            warned: Cell::new(false),
+            config: OnceCell::new(),
         })
     }
 
@@ -56,21 +56,21 @@ impl<'a> Prepared<'a> {
     }
 
     /// The settings over the config files, read only when an endpoint or a credential source
-    /// needs them.
+    /// needs them, and once.
     pub fn config(&self) -> Config<'a> {
-        let files = match self.settings.files() {
-            Ok(p) => p,
-            Err(e) => {
-                if !self.warned.replace(true) {
+        *self.config.get_or_init(|| {
+            let files = match self.settings.files() {
+                Ok(p) => p,
+                Err(e) => {
                     log::warn(
                         "Ignoring the AWS config files for endpoint settings",
                         &[("error", &e.to_string())],
                     );
+                    &NO_FILES
                 }
-                &NO_FILES
-            }
-        };
-        self.settings.config(files)
+            };
+            self.settings.config(files)
+        })
     }
 
     /// Where `GetAuthorizationToken` goes.
