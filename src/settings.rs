@@ -126,3 +126,46 @@ impl<'a> Config<'a> {
             .or_else(|| self.lookup("AWS_DEFAULT_REGION", "region"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::FileKind;
+
+    #[test]
+    fn one_selection_one_lookup_rule() {
+        let env = |pairs: &[(&str, &str)]| Env::from_pairs(pairs.iter().copied());
+        let chosen = |e: Env| SelectedProfile::of(&e);
+        assert_eq!(chosen(env(&[])).chosen_by, ChosenBy::Default);
+        let both = env(&[("AWS_PROFILE", "a"), ("AWS_DEFAULT_PROFILE", "b")]);
+        assert_eq!(chosen(both.clone()).name, "a");
+        assert_eq!(
+            chosen(both.with_explicit_profile("c")).chosen_by,
+            ChosenBy::Invocation
+        );
+        assert!(chosen(env(&[("AWS_DEFAULT_PROFILE", "b")])).named());
+
+        let mut files = ProfileSet::default();
+        files
+            .merge(
+                "[profile p]\nregion = eu-west-1\nca_bundle =\n",
+                FileKind::Config,
+            )
+            .unwrap();
+        let s = Settings::with_files(env(&[("AWS_PROFILE", "p")]), files);
+        let c = s.config(s.files().unwrap());
+        assert_eq!(c.region(), Some("eu-west-1"));
+        assert_eq!(
+            c.lookup("AWS_CA_BUNDLE", "ca_bundle"),
+            None,
+            "empty is unset"
+        );
+        // The environment comes before the profile.
+        let s = Settings::new(env(&[
+            ("AWS_PROFILE", "p"),
+            ("AWS_DEFAULT_REGION", "us-east-2"),
+        ]));
+        let files = c.files;
+        assert_eq!(s.config(files).region(), Some("us-east-2"));
+    }
+}

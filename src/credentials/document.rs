@@ -146,3 +146,55 @@ pub fn parse(body: &[u8], doc: Document) -> Result<Credentials, DocumentError> {
         account_id: optional("AccountId")?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_writer_read_its_own_way() {
+        // Keys in any case, and a type error, only in a process's output.
+        let lower = br#"{"version":1,"accesskeyid":"AK","secretaccesskey":"SK"}"#;
+        assert!(parse(lower, Document::Process).is_ok());
+        assert_eq!(
+            parse(lower, Document::Container),
+            Err(DocumentError::Missing(Document::Container, "AccessKeyId"))
+        );
+        let number = br#"{"Version":1,"AccessKeyId":"AK","SecretAccessKey":"SK","AccountId":7}"#;
+        assert_eq!(
+            parse(number, Document::Process).unwrap_err().to_string(),
+            "AccountId in its output is not a string"
+        );
+        let number = br#"{"AccessKeyId":"AK","SecretAccessKey":"SK","AccountId":7}"#;
+        assert_eq!(parse(number, Document::Imds).unwrap().account_id, None);
+        // The token's key, and an empty Expiration.
+        let c = parse(
+            br#"{"AccessKeyId":"AK","SecretAccessKey":"SK","Token":"T","Expiration":""}"#,
+            Document::Container,
+        )
+        .unwrap();
+        assert_eq!((c.session_token.as_deref(), c.expiry), (Some("T"), None));
+        assert_eq!(
+            parse(
+                br#"{"Version":1,"AccessKeyId":"AK","SecretAccessKey":"SK","Expiration":""}"#,
+                Document::Process
+            ),
+            Err(DocumentError::BadExpiration(Document::Process))
+        );
+        // IMDS's Code, and what each document is called.
+        assert_eq!(
+            parse(br#"{"Code":"Failed","Message":"no"}"#, Document::Imds)
+                .unwrap_err()
+                .to_string(),
+            "IMDS could not give credentials: Failed: no"
+        );
+        assert_eq!(
+            parse(b"[]", Document::Process).unwrap_err().to_string(),
+            "its output is not a JSON object"
+        );
+        assert_eq!(
+            parse(b"{", Document::Imds).unwrap_err().to_string(),
+            "the IMDS credentials answer is not JSON"
+        );
+    }
+}
