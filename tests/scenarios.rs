@@ -36,7 +36,7 @@ fn all_scenarios(root: &Path) -> Vec<Scenario> {
     all
 }
 
-enum Run {
+enum Verdict {
     /// The case ran, with this many runs of the binary.
     Ran(usize),
     /// It does not apply to this target, for this reason.
@@ -76,8 +76,8 @@ fn scenarios() {
                     let Some(s) = cases.get(i) else { break };
                     let name = s.name.clone();
                     let r = match support::targets::excluded(&name) {
-                        Some(why) => Ok(Run::Excluded(why)),
-                        None => std::panic::catch_unwind(|| runner::run_case(s).map(Run::Ran))
+                        Some(why) => Ok(Verdict::Excluded(why)),
+                        None => std::panic::catch_unwind(|| runner::run_case(s).map(Verdict::Ran))
                             .unwrap_or_else(|_| Err("panicked".into())),
                     };
                     results.lock().unwrap().push((name, r));
@@ -85,14 +85,14 @@ fn scenarios() {
             });
         }
     });
-    let mut results: Vec<(String, Result<Run, String>)> = results.into_inner().unwrap();
+    let mut results: Vec<(String, Result<Verdict, String>)> = results.into_inner().unwrap();
     results.sort_by(|a, b| a.0.cmp(&b.0));
     let mut failed = Vec::new();
     let mut excluded = 0;
     for (name, r) in &results {
         match r {
-            Ok(Run::Ran(runs)) => println!("scenario {name}: ok ({runs} runs)"),
-            Ok(Run::Excluded(why)) => {
+            Ok(Verdict::Ran(runs)) => println!("scenario {name}: ok ({runs} runs)"),
+            Ok(Verdict::Excluded(why)) => {
                 excluded += 1;
                 support::report(&format!(
                     "excluded on {}: scenario {name}: {why}",
