@@ -1,7 +1,7 @@
 //! One `get`, worked out before any network call: the registry, the credential plan, the
 //! cache file and keys, and (on demand, so that a cache hit reads no config file it does not
-//! need) the endpoint settings, the ECR endpoint and the STS region. `get` executes it;
-//! `explain` prints it. Both see the same value, so they cannot drift apart.
+//! need) the settings over the config files, the ECR endpoint and the STS region. `get`
+//! executes it; `explain` prints it. Both see the same value, so they cannot drift apart.
 
 use crate::cache;
 use crate::config::ProfileSet;
