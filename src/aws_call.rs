@@ -37,6 +37,9 @@ pub enum ErrorFormat {
     /// `<ErrorResponse><Error><Code>…</Code><Message>…</Message></Error></ErrorResponse>`
     /// (the query protocol: STS).
     Xml,
+    /// [`Json`](ErrorFormat::Json), but an OAuth `error` member (`TOKEN_EXPIRED`) is the
+    /// code when there is one: AWS Sign-In's `AccessDeniedException` says why in it.
+    SignIn,
 }
 
 /// Sends the request `make` builds for each attempt, retrying as the SDKs do, and returns
@@ -83,8 +86,12 @@ pub fn call(
 /// An error answer as [`Error::Api`]; the message is cut to 300 characters.
 pub fn api_error(service: &'static str, format: ErrorFormat, r: &Response) -> Error {
     let (code, message) = match format {
-        ErrorFormat::Json => {
+        ErrorFormat::Json | ErrorFormat::SignIn => {
             let body: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
+            let oauth = body
+                .get("error")
+                .and_then(Value::as_str)
+                .filter(|e| format == ErrorFormat::SignIn && !e.is_empty());
             let raw = body
                 .get("__type")
                 .or_else(|| body.get("code"))
@@ -93,7 +100,9 @@ pub fn api_error(service: &'static str, format: ErrorFormat, r: &Response) -> Er
                 .or_else(|| r.header("x-amzn-errortype"))
                 .unwrap_or("");
             let code = raw.rsplit('#').next().unwrap_or("");
-            let code = code.split(':').next().unwrap_or("").to_string();
+            let code = oauth
+                .unwrap_or_else(|| code.split(':').next().unwrap_or(""))
+                .to_string();
             let message = body
                 .get("message")
                 .or_else(|| body.get("Message"))

@@ -15,6 +15,8 @@ pub enum Service {
     Sts,
     Sso,
     SsoOidc,
+    /// AWS Sign-In, which refreshes `aws login` sessions.
+    Signin,
 }
 
 impl Service {
@@ -26,6 +28,7 @@ impl Service {
             Service::Sts => "STS",
             Service::Sso => "SSO",
             Service::SsoOidc => "SSO_OIDC",
+            Service::Signin => "SIGNIN",
         }
     }
 
@@ -37,6 +40,7 @@ impl Service {
             Service::Sts => "sts",
             Service::Sso => "sso",
             Service::SsoOidc => "sso_oidc",
+            Service::Signin => "signin",
         }
     }
 
@@ -48,6 +52,7 @@ impl Service {
             Service::Sts => "sts",
             Service::Sso => "awsssoportal",
             Service::SsoOidc => "sso-oauth",
+            Service::Signin => "signin",
         }
     }
 
@@ -59,6 +64,7 @@ impl Service {
             Service::Sts => "STS",
             Service::Sso => "IAM Identity Center (SSO)",
             Service::SsoOidc => "IAM Identity Center OIDC",
+            Service::Signin => "AWS Sign-In",
         }
     }
 }
@@ -196,6 +202,14 @@ pub fn for_service(service: Service, region: &str, config: &Config) -> Endpoint 
             } else {
                 part.dns_suffix
             };
+            if service == Service::Signin {
+                return Endpoint {
+                    url: signin_url(region, part, fips, ds),
+                    signing_region: region.to_string(),
+                    service,
+                    configured: false,
+                };
+            }
             let host = match (service, fips) {
                 (Service::Sts, false) => "sts",
                 (Service::Sts, true) => "sts-fips",
@@ -207,6 +221,7 @@ pub fn for_service(service: Service, region: &str, config: &Config) -> Endpoint 
                 (Service::Ecr, true) => "api.ecr-fips",
                 (Service::EcrPublic, false) => "api.ecr-public",
                 (Service::EcrPublic, true) => "api.ecr-public-fips",
+                (Service::Signin, _) => unreachable!("returned above"),
             };
             (format!("https://{host}.{region}.{suffix}"), false)
         }
@@ -216,6 +231,22 @@ pub fn for_service(service: Service, region: &str, config: &Config) -> Endpoint 
         signing_region: region.to_string(),
         service,
         configured,
+    }
+}
+
+/// AWS Sign-In's endpoint rules (the Go SDK's signin v1.0.6 model): the three commercial
+/// partitions have hosts of their own; FIPS and dual-stack follow the common pattern.
+fn signin_url(region: &str, part: &Partition, fips: bool, dual_stack: bool) -> String {
+    let suffix = match dual_stack {
+        true => part.dual_stack_dns_suffix,
+        false => part.dns_suffix,
+    };
+    match (fips, dual_stack, part.id) {
+        (false, false, "aws") => format!("https://{region}.signin.aws.amazon.com"),
+        (false, false, "aws-cn") => format!("https://{region}.signin.amazonaws.cn"),
+        (false, false, "aws-us-gov") => format!("https://{region}.signin.amazonaws-us-gov.com"),
+        (false, _, _) => format!("https://signin.{region}.{suffix}"),
+        (true, _, _) => format!("https://signin-fips.{region}.{suffix}"),
     }
 }
 
@@ -479,6 +510,68 @@ mod tests {
         let over = over.config(&no_files);
         assert_eq!(url(Service::Sts, "us-east-1", &over), "http://sts");
         assert_eq!(url(Service::Sso, "us-east-1", &over), "http://global");
+        // AWS Sign-In: the global URL applies to it too (the Go SDK ignores it there).
+        assert_eq!(url(Service::Signin, "us-east-1", &over), "http://global");
+        let signin = settings(&[("AWS_ENDPOINT_URL_SIGNIN", "http://signin/base/")]);
+        let signin = signin.config(&no_files);
+        assert_eq!(
+            url(Service::Signin, "eu-west-1", &signin),
+            "http://signin/base/"
+        );
+    }
+
+    #[test]
+    fn signin_endpoints_per_partition() {
+        let no_files = ProfileSet::default();
+        type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+        let cases: &[Case] = &[
+            (&[], "us-east-1", "https://us-east-1.signin.aws.amazon.com"),
+            (&[], "cn-north-1", "https://cn-north-1.signin.amazonaws.cn"),
+            (
+                &[],
+                "us-gov-west-1",
+                "https://us-gov-west-1.signin.amazonaws-us-gov.com",
+            ),
+            (
+                &[],
+                "us-iso-east-1",
+                "https://signin.us-iso-east-1.c2s.ic.gov",
+            ),
+            (
+                &[],
+                "eusc-de-east-1",
+                "https://signin.eusc-de-east-1.amazonaws.eu",
+            ),
+            (
+                &[("AWS_USE_FIPS_ENDPOINT", "true")],
+                "us-east-1",
+                "https://signin-fips.us-east-1.amazonaws.com",
+            ),
+            (
+                &[("AWS_USE_DUALSTACK_ENDPOINT", "true")],
+                "eu-west-1",
+                "https://signin.eu-west-1.api.aws",
+            ),
+            (
+                &[("AWS_USE_DUALSTACK_ENDPOINT", "true")],
+                "cn-north-1",
+                "https://signin.cn-north-1.api.amazonwebservices.com.cn",
+            ),
+            (
+                &[
+                    ("AWS_USE_FIPS_ENDPOINT", "true"),
+                    ("AWS_USE_DUALSTACK_ENDPOINT", "true"),
+                ],
+                "us-east-1",
+                "https://signin-fips.us-east-1.api.aws",
+            ),
+        ];
+        for (vars, region, want) in cases {
+            let s = settings(vars);
+            let e = for_service(Service::Signin, region, &s.config(&no_files));
+            assert_eq!(e.url, *want, "{vars:?} {region}");
+            assert!(!e.configured);
+        }
     }
 
     #[test]

@@ -78,6 +78,12 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
     if let Some(c) = plan.static_credentials() {
         line(&mut out, "access key:", &mask(&c.access_key_id));
     }
+    let login = plan.base.as_any().downcast_ref::<credentials::Login>();
+    if let Some(login) = login {
+        for (k, v) in login.state(env) {
+            line(&mut out, k, &v);
+        }
+    }
 
     let _ = writeln!(out, "Endpoints");
     let config = prepared.config();
@@ -99,6 +105,19 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
             &mut out,
             "SSO:",
             &endpoint::for_service(Service::Sso, &sso.region, &config).url,
+        );
+    }
+
+    if login.is_some() {
+        line(
+            &mut out,
+            "Sign-In:",
+            &format!(
+                "{}/v1/token (when the login keys need a refresh)",
+                endpoint::for_service(Service::Signin, &prepared.sts_region(), &config)
+                    .url
+                    .trim_end_matches('/')
+            ),
         );
     }
 

@@ -84,6 +84,16 @@ pub fn debug(msg: &str, fields: &[(&str, &str)]) {
     write(Level::Debug, msg, fields)
 }
 
+/// A warning the person running the command should see even when it succeeds: one line on
+/// stderr, and the log at `warn`. `line` is for people and carries no secret.
+pub fn warn_user(line: &str, fields: &[(&str, &str)]) {
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "docker-credential-ecr-login: warning: {line}"
+    );
+    write(Level::Warn, line, fields)
+}
+
 fn write(level: Level, msg: &str, fields: &[(&str, &str)]) {
     if !enabled(level) {
         return;

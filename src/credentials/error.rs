@@ -2,7 +2,7 @@
 //! getting credentials from it (the rest), one variant per thing a person would fix.
 
 use crate::credentials::document::DocumentError;
-use crate::credentials::value::Source;
+use crate::credentials::dpop::KeyProblem;
 use std::fmt;
 
 /// Where an `http` container credentials URI may point.
@@ -17,8 +17,6 @@ pub enum CredentialsError {
     ProfileNotFound { profile: String },
     /// A profile or the environment is set up wrongly.
     Invalid { what: String, problem: String },
-    /// The configuration asks for a source this version does not have.
-    Unsupported { source: Source, what: String },
     /// A file the source reads each time (a token file) could not be read.
     Unreadable {
         what: &'static str,
@@ -52,6 +50,14 @@ pub enum CredentialsError {
     },
     /// SSO refused the token (HTTP 401 or 403); `answer` is the API error's message.
     SsoRejected { answer: String, profile: String },
+    /// The `aws login` cache file of a `login_session` profile is missing or unusable.
+    LoginCache {
+        path: String,
+        problem: LoginCacheProblem,
+        profile: String,
+    },
+    /// AWS Sign-In did not refresh the `aws login` session.
+    LoginRefused { profile: String, why: LoginRefusal },
     /// `credential_process` failed; `program` is its first word only (its arguments may
     /// carry secrets).
     Process {
@@ -67,6 +73,34 @@ pub enum SsoCacheProblem {
     NotJson,
     NoAccessToken,
     NoExpiresAt,
+}
+
+/// Why an `aws login` cache file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginCacheProblem {
+    NoFile,
+    Unreadable(String),
+    /// Not JSON, or JSON but not an object (`null`).
+    NotAnObject,
+    /// A required member is missing or empty: its path, `accessToken.sessionToken`.
+    Missing(&'static str),
+    /// `accessToken.expiresAt` is not an RFC 3339 time with a zone (the first characters).
+    BadExpiresAt(String),
+    /// `dpopKey` cannot sign.
+    BadKey(KeyProblem),
+}
+
+/// Why AWS Sign-In refused or failed a refresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginRefusal {
+    /// `TOKEN_EXPIRED`: the session (up to 12 hours) is over.
+    Expired,
+    /// `USER_CREDENTIALS_CHANGED`: the password changed since `aws login`.
+    CredentialsChanged,
+    /// `INSUFFICIENT_PERMISSIONS`: no `signin:CreateOAuth2Token`.
+    MissingPermission,
+    /// Anything else, said as it came (no secret is in it).
+    Failed(String),
 }
 
 /// Why `credential_process` gave no credentials.
@@ -86,6 +120,10 @@ pub enum ProcessProblem {
     Output(DocumentError),
 }
 
+fn aws_login(profile: &str) -> String {
+    format!("run `aws login --profile {profile}`")
+}
+
 fn sso_login(profile: &str) -> String {
     format!("run `aws sso login --profile {profile}`")
 }
@@ -102,10 +140,6 @@ impl fmt::Display for CredentialsError {
                 "AWS profile `{profile}` (from AWS_PROFILE, or the helper's name) is not in the AWS config or credentials file; fix the name or add [profile {profile}] to ~/.aws/config"
             ),
             CredentialsError::Invalid { what, problem } => write!(f, "{what}: {problem}"),
-            CredentialsError::Unsupported { source, what } => write!(
-                f,
-                "{source} uses {what}, which this version of docker-credential-ecr-login does not support yet; use another credential source"
-            ),
             CredentialsError::Unreadable { what, path, error } => {
                 write!(f, "could not read {what} {path}: {error}")
             }
@@ -173,6 +207,58 @@ impl fmt::Display for CredentialsError {
             CredentialsError::Process { program, problem } => {
                 write!(f, "credential_process {program}: {problem}")
             }
+            CredentialsError::LoginCache {
+                path,
+                problem,
+                profile,
+            } => {
+                match problem {
+                    LoginCacheProblem::NoFile => write!(
+                        f,
+                        "no aws login session is cached for profile `{profile}` ({path} does not exist)"
+                    ),
+                    LoginCacheProblem::Unreadable(e) => {
+                        write!(f, "could not read the aws login cache {path}: {e}")
+                    }
+                    LoginCacheProblem::NotAnObject => {
+                        write!(f, "the aws login cache {path} is not a JSON object")
+                    }
+                    LoginCacheProblem::Missing(member) => {
+                        write!(f, "the aws login cache {path} has no {member}")
+                    }
+                    LoginCacheProblem::BadExpiresAt(v) => write!(
+                        f,
+                        "the aws login cache {path} has an accessToken.expiresAt that is not an RFC 3339 time with a zone ({v:?})"
+                    ),
+                    LoginCacheProblem::BadKey(k) => write!(
+                        f,
+                        "the dpopKey of the aws login cache {path} cannot sign: {k}"
+                    ),
+                }?;
+                write!(f, "; {}", aws_login(profile))
+            }
+            CredentialsError::LoginRefused { profile, why } => match why {
+                LoginRefusal::Expired => write!(
+                    f,
+                    "the aws login session of profile `{profile}` has expired (AWS Sign-In: TOKEN_EXPIRED); {} again",
+                    aws_login(profile)
+                ),
+                LoginRefusal::CredentialsChanged => write!(
+                    f,
+                    "the aws login session of profile `{profile}` ended because the password changed (AWS Sign-In: USER_CREDENTIALS_CHANGED); {} again",
+                    aws_login(profile)
+                ),
+                LoginRefusal::MissingPermission => write!(
+                    f,
+                    "AWS Sign-In refused to refresh the aws login session of profile `{profile}` (INSUFFICIENT_PERMISSIONS): allow signin:CreateOAuth2Token for this principal (the managed policy SignInLocalDevelopmentAccess has it), then {} again",
+                    aws_login(profile)
+                ),
+                LoginRefusal::Failed(answer) => write!(
+                    f,
+                    "could not refresh the aws login session of profile `{profile}` ({answer}); if this persists, {} again",
+                    aws_login(profile)
+                ),
+            },
         }
     }
 }

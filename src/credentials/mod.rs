@@ -8,9 +8,11 @@
 
 pub mod container;
 pub mod document;
+pub mod dpop;
 pub(crate) mod environment;
 pub mod error;
 pub mod imds;
+pub mod login;
 pub mod plan;
 pub mod process;
 mod profile;
@@ -22,9 +24,12 @@ pub mod web_identity;
 
 pub use container::{Container, uri as container_uri};
 pub use environment::half_keys;
-pub use error::{CredentialsError, ProcessProblem, SsoCacheProblem};
+pub use error::{
+    CredentialsError, LoginCacheProblem, LoginRefusal, ProcessProblem, SsoCacheProblem,
+};
 pub use imds::Imds;
 pub use imds::endpoint as imds_endpoint;
+pub use login::Login;
 pub use plan::Plan;
 pub use process::Process;
 pub use profile::plan_profile;

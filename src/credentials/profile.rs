@@ -6,6 +6,7 @@
 use crate::config::{ProfileSet, Properties};
 use crate::credentials::environment;
 use crate::credentials::error::CredentialsError;
+use crate::credentials::login::Login;
 use crate::credentials::plan::{Plan, container_plan, imds_plan};
 use crate::credentials::process::Process;
 use crate::credentials::provider::{Provider, StaticKeys};
@@ -83,6 +84,9 @@ pub fn plan_profile(config: &Config) -> Result<Option<Plan>, CredentialsError> {
                             .into(),
                     ));
                 }
+                // `aws login` under a role in one profile: its keys assume the role, as the
+                // Go SDK does (Rust and botocore refuse this configuration).
+                (None, None) if let Some(login) = login(&current, props) => break Box::new(login),
                 (None, None) => {
                     return Err(invalid(
                         &current,
@@ -184,11 +188,8 @@ fn base_of(
     if let Some(sso) = sso(config.files, name, props)? {
         return Ok(Some(Box::new(sso)));
     }
-    if get("login_session").is_some() {
-        return Err(CredentialsError::Unsupported {
-            source: Source::Profile(name.to_string()),
-            what: "console sign-in credentials (login_session, from `aws login`)".into(),
-        });
+    if let Some(login) = login(name, props) {
+        return Ok(Some(Box::new(login)));
     }
     if let Some(command) = get("credential_process") {
         return Ok(Some(Box::new(Process {
@@ -198,6 +199,15 @@ fn base_of(
         })));
     }
     Ok(static_keys(name, props)?.map(|k| Box::new(k) as Box<dyn Provider>))
+}
+
+/// `login_session`, its value trimmed of spaces and quotes (`aws login` may quote it).
+fn login(name: &str, props: &Properties) -> Option<Login> {
+    let session = props.get("login_session")?.trim().trim_matches('"').trim();
+    (!session.is_empty()).then(|| Login {
+        profile: name.to_string(),
+        session: session.to_string(),
+    })
 }
 
 /// `Environment`, `Ec2InstanceMetadata` or `EcsContainer`, in any case.

@@ -55,6 +55,19 @@ fn files(world: &World, run: &Run) -> Result<(), String> {
             }
         }
     }
+    #[cfg(unix)]
+    if support::targets::excluded("check:unix-modes").is_none() {
+        use std::os::unix::fs::PermissionsExt;
+        for path in &run.private_files {
+            let mode = std::fs::metadata(world.home.join(path))
+                .map_err(|e| format!("{path}: {e}"))?
+                .permissions()
+                .mode();
+            if mode & 0o777 != 0o600 {
+                return Err(format!("{path} has mode {:o}, want 600", mode & 0o777));
+            }
+        }
+    }
     for (path, n) in &run.file_lines {
         let lines = read(path).lines().count();
         if lines != *n {
@@ -133,10 +146,33 @@ fn requests(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
                 .collect::<Vec<_>>()
         ));
     }
+    let mut jtis = std::collections::HashSet::new();
     for (n, (got, want)) in o.recorded.iter().zip(want).enumerate() {
         request(got, want, world).map_err(|e| format!("request {}: {e}", n + 1))?;
+        if let Some(file) = &want.dpop {
+            let jti =
+                dpop(got, world, file).map_err(|e| format!("request {}: DPoP: {e}", n + 1))?;
+            if !jtis.insert(jti.clone()) {
+                return Err(format!("request {}: DPoP jti {jti} was used before", n + 1));
+            }
+        }
     }
     Ok(())
+}
+
+/// The request's DPoP proof, checked against the key in the login cache `file`.
+fn dpop(got: &Recorded, world: &World, file: &str) -> Result<String, String> {
+    let text =
+        std::fs::read_to_string(world.home.join(file)).map_err(|e| format!("{file}: {e}"))?;
+    let doc: Value = serde_json::from_str(&text).map_err(|e| format!("{file}: {e}"))?;
+    let pem = doc["dpopKey"]
+        .as_str()
+        .ok_or(format!("{file} has no dpopKey"))?;
+    let point = support::dpop::public_point(pem)?;
+    let proof = got.request.header("dpop").ok_or("no DPoP header")?;
+    let url = format!("{}{}", world.standin.url(), got.request.target);
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    support::dpop::verify(proof, &point, &got.request.method, &url, now)
 }
 
 fn request(got: &Recorded, want: &Request, world: &World) -> Result<(), String> {
@@ -331,7 +367,19 @@ fn secrets(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
         .as_deref()
         .map(|w| world.substitute(w))
         .unwrap_or_default();
-    for s in world.secrets.iter().filter(|s| s.len() >= 4) {
+    // The proofs the helper sent are secrets too: a log line with one could replay it.
+    let proofs: Vec<String> = o
+        .recorded
+        .iter()
+        .filter_map(|r| r.request.header("dpop"))
+        .flat_map(|p| {
+            [
+                p.to_string(),
+                p.rsplit('.').next().unwrap_or("").to_string(),
+            ]
+        })
+        .collect();
+    for s in world.secrets.iter().chain(&proofs).filter(|s| s.len() >= 4) {
         for (name, text) in [
             ("stdout", &stdout_without_secret),
             ("stderr", &out.stderr),

@@ -160,7 +160,32 @@ const SERVICES: &[Service] = &[
         ),
         ..TYPICAL
     },
+    Service {
+        id: "signin",
+        name: "AWS Sign-In",
+        endpoint_var: "AWS_ENDPOINT_URL_SIGNIN",
+        env: &[("AWS_ENDPOINT_URL_ECR", "{ecr}"), ("AWS_PROFILE", "dev")],
+        home: &[
+            (
+                ".aws/config",
+                "[profile dev]\nlogin_session = arn:aws:iam::123456789012:user/Admin\n",
+            ),
+            (
+                ".aws/login/cache/10cabd19777b6651ac57333b55c7c10a1242b1c2337f40e674926d7324698347.json",
+                LOGIN_CACHE,
+            ),
+        ],
+        // Sign-In gives a lifetime, not an expiry: one second is the shortest it can say.
+        expired: r#"{"accessToken": {"accessKeyId": "ASIAGOODEXAMPLE", "secretAccessKey": "goodSecretExample0123", "sessionToken": "goodSessionToken"}, "expiresIn": 1, "refreshToken": "next-refresh-token"}"#,
+        missing_fields: r#"{"accessToken":{}}"#,
+        throttled: Some(r#"{"__type":"ThrottlingException","message":"slow down"}"#),
+        ..TYPICAL
+    },
 ];
+
+/// The key of the AWS SDK for Rust's DPoP tests, in a login cache whose keys have expired,
+/// so that every get refreshes through Sign-In.
+const LOGIN_CACHE: &str = r#"{"accessToken": {"accessKeyId": "ASIAOLDLOGINEXAMPLE", "secretAccessKey": "oldLoginSecret0123456", "sessionToken": "oldLoginSessionToken", "accountId": "123456789012", "expiresAt": "2020-01-01T00:00:00Z"}, "clientId": "arn:aws:signin:::devtools/same-device", "refreshToken": "login-refresh-token-value", "dpopKey": "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPt/u8InPLpQeQLJTvVX+sNDzni8vMDMt3Liu+nMBigfoAoGCCqGSM49\nAwEHoUQDQgAEILkGG7rNOnxiIJlMgimY1UPP8eDMFP0DAY6WGjngP4bvTAiUCQ/I\nffut2379uP+OBCm2ovGpBOJRgrl1RspUOQ==\n-----END EC PRIVATE KEY-----\n"}"#;
 
 const FAULTS: &[&str] = &[
     "5xx",

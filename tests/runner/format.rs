@@ -107,6 +107,9 @@ pub struct Run {
     /// Path under the home → strings the file does not hold (*substituted*).
     #[serde(default)]
     pub files_lack: BTreeMap<String, Vec<String>>,
+    /// Paths under the home that must be private afterwards: mode 0600 (Unix).
+    #[serde(default)]
+    pub private_files: Vec<String>,
     /// Path under the home → its number of lines.
     #[serde(default)]
     pub file_lines: BTreeMap<String, usize>,
@@ -160,6 +163,10 @@ pub struct Request {
     pub headers: BTreeMap<String, Option<String>>,
     /// The `Host` header (*substituted*).
     pub host: Option<String>,
+    /// The `aws login` cache file (a path under the home) whose `dpopKey` must have made the
+    /// request's `DPoP` proof: signature, public key, `htm`, `htu` (the exact URL), `iat` and
+    /// a `jti` that no other request of the run used.
+    pub dpop: Option<String>,
 }
 
 /// A field that is present, even as `null`, is `Some`: `null` is a value to check.

@@ -247,6 +247,7 @@ fn harvest_secrets(text: &str) -> Vec<String> {
         "accessToken",
         "refreshToken",
         "clientSecret",
+        "idToken",
     ];
     let text = text.replace("\\\"", "\"");
     let mut out = Vec::new();
@@ -268,6 +269,20 @@ fn harvest_secrets(text: &str) -> Vec<String> {
                     out.push(v);
                 }
             }
+        }
+    }
+    // A PEM key inside JSON: each line of its base64 body.
+    for open in ["\"dpopKey\": \"", "\"dpopKey\":\""] {
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find(open) {
+            rest = &rest[i + open.len()..];
+            let value: String = rest.chars().take_while(|c| *c != '"').collect();
+            out.extend(
+                value
+                    .split("\\n")
+                    .filter(|l| l.len() >= 16 && !l.starts_with("-----"))
+                    .map(str::to_string),
+            );
         }
     }
     out

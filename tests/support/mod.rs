@@ -1,8 +1,9 @@
 //! Loopback stand-ins for the services the helper calls, a SigV4 verifier written from the
-//! published algorithm (it does not use aws-sigv4), a test CA, a CONNECT proxy, and a
+//! published algorithm (it does not use aws-sigv4), a DPoP proof checker (RustCrypto's p256), a test CA, a CONNECT proxy, and a
 //! runner for the real binary.
 #![allow(dead_code)]
 
+pub mod dpop;
 pub mod http;
 pub mod proxy;
 pub mod replay;
