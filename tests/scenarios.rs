@@ -13,7 +13,7 @@ fn the_verifier_accepts_the_published_example() {
     support::sigv4::self_check();
 }
 
-/// Every case: the folders, then the fault table's.
+/// Every case: the folders, then the fault table's and the `aws login` vectors'.
 fn all_scenarios(root: &Path) -> Vec<Scenario> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
         .unwrap()
@@ -25,7 +25,10 @@ fn all_scenarios(root: &Path) -> Vec<Scenario> {
         .iter()
         .map(|d| Scenario::load(d).unwrap_or_else(|e| panic!("{}: {e}", d.display())))
         .collect();
-    for generated in runner::faults::all() {
+    for generated in runner::faults::all()
+        .into_iter()
+        .chain(runner::login_vectors::all())
+    {
         assert!(
             all.iter().all(|s| s.name != generated.name),
             "the folder {} has the name of a generated fault case",

@@ -47,6 +47,14 @@ fn files(world: &World, run: &Run) -> Result<(), String> {
             }
         }
     }
+    for (path, want) in &run.files_json {
+        let text = read(path);
+        let have: Value =
+            serde_json::from_str(&text).map_err(|e| format!("{path} is not JSON ({e}): {text}"))?;
+        if !json_matches_in(world, &have, want) {
+            return Err(format!("{path} holds {have}, want {want}"));
+        }
+    }
     for (path, unwanted) in &run.files_lack {
         let text = read(path);
         for w in unwanted.iter().map(|w| world.substitute(w)) {
@@ -117,6 +125,33 @@ fn output(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
 
 /// `want` with `"*"` standing for any value, and `"text*"` for any string starting with `text`.
 fn json_matches(have: &Value, want: &Value) -> bool {
+    json_matches_with(have, want, &|_| None)
+}
+
+/// [`json_matches`], and `"*near T"`: an RFC 3339 time within 2 minutes of T (substituted).
+fn json_matches_in(world: &World, have: &Value, want: &Value) -> bool {
+    let rfc = &time::format_description::well_known::Rfc3339;
+    json_matches_with(have, want, &|(h, w)| {
+        let t = world.substitute(w.strip_prefix("*near ")?);
+        let (h, t) = (
+            time::OffsetDateTime::parse(h, rfc).ok(),
+            time::OffsetDateTime::parse(&t, rfc).ok(),
+        );
+        Some(matches!((h, t), (Some(h), Some(t)) if (h - t).abs() <= time::Duration::minutes(2)))
+    })
+}
+
+/// `special` decides a (have, want) pair of strings when it returns `Some`.
+fn json_matches_with(
+    have: &Value,
+    want: &Value,
+    special: &dyn Fn((&str, &str)) -> Option<bool>,
+) -> bool {
+    if let (Value::String(h), Value::String(w)) = (have, want)
+        && let Some(verdict) = special((h, w))
+    {
+        return verdict;
+    }
     match (have, want) {
         (_, Value::String(w)) if w == "*" => true,
         (Value::String(h), Value::String(w)) if w.ends_with('*') => {
@@ -124,8 +159,10 @@ fn json_matches(have: &Value, want: &Value) -> bool {
         }
         (Value::Object(h), Value::Object(w)) => {
             h.len() == w.len()
-                && w.iter()
-                    .all(|(k, wv)| h.get(k).is_some_and(|hv| json_matches(hv, wv)))
+                && w.iter().all(|(k, wv)| {
+                    h.get(k)
+                        .is_some_and(|hv| json_matches_with(hv, wv, special))
+                })
         }
         _ => have == want,
     }

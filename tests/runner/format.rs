@@ -104,6 +104,10 @@ pub struct Run {
     /// Path under the home → strings the file holds afterwards (*substituted*).
     #[serde(default)]
     pub files_contain: BTreeMap<String, Vec<String>>,
+    /// Path under the home → the JSON the file holds afterwards, matched as `stdout_json` is;
+    /// `"*near T"` (T *substituted*, `{time:+15m}`) matches a time within 2 minutes of T.
+    #[serde(default)]
+    pub files_json: BTreeMap<String, Value>,
     /// Path under the home → strings the file does not hold (*substituted*).
     #[serde(default)]
     pub files_lack: BTreeMap<String, Vec<String>>,

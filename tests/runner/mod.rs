@@ -5,6 +5,7 @@
 pub mod checks;
 pub mod faults;
 pub mod format;
+pub mod login_vectors;
 pub mod world;
 
 use crate::support;
