@@ -292,3 +292,180 @@ fn unrelated_registries_never_wait_for_each_other() {
     // Two seconds of waiting, side by side; eight leaves room for a machine four times slower.
     assert!(took < Duration::from_secs(8), "took {took:?}");
 }
+
+/// An `aws login` home whose cached keys have expired: every get must refresh first.
+const LOGIN_CONFIG: &str = "[default]\nlogin_session = arn:aws:iam::123456789012:user/Admin\n";
+const LOGIN_FILE: &str =
+    ".aws/login/cache/10cabd19777b6651ac57333b55c7c10a1242b1c2337f40e674926d7324698347.json";
+const LOGIN_CACHE: &str = r#"{"accessToken": {"accessKeyId": "ASIAOLDLOGINEXAMPLE", "secretAccessKey": "oldLoginSecret0123456", "sessionToken": "oldLoginSessionToken", "accountId": "123456789012", "expiresAt": "2020-01-01T00:00:00Z"}, "clientId": "arn:aws:signin:::devtools/same-device", "refreshToken": "single-use-refresh-token", "idToken": "id", "dpopKey": "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPt/u8InPLpQeQLJTvVX+sNDzni8vMDMt3Liu+nMBigfoAoGCCqGSM49\nAwEHoUQDQgAEILkGG7rNOnxiIJlMgimY1UPP8eDMFP0DAY6WGjngP4bvTAiUCQ/I\nffut2379uP+OBCm2ovGpBOJRgrl1RspUOQ==\n-----END EC PRIVATE KEY-----\n"}"#;
+const REFRESHED: &str = r#"{"accessToken": {"accessKeyId": "ASIANEWLOGINEXAMPLE", "secretAccessKey": "newLoginSecret0123456789", "sessionToken": "newLoginSessionToken"}, "expiresIn": 900, "refreshToken": "next-refresh-token"}"#;
+const NEW_KEY: (&str, &str) = ("ASIANEWLOGINEXAMPLE", "newLoginSecret0123456789");
+
+fn login_home() -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".aws/login/cache")).unwrap();
+    std::fs::write(home.path().join(".aws/config"), LOGIN_CONFIG).unwrap();
+    std::fs::write(home.path().join(LOGIN_FILE), LOGIN_CACHE).unwrap();
+    home
+}
+
+fn login_env(home: &std::path::Path, standin: &StandIn) -> Vec<(String, String)> {
+    [
+        ("HOME", home.to_str().unwrap()),
+        ("AWS_ENDPOINT_URL_ECR", &standin.url()),
+        ("AWS_ENDPOINT_URL_SIGNIN", &standin.url()),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+/// Eight helpers for eight registries, started together with an expired login: exactly one
+/// Sign-In call (a refresh token may be single-use), and all eight sign ECR with its keys.
+#[test]
+fn eight_registries_one_login_refresh() {
+    let standin = StandIn::start(HashMap::from([(NEW_KEY.0.into(), NEW_KEY.1.into())]), None);
+    // The refresh takes a while (as over a real network), so the others meet the lock.
+    standin.push(Reply::Slow(
+        Duration::from_millis(500),
+        Box::new(Reply::Raw {
+            status: 200,
+            body: REFRESHED.into(),
+            headers: vec![],
+        }),
+    ));
+    standin.set_fallback(Reply::Token("AWS:login-pw".into()));
+    let home = login_home();
+    let env = login_env(home.path(), &standin);
+    let hosts: Vec<String> = (0..8)
+        .map(|i| {
+            format!(
+                "{:012}.dkr.ecr.eu-west-1.amazonaws.com",
+                100_000_000_000u64 + i
+            )
+        })
+        .collect();
+    let children: Vec<_> = hosts
+        .iter()
+        .map(|h| spawn_get(h, &env, Stdio::piped))
+        .collect();
+    let results: Vec<(i32, String, String)> = children
+        .into_iter()
+        .map(|c| {
+            let o = c.wait_with_output().unwrap();
+            (
+                o.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        })
+        .collect();
+    let recorded = standin.take();
+    let refreshes = recorded
+        .iter()
+        .filter(|r| r.request.target == "/v1/token")
+        .count();
+    let signed_with_new_keys = recorded
+        .iter()
+        .filter(|r| r.verified.as_ref().is_ok_and(|v| v.access_key == NEW_KEY.0))
+        .count();
+    println!("8 registries: {refreshes} Sign-In call(s), {signed_with_new_keys} ECR calls");
+    assert_eq!(refreshes, 1, "{results:?}");
+    assert_eq!(signed_with_new_keys, 8, "{results:?}");
+    for ((code, out, err), host) in results.iter().zip(&hosts) {
+        assert_eq!(*code, 0, "{host}: {err}");
+        assert!(out.contains(&format!("\"ServerURL\":\"{host}\"")), "{out}");
+    }
+    let saved = std::fs::read_to_string(home.path().join(LOGIN_FILE)).unwrap();
+    assert!(saved.contains("next-refresh-token"), "{saved}");
+}
+
+/// A login cache that cannot be written (a read-only mount of `~/.aws/login/cache`, so that
+/// it holds for root too): the refreshed keys still serve this get, with one warning on
+/// stderr and in the log, and the file is left as it was.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_read_only_login_cache_still_serves_the_get() {
+    if support::targets::skip("reliability::a_read_only_login_cache_still_serves_the_get") {
+        return;
+    }
+    let standin = StandIn::start(HashMap::from([(NEW_KEY.0.into(), NEW_KEY.1.into())]), None);
+    standin.push(Reply::Raw {
+        status: 200,
+        body: REFRESHED.into(),
+        headers: vec![],
+    });
+    standin.push(Reply::Token("AWS:login-pw".into()));
+    let home = login_home();
+    let dir = home.path().join(".aws/login/cache");
+    let env = login_env(home.path(), &standin);
+    let mut script = format!(
+        "mount --bind '{0}' '{0}' && mount -o remount,bind,ro '{0}' && exec",
+        dir.display()
+    );
+    if let Some(r) = support::run::runner() {
+        script.push_str(&format!(" '{r}'"));
+    }
+    script.push_str(&format!(" '{}' get", support::run::bin().display()));
+    let mut child = std::process::Command::new("unshare")
+        .args([
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "--",
+            "sh",
+            "-c",
+            &script,
+        ])
+        .env_clear()
+        .envs(env)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("AWS_ECR_LOG_LEVEL", "debug")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("unshare (util-linux) gives the helper a mount namespace of its own");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(HOST.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert!(
+        !err.contains("unshare:"),
+        "this test needs user namespaces: {err}"
+    );
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(out.contains("\"Secret\":\"login-pw\""), "{out}");
+    assert!(
+        err.contains("warning: could not save the refreshed aws login session")
+            && err.contains("Read-only file system"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    let log = std::fs::read_to_string(home.path().join(".ecr/log/ecr-login.log")).unwrap();
+    assert!(
+        log.contains("could not save the refreshed aws login session"),
+        "{log}"
+    );
+    for secret in [
+        NEW_KEY.1,
+        "newLoginSessionToken",
+        "next-refresh-token",
+        "single-use-refresh-token",
+    ] {
+        assert!(
+            !err.contains(secret) && !log.contains(secret),
+            "{secret} leaked"
+        );
+    }
+    let kept = std::fs::read_to_string(home.path().join(LOGIN_FILE)).unwrap();
+    assert_eq!(kept, LOGIN_CACHE);
+}
