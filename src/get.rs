@@ -187,7 +187,45 @@ pub fn get_default_registry(settings: &Settings) -> Result<(String, Token), Erro
     get_default_registry_inner(settings).map_err(|e| with_half_keys(&settings.env, e))
 }
 
-fn get_default_registry_inner(settings: &Settings) -> Result<(String, Token), Error> {
+/// What `list` fetches first, as Amazon's helper does (the configured region's default
+/// registry, and ECR Public), so that a first `docker build` with `credsStore` finds them;
+/// but only what the cache lacks, so a warm `list` makes no call. Failures are only logged:
+/// `list` answers with what the cache holds.
+pub fn prime_for_list(settings: &Settings) {
+    let Some(file) = cache::file(&settings.env) else {
+        return;
+    };
+    let now = OffsetDateTime::now_utc();
+    let entries = cache::load(&file).unwrap_or_default();
+    // The default registry's account is known only from ECR's answer: any fresh entry of
+    // this identity in the configured region stands for it.
+    let cached = default_registry(settings)
+        .and_then(|r| Prepared::new(settings, r))
+        .map(|p| {
+            let prefix = p.keys.first().cloned().unwrap_or_default();
+            entries
+                .iter()
+                .any(|(k, e)| k.starts_with(&prefix) && e.is_fresh(now))
+        });
+    let outcomes = [
+        match cached {
+            Ok(true) => Ok(()),
+            Ok(false) => get_default_registry(settings).map(|_| ()),
+            Err(e) => Err(e),
+        },
+        get(settings, "public.ecr.aws").map(|_| ()),
+    ];
+    for e in outcomes.into_iter().filter_map(Result::err) {
+        log::debug(
+            "list: could not fetch a token",
+            &[("error", &e.to_string())],
+        );
+    }
+}
+
+/// The configured region's registry of the caller's own account (its id left empty: ECR
+/// answers for the account of the credentials).
+fn default_registry(settings: &Settings) -> Result<Registry, Error> {
     let no_files = ProfileSet::default();
     let region = settings
         .config(settings.files().unwrap_or(&no_files))
@@ -197,15 +235,17 @@ fn get_default_registry_inner(settings: &Settings) -> Result<(String, Token), Er
     if !endpoint::valid_region(&region) {
         return Err(Error::InvalidRegion { region });
     }
-    // No account id: ECR answers for the caller's own registry.
-    let default = Registry::Private(registry::PrivateRegistry {
+    Ok(Registry::Private(registry::PrivateRegistry {
         account_id: String::new(),
         suffix: endpoint::Partition::of_region(&region).dns_suffix,
         region,
         fips: false,
         dual_stack: false,
-    });
-    let prepared = Prepared::new(settings, default)?;
+    }))
+}
+
+fn get_default_registry_inner(settings: &Settings) -> Result<(String, Token), Error> {
+    let prepared = Prepared::new(settings, default_registry(settings)?)?;
     let token = prepared.fetch()?;
     let host = token
         .proxy_endpoint

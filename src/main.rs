@@ -24,7 +24,8 @@ Usage: docker-credential-ecr-login <get|list|store|erase|version>   (the docker 
        docker-credential-ecr-login -v
 
   get                  read a registry host on stdin, print {\"ServerURL\",\"Username\",\"Secret\"}
-  list                 print the cached registries as {\"https://HOST\":\"AWS\"}
+  list                 print the cached registries as {\"https://HOST\":\"AWS\"}, first fetching the
+                       default registry and ECR Public when the cache lacks them
   store, erase         succeed only with AWS_ECR_IGNORE_CREDS_STORAGE=true (ECR needs no docker login)
   version              print the version
   get-login-password   print only the password (for helm/oras/podman login --password-stdin);
@@ -136,7 +137,7 @@ fn main() -> ExitCode {
     }
     let ok = match args[0].as_str() {
         "get" => action_get(env),
-        "list" => action_list(&env),
+        "list" => action_list(env),
         "store" => action_store_or_erase(&env, true),
         "erase" => action_store_or_erase(&env, false),
         "get-login-password" => action_get_login_password(env, &args[1..]),
@@ -299,7 +300,10 @@ fn action_kubelet(env: env::Env) -> bool {
     }
 }
 
-fn action_list(env: &env::Env) -> bool {
+fn action_list(env: env::Env) -> bool {
+    let settings = Settings::new(env);
+    get::prime_for_list(&settings);
+    let env = &settings.env;
     let now = time::OffsetDateTime::now_utc();
     let mut out = std::collections::BTreeMap::new();
     if let Some(file) = cache::file(env) {
