@@ -78,8 +78,12 @@ else
 fi
 cp -R "$vendor" "$deps"
 remap="--remap-path-prefix=$deps=/deps"
+# The standard library's sources get the name its prebuilt rlibs carry (/rustc/COMMIT): rustc
+# swaps that name for the local rust-src path when rust-src is installed, so without this a
+# build on a machine with rust-src and one without would embed different panic locations.
 if [ -d "$std_src" ]; then
-    remap="$remap --remap-path-prefix=$std_src=/rust-src --remap-path-prefix=$(readlink -f "$std_src")=/rust-src"
+    std_name=/rustc/$(rustc -vV | sed -n 's/^commit-hash: //p')
+    remap="$remap --remap-path-prefix=$std_src=$std_name --remap-path-prefix=$(readlink -f "$std_src")=$std_name"
 fi
 
 build() { # dist name, rust target, file name, rustflags, rustflags of the source route
