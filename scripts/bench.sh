@@ -14,6 +14,8 @@
 #   miss             a `get` with the cache off, against a loopback stand-in for ECR that
 #                    checks the SigV4 signature
 #   stand-in         curl posting to the same stand-in (its own latency, plus curl's start-up)
+#   (aws login)      the same hit and miss through an `aws login` profile whose cached keys
+#                    are fresh (no Sign-In call): a login hit must cost what any hit costs
 # Go helper: `apt-get install amazon-ecr-credential-helper` (Debian has 0.6.0); its cache is
 # seeded in its own format. AWS CLI: `pip install awscli` (`aws ecr get-login-password`).
 set -euo pipefail
@@ -56,6 +58,25 @@ doc["Registries"][f"eu-west-1-{legacy}-123456789012"] = entry
 json.dump(doc, open(path, "w"), indent=2)
 PY
 fi
+# An `aws login` home: the login cache holds the stand-in's keys, fresh for 12 hours.
+login=$work/login
+mkdir -p "$login/.aws/login/cache"
+printf '[profile signin]\nlogin_session = arn:aws:iam::123456789012:user/Admin\n' > "$login/.aws/config"
+python3 - "$login/.aws/login/cache" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" <<'PY'
+import datetime, hashlib, json, sys
+folder, akid, secret = sys.argv[1:]
+name = hashlib.sha256(b"arn:aws:iam::123456789012:user/Admin").hexdigest()
+expires = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M:%SZ")
+key = ("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPt/u8InPLpQeQLJTvVX+sNDzni8vMDMt3Liu+nMBigfoAoGCCqGSM49\n"
+       "AwEHoUQDQgAEILkGG7rNOnxiIJlMgimY1UPP8eDMFP0DAY6WGjngP4bvTAiUCQ/I\nffut2379uP+OBCm2ovGpBOJRgrl1RspUOQ==\n-----END EC PRIVATE KEY-----\n")
+doc = {"accessToken": {"accessKeyId": akid, "secretAccessKey": secret, "sessionToken": "bench-session-token",
+                       "accountId": "123456789012", "expiresAt": expires},
+       "tokenType": "aws_sigv4", "clientId": "arn:aws:signin:::devtools/same-device",
+       "refreshToken": "bench-refresh-token", "dpopKey": key}
+json.dump(doc, open(f"{folder}/{name}.json", "w"))
+PY
+as_login="unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY; HOME=$login AWS_PROFILE=signin"
+sh -c "$as_login exec $BIN get < $work/host" > /dev/null    # fills the login home's cache
 run() { echo "sh -c 'exec $1 < $work/host'"; }
 cmds=(-n floor "$(run /bin/true)"
       -n "hit" "$(run "$BIN get")"
@@ -63,6 +84,8 @@ cmds=(-n floor "$(run /bin/true)"
       -n "version" "$(run "$BIN version")"
       -n "miss" "sh -c 'AWS_ECR_DISABLE_CACHE=1 exec $BIN get < $work/host'"
       -n "miss (glibc)" "sh -c 'AWS_ECR_DISABLE_CACHE=1 exec $GLIBC_BIN get < $work/host'"
+      -n "hit (aws login)" "sh -c '$as_login exec $BIN get < $work/host'"
+      -n "miss (aws login)" "sh -c '$as_login AWS_ECR_DISABLE_CACHE=1 exec $BIN get < $work/host'"
       -n "stand-in (curl)" "$(run "curl -s -o /dev/null -X POST -d {} $url")")
 if [ $have_go = yes ]; then
     # Debian's 0.6.0 predates AWS_ENDPOINT_URL_ECR, so only its hits can be measured here.
@@ -98,6 +121,8 @@ rss() { # max RSS in KiB over 20 runs
     echo "miss $(rss "AWS_ECR_DISABLE_CACHE=1 exec $BIN get < $work/host")"
     echo "miss (glibc) $(rss "AWS_ECR_DISABLE_CACHE=1 exec $GLIBC_BIN get < $work/host")"
     echo "version $(rss "exec $BIN version")"
+    echo "hit (aws login) $(rss "$as_login exec $BIN get < $work/host")"
+    echo "miss (aws login) $(rss "$as_login AWS_ECR_DISABLE_CACHE=1 exec $BIN get < $work/host")"
     [ $have_go = yes ] && echo "Go hit $(rss "exec $GO_HELPER get < $work/host")"
     command -v aws >/dev/null && echo "aws ecr get-login-password $(rss "exec aws ecr get-login-password --region eu-west-1")"
 } > "$work/rss"
@@ -178,6 +203,7 @@ if have_go:
     print(f"Go hit / hit: {m('Go hit') / m('hit'):.1f}x under sh (target at least 5x); {direct['Go hit'][0] / direct['hit'][0]:.1f}x started directly; above the floor {(m('Go hit') - m('floor')) / max(m('hit') - m('floor'), 0.01):.0f}x")
 if "aws ecr get-login-password" in rows:
     print(f"aws ecr get-login-password / miss: {m('aws ecr get-login-password') / m('miss'):.0f}x")
+print(f"aws login hit / hit: {m('hit (aws login)') / m('hit'):.2f}x; aws login miss / miss: {m('miss (aws login)') / m('miss'):.2f}x")
 print(f"miss - hit: {m('miss') - m('hit'):.2f} ms; stand-in round trip (curl - floor): {m('stand-in (curl)') - m('floor'):.2f} ms")
 print(f"peak RSS of a hit: musl {rss['hit']/1024:.1f} MiB, glibc {rss['hit (glibc)']/1024:.1f} MiB (target at most 4 MiB)")
 print()
