@@ -1,10 +1,9 @@
 //! `GetAuthorizationToken` for ECR (JSON 1.1, `registryIds=[id]`) and ECR Public, and the
 //! token they return.
 
-use crate::aws_call::{self, ErrorFormat};
+use crate::aws_call::{self, CallError, ErrorFormat};
 use crate::credentials::Credentials;
-use crate::endpoint::Endpoint;
-use crate::error::Error;
+use crate::endpoint::{Endpoint, Service};
 use crate::http::{Http, Request, Timeouts, target};
 use crate::registry::{self, Registry};
 use crate::retry;
@@ -30,8 +29,8 @@ pub fn get_authorization_token(
     endpoint: &Endpoint,
     registry: &Registry,
     creds: &Credentials,
-) -> Result<AuthorizationToken, Error> {
-    let name = endpoint.service.display_name();
+) -> Result<AuthorizationToken, CallError> {
+    let name = endpoint.service;
     let (target_name, body) = match registry {
         // No account id: the caller's default registry, as `aws ecr get-login-password`.
         Registry::Private(p) if p.account_id.is_empty() => (
@@ -47,10 +46,7 @@ pub fn get_authorization_token(
             "{}".to_string(),
         ),
     };
-    let t = target(&endpoint.url).map_err(|error| Error::Http {
-        service: name,
-        error,
-    })?;
+    let t = target(&endpoint.url).map_err(|error| CallError::http(name, error))?;
     let response = aws_call::call(http, policy, name, ErrorFormat::Json, |attempt| {
         let mut req = Request {
             method: "POST",
@@ -74,21 +70,18 @@ pub fn get_authorization_token(
             endpoint.service.signing_name(),
             SystemTime::now(),
         )
-        .map_err(Error::Signing)?;
+        .map_err(|detail| CallError::signing(name, detail))?;
         Ok(req)
     })?;
     parse_response(name, registry, &response.body)
 }
 
 pub fn parse_response(
-    service: &'static str,
+    service: Service,
     registry: &Registry,
     body: &[u8],
-) -> Result<AuthorizationToken, Error> {
-    let bad = |detail: &str| Error::BadResponse {
-        service,
-        detail: detail.to_string(),
-    };
+) -> Result<AuthorizationToken, CallError> {
+    let bad = |detail: &str| CallError::bad_response(service, detail);
     let v: Value = serde_json::from_slice(body).map_err(|_| bad("the body is not JSON"))?;
     let data = match registry {
         // ECR lists one entry per registry; the first complete one is ours, as in Go.
@@ -179,7 +172,7 @@ mod tests {
             r#"{{"authorizationData":[{{"authorizationToken":"{}","expiresAt":1.7e9,"proxyEndpoint":"https://123456789012.dkr.ecr.eu-west-1.amazonaws.com"}}]}}"#,
             b64("AWS:secret")
         );
-        let t = parse_response("ECR", &reg, body.as_bytes()).unwrap();
+        let t = parse_response(Service::Ecr, &reg, body.as_bytes()).unwrap();
         assert_eq!(t.expires_at.unix_timestamp(), 1_700_000_000);
         assert_eq!(
             t.proxy_endpoint,
@@ -205,7 +198,7 @@ mod tests {
             r#"{"authorizationData":[{"authorizationToken":"%%%","proxyEndpoint":"https://123456789012.dkr.ecr.eu-west-1.amazonaws.com","expiresAt":1}]}"#.to_string(),
         ] {
             assert!(
-                matches!(parse_response("ECR", &reg, body.as_bytes()), Err(Error::BadResponse { .. })),
+                matches!(parse_response(Service::Ecr, &reg, body.as_bytes()).map_err(|e| e.kind), Err(crate::aws_call::CallErrorKind::BadResponse(_))),
                 "{body}"
             );
         }
@@ -218,7 +211,7 @@ mod tests {
             r#"{{"authorizationData":{{"authorizationToken":"{}","expiresAt":1700000000}}}}"#,
             b64("AWS:pub")
         );
-        let t = parse_response("ECR Public", &reg, body.as_bytes()).unwrap();
+        let t = parse_response(Service::EcrPublic, &reg, body.as_bytes()).unwrap();
         assert_eq!(t.proxy_endpoint, "https://public.ecr.aws");
     }
 }

@@ -62,8 +62,8 @@ impl Service {
             Service::Ecr => "ECR",
             Service::EcrPublic => "ECR Public",
             Service::Sts => "STS",
-            Service::Sso => "IAM Identity Center (SSO)",
-            Service::SsoOidc => "IAM Identity Center OIDC",
+            Service::Sso => "SSO",
+            Service::SsoOidc => "SSO OIDC",
             Service::Signin => "AWS Sign-In",
         }
     }

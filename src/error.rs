@@ -1,9 +1,9 @@
 //! The one error type of a `get`. Each message says what happened and what to do, and none
 //! carries a secret.
 
+use crate::aws_call::CallError;
 use crate::config::ConfigError;
 use crate::credentials::error::CredentialsError;
-use crate::http::HttpError;
 use std::fmt;
 
 #[derive(Debug)]
@@ -16,24 +16,8 @@ pub enum Error {
     },
     Config(ConfigError),
     Credentials(CredentialsError),
-    /// The request never got an HTTP answer.
-    Http {
-        service: &'static str,
-        error: HttpError,
-    },
-    /// AWS answered with an error.
-    Api {
-        service: &'static str,
-        status: u16,
-        code: String,
-        message: String,
-    },
-    /// AWS answered 200 with something unusable.
-    BadResponse {
-        service: &'static str,
-        detail: String,
-    },
-    Signing(String),
+    /// A call to AWS (or IMDS, or the container endpoint) failed.
+    Call(CallError),
     /// `get-login-password` with no host needs a region to find the default registry in.
     NoRegion,
     /// The configured region cannot go into a host name.
@@ -46,17 +30,17 @@ pub enum Error {
         set: &'static str,
         missing: &'static str,
     },
-    /// An error inside a credential provider, with the provider named (`profile `dev`
-    /// (credential_process)`).
-    Provider {
-        provider: String,
-        error: Box<Error>,
-    },
 }
 
 impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Self {
         Error::Config(e)
+    }
+}
+
+impl From<CallError> for Error {
+    fn from(e: CallError) -> Self {
+        Error::Call(e)
     }
 }
 
@@ -76,32 +60,7 @@ impl fmt::Display for Error {
             ),
             Error::Config(e) => e.fmt(f),
             Error::Credentials(e) => e.fmt(f),
-            Error::Http { service, error } => write!(f, "{service}: {error}"),
-            Error::Api {
-                service,
-                status,
-                code,
-                message,
-            } => {
-                write!(f, "{service} answered HTTP {status}")?;
-                if !code.is_empty() {
-                    write!(f, " {code}")?;
-                }
-                if !message.is_empty() {
-                    write!(f, ": {message}")?;
-                }
-                if let Some(hint) = api_hint(code, *status) {
-                    write!(f, "; {hint}")?;
-                }
-                Ok(())
-            }
-            Error::BadResponse { service, detail } => {
-                write!(
-                    f,
-                    "{service} sent an answer this helper cannot use: {detail}"
-                )
-            }
-            Error::Signing(detail) => write!(f, "could not sign the request: {detail}"),
+            Error::Call(e) => e.fmt(f),
             Error::NoRegion => f.write_str(
                 "no registry host given and no region configured: name the registry (get-login-password 123456789012.dkr.ecr.REGION.amazonaws.com) or set AWS_REGION",
             ),
@@ -109,7 +68,6 @@ impl fmt::Display for Error {
                 f,
                 "the region {region:?} (AWS_REGION, AWS_DEFAULT_REGION or the profile's region) is not a region name (letters, digits and dashes, such as us-east-1)"
             ),
-            Error::Provider { provider, error } => write!(f, "{provider}: {error}"),
             Error::HalfKeys {
                 error,
                 set,
@@ -125,26 +83,3 @@ impl fmt::Display for Error {
 // Each message already includes its cause's text (one line for people), so `source()` is
 // left at `None`, as the API guidelines ask of an error that shows its cause.
 impl std::error::Error for Error {}
-
-fn api_hint(code: &str, status: u16) -> Option<&'static str> {
-    Some(match code {
-        "AccessDeniedException" | "AccessDenied" => {
-            "allow ecr:GetAuthorizationToken (ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken for ECR Public) in the IAM policy of these credentials"
-        }
-        "UnrecognizedClientException"
-        | "InvalidClientTokenId"
-        | "InvalidSignatureException"
-        | "SignatureDoesNotMatch"
-        | "IncompleteSignature" => {
-            "the AWS credentials are wrong; check the access key, secret key and session token"
-        }
-        "ExpiredTokenException" | "ExpiredToken" | "RequestExpired" => {
-            "the AWS credentials have expired; refresh them (aws sso login, a new session token)"
-        }
-        _ if code.contains("Throttl") || status == 429 => {
-            "AWS is limiting the request rate; try again shortly"
-        }
-        _ if status >= 500 => "AWS had a server error; try again shortly",
-        _ => return None,
-    })
-}

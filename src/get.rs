@@ -2,12 +2,13 @@
 //! parse → plan → cache hit? → resolve credentials → GetAuthorizationToken → store.
 //! A cache hit resolves no credentials and opens no connection.
 
+use crate::aws_call::CallError;
 use crate::cache::lock;
 use crate::cache::{self, Entry};
 use crate::config::ProfileSet;
 use crate::credentials;
 use crate::ecr;
-use crate::endpoint;
+use crate::endpoint::{self, Service};
 use crate::env::Env;
 use crate::error::Error;
 use crate::files;
@@ -147,10 +148,8 @@ fn keep(
             Registry::Public { .. } => "ecr-public".into(),
         },
     };
-    let answer = Token::from_entry(&fetched).ok_or_else(|| Error::BadResponse {
-        service: "ECR",
-        detail: "the token does not decode".into(),
-    })?;
+    let answer = Token::from_entry(&fetched)
+        .ok_or_else(|| CallError::bad_response(Service::Ecr, "the token does not decode"))?;
     if fetched.expires_at <= now {
         log::warn(
             "ECR returned a token that has already expired; not caching it",
@@ -251,9 +250,8 @@ fn get_default_registry_inner(settings: &Settings) -> Result<(String, Token), Er
         .proxy_endpoint
         .trim_start_matches("https://")
         .to_string();
-    let registry = registry::parse(&host).map_err(|_| Error::BadResponse {
-        service: "ECR",
-        detail: format!("invalid proxyEndpoint {host:?}"),
+    let registry = registry::parse(&host).map_err(|_| {
+        CallError::bad_response(Service::Ecr, format!("invalid proxyEndpoint {host:?}"))
     })?;
     let keys = cache::keys(
         &registry,

@@ -89,7 +89,9 @@ impl<'a> Prepared<'a> {
         let http = self.http();
         let creds = self.resolve(&http, deadline)?;
         let policy = retry::Policy::from_env(self.env(), deadline);
-        ecr::get_authorization_token(&http, policy, &self.endpoint(), &self.registry, &creds)
+        let token =
+            ecr::get_authorization_token(&http, policy, &self.endpoint(), &self.registry, &creds)?;
+        Ok(token)
     }
 
     /// The credentials alone (`explain --resolve`).
@@ -124,6 +126,6 @@ impl<'a> Prepared<'a> {
             region,
             deadline,
         };
-        credentials::resolve(&self.plan, &resolver)
+        Ok(credentials::resolve(&self.plan, &resolver)?)
     }
 }

@@ -11,7 +11,10 @@ fuzz_target!(|data: &[u8]| {
     // The first half is a config file, the second a credentials file.
     let (config, credentials) = data.split_at(data.len() / 2);
     let mut set = ProfileSet::default();
-    if set.merge(&String::from_utf8_lossy(config), FileKind::Config).is_err() {
+    if set
+        .merge(&String::from_utf8_lossy(config), FileKind::Config)
+        .is_err()
+    {
         return;
     }
     if set
@@ -21,7 +24,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     for name in set.profiles.keys().take(4) {
-        let env = Env::from_pairs([("AWS_PROFILE", name.as_str()), ("AWS_EC2_METADATA_DISABLED", "true")]);
+        let env = Env::from_pairs([
+            ("AWS_PROFILE", name.as_str()),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]);
         let _ = plan_profile(&Settings::new(env).config(&set));
     }
 });

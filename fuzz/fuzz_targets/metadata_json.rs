@@ -2,6 +2,7 @@
 #![no_main]
 use docker_credential_ecr_login::aws_call::{ErrorFormat, api_error};
 use docker_credential_ecr_login::credentials::{container, imds, sso};
+use docker_credential_ecr_login::endpoint::Service;
 use docker_credential_ecr_login::http::Response;
 use libfuzzer_sys::fuzz_target;
 
@@ -10,11 +11,14 @@ fuzz_target!(|data: &[u8]| {
     let _ = container::parse(data);
     let _ = sso::parse(data);
     let _ = api_error(
-        "SSO",
+        Service::Sso,
         ErrorFormat::Json,
         &Response {
             status: 400,
-            headers: vec![("x-amzn-errortype".into(), String::from_utf8_lossy(data).into_owned())],
+            headers: vec![(
+                "x-amzn-errortype".into(),
+                String::from_utf8_lossy(data).into_owned(),
+            )],
             body: data.to_vec(),
         },
     );

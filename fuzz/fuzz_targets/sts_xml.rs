@@ -2,6 +2,7 @@
 #![no_main]
 use docker_credential_ecr_login::aws_call::{ErrorFormat, api_error};
 use docker_credential_ecr_login::credentials::sts;
+use docker_credential_ecr_login::endpoint::Service;
 use docker_credential_ecr_login::http::Response;
 use docker_credential_ecr_login::xml;
 use libfuzzer_sys::fuzz_target;
@@ -11,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = sts::parse_credentials(&text);
     let _ = xml::text(&text, "Code");
     let _ = api_error(
-        "STS",
+        Service::Sts,
         ErrorFormat::Xml,
         &Response {
             status: 400,

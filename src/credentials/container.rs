@@ -2,13 +2,12 @@
 //! EKS Pod Identity or any local endpoint (`AWS_CONTAINER_CREDENTIALS_FULL_URI` with
 //! `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` / `_TOKEN`).
 
-use crate::aws_call::{self, ErrorFormat};
+use crate::aws_call::{self, CallError, Callee, ErrorFormat};
 use crate::credentials::document::{self, Document, DocumentError};
 use crate::credentials::error::{CONTAINER_HOSTS, CredentialsError};
 use crate::credentials::provider::{Provider, Resolver, token_file_identity};
 use crate::credentials::value::Credentials;
 use crate::env::Env;
-use crate::error::Error;
 use crate::http::{Request, Timeouts, target};
 use std::net::{IpAddr, ToSocketAddrs};
 
@@ -94,42 +93,41 @@ impl Provider for Container {
         }
     }
 
-    fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
+    fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError> {
         let authorization = authorization(r.env())?;
-        let t = target(&self.uri).map_err(|error| Error::Http {
-            service: SERVICE,
-            error,
-        })?;
+        let t = target(&self.uri).map_err(|error| CallError::http(Callee::Container, error))?;
         if t.scheme == "http" && !allowed_host(&t.host, t.port) {
             return Err(CredentialsError::ContainerHostNotAllowed {
                 uri: self.uri.clone(),
-            }
-            .into());
+            });
         }
-        let response = aws_call::call(r.http, r.policy(), SERVICE, ErrorFormat::Json, |_| {
-            let mut headers = vec![
-                ("host".to_string(), t.authority.clone()),
-                ("accept".to_string(), "application/json".to_string()),
-            ];
-            if let Some(a) = &authorization {
-                headers.push(("authorization".into(), a.clone()));
-            }
-            Ok(Request {
-                method: "GET",
-                url: self.uri.clone(),
-                headers,
-                body: Vec::new(),
-                timeouts: Timeouts::DEFAULT,
-            })
-        })?;
-        parse(&response.body).map_err(|e| Error::BadResponse {
-            service: SERVICE,
-            detail: e.to_string(),
-        })
+        let response = aws_call::call(
+            r.http,
+            r.policy(),
+            Callee::Container,
+            ErrorFormat::Json,
+            |_| {
+                let mut headers = vec![
+                    ("host".to_string(), t.authority.clone()),
+                    ("accept".to_string(), "application/json".to_string()),
+                ];
+                if let Some(a) = &authorization {
+                    headers.push(("authorization".into(), a.clone()));
+                }
+                Ok(Request {
+                    method: "GET",
+                    url: self.uri.clone(),
+                    headers,
+                    body: Vec::new(),
+                    timeouts: Timeouts::DEFAULT,
+                })
+            },
+        )?;
+        parse(&response.body)
+            .map_err(|e| CallError::bad_response(Callee::Container, e.to_string()).into())
     }
 }
 
-const SERVICE: &str = "the container credentials endpoint";
 /// No authorization token comes near this; a larger file is not one.
 const TOKEN_LIMIT: u64 = 64 * 1024;
 

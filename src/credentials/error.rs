@@ -1,6 +1,8 @@
 //! What can go wrong choosing a credential source ([`CredentialsError`]'s first four) and
 //! getting credentials from it (the rest), one variant per thing a person would fix.
 
+use crate::aws_call::CallError;
+use crate::config::ConfigError;
 use crate::credentials::document::DocumentError;
 use crate::credentials::dpop::KeyProblem;
 use std::fmt;
@@ -9,8 +11,18 @@ use std::fmt;
 pub const CONTAINER_HOSTS: &str =
     "must use https, or http to a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum CredentialsError {
+    /// A call to STS, SSO, AWS Sign-In, IMDS or the container endpoint failed.
+    Call(CallError),
+    /// The shared config or credentials file could not be read.
+    Config(ConfigError),
+    /// An error inside a credential provider, with the provider named (`profile `dev`
+    /// (credential_process)`).
+    Provider {
+        provider: String,
+        error: Box<CredentialsError>,
+    },
     /// Nothing in the chain had credentials.
     NotFound { detail: String },
     /// `AWS_PROFILE` names a profile that no file defines.
@@ -128,9 +140,24 @@ fn sso_login(profile: &str) -> String {
     format!("run `aws sso login --profile {profile}`")
 }
 
+impl From<CallError> for CredentialsError {
+    fn from(e: CallError) -> Self {
+        CredentialsError::Call(e)
+    }
+}
+
+impl From<ConfigError> for CredentialsError {
+    fn from(e: ConfigError) -> Self {
+        CredentialsError::Config(e)
+    }
+}
+
 impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            CredentialsError::Call(e) => e.fmt(f),
+            CredentialsError::Config(e) => e.fmt(f),
+            CredentialsError::Provider { provider, error } => write!(f, "{provider}: {error}"),
             CredentialsError::NotFound { detail } => write!(
                 f,
                 "no AWS credentials found ({detail}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE to a profile in ~/.aws/config or ~/.aws/credentials"

@@ -1,12 +1,12 @@
 //! EC2 instance metadata (IMDS): IMDSv2 token, then the role, then its credentials. Off EC2
 //! it fails fast: 1 s per request, and a connection that cannot be made is not retried.
 
+use crate::aws_call::{CallError, CallErrorKind, Callee};
 use crate::credentials::document::{self, Document, DocumentError};
 use crate::credentials::error::CredentialsError;
 use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::value::Credentials;
 use crate::env::{Env, parse_bool};
-use crate::error::Error;
 use crate::http::{HttpError, Request, Response, Timeouts, target};
 use crate::settings::Config;
 use std::time::{Duration, Instant};
@@ -15,7 +15,6 @@ use time::OffsetDateTime;
 const IPV4: &str = "http://169.254.169.254";
 const IPV6: &str = "http://[fd00:ec2::254]";
 const TOKEN_TTL: &str = "21600";
-const SERVICE: &str = "the EC2 instance metadata service";
 /// Per request: connect within 1 s, answer within a little more, so that a connect timeout
 /// (nothing there) and an answer timeout (IMDSv2 blocked by the hop limit) tell apart.
 const TIMEOUTS: Timeouts = Timeouts {
@@ -83,7 +82,7 @@ impl Provider for Imds {
         format!("imds\n{}", self.endpoint)
     }
 
-    fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
+    fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError> {
         let mut token = self.token(r)?;
         let base = format!(
             "{}/latest/meta-data/iam/security-credentials/",
@@ -91,12 +90,12 @@ impl Provider for Imds {
         );
         let list = self.get(r, &base, &mut token)?;
         if list.status == 404 {
-            return Err(CredentialsError::NoInstanceRole.into());
+            return Err(CredentialsError::NoInstanceRole);
         }
         let body = ok_body(&list)?;
         let role = body.lines().next().unwrap_or("").trim().to_string();
         if role.is_empty() {
-            return Err(CredentialsError::NoInstanceRole.into());
+            return Err(CredentialsError::NoInstanceRole);
         }
         let creds = self.get(r, &format!("{base}{role}"), &mut token)?;
         let creds = parse(ok_body(&creds)?.as_bytes()).map_err(CredentialsError::Document)?;
@@ -110,14 +109,18 @@ impl Provider for Imds {
     }
 }
 
-fn ok_body(r: &Response) -> Result<String, Error> {
+fn ok_body(r: &Response) -> Result<String, CredentialsError> {
     if r.status != 200 {
-        return Err(Error::Api {
-            service: SERVICE,
-            status: r.status,
-            code: String::new(),
-            message: String::from_utf8_lossy(&r.body).chars().take(200).collect(),
-        });
+        let message = String::from_utf8_lossy(&r.body).chars().take(200).collect();
+        return Err(CallError::new(
+            Callee::Imds,
+            CallErrorKind::Api {
+                status: r.status,
+                code: String::new(),
+                message,
+            },
+        )
+        .into());
     }
     Ok(String::from_utf8_lossy(&r.body).into_owned())
 }
@@ -128,11 +131,8 @@ impl Imds {
         method: &'static str,
         url: &str,
         headers: Vec<(String, String)>,
-    ) -> Result<Request, Error> {
-        let t = target(url).map_err(|error| Error::Http {
-            service: SERVICE,
-            error,
-        })?;
+    ) -> Result<Request, CredentialsError> {
+        let t = target(url).map_err(|error| CallError::http(Callee::Imds, error))?;
         let mut all = vec![("host".to_string(), t.authority)];
         all.extend(headers);
         Ok(Request {
@@ -146,7 +146,7 @@ impl Imds {
 
     /// Sends with at most [`ATTEMPTS`] tries: a 5xx is tried again; a connection that cannot
     /// be made, or an answer that does not come, is not, so that off EC2 this costs seconds.
-    fn send(&self, r: &Resolver, req: &Request) -> Result<Response, Error> {
+    fn send(&self, r: &Resolver, req: &Request) -> Result<Response, CredentialsError> {
         let mut last = None;
         for _ in 0..ATTEMPTS {
             let deadline = (Instant::now() + TIMEOUTS.total).min(r.deadline);
@@ -162,10 +162,7 @@ impl Imds {
                     return Err(not_reachable(&self.endpoint, e));
                 }
                 Err(error) => {
-                    return Err(Error::Http {
-                        service: SERVICE,
-                        error,
-                    });
+                    return Err(CallError::http(Callee::Imds, error).into());
                 }
             }
         }
@@ -174,7 +171,7 @@ impl Imds {
 
     /// The IMDSv2 session token, or `None` to go on with IMDSv1 (the token call answered
     /// 403, 404 or 405, or never answered: a container behind the default hop limit).
-    fn token(&self, r: &Resolver) -> Result<Option<String>, Error> {
+    fn token(&self, r: &Resolver) -> Result<Option<String>, CredentialsError> {
         let req = self.request(
             "PUT",
             &format!("{}/latest/api/token", self.endpoint),
@@ -185,7 +182,7 @@ impl Imds {
         )?;
         let fallback = |why: String| {
             if self.v1_disabled {
-                Err(CredentialsError::ImdsV1Disabled { why }.into())
+                Err(CredentialsError::ImdsV1Disabled { why })
             } else {
                 crate::log::info("Falling back to IMDSv1", &[("reason", &why)]);
                 Ok(None)
@@ -199,16 +196,21 @@ impl Imds {
                 fallback(format!("HTTP {}", resp.status))
             }
             Ok(resp) => ok_body(&resp).map(|_| None),
-            Err(Error::Http {
-                error: HttpError::Timeout { .. },
+            Err(CredentialsError::Call(CallError {
+                kind: CallErrorKind::Http(HttpError::Timeout { .. }),
                 ..
-            }) => fallback("the token request timed out".into()),
+            })) => fallback("the token request timed out".into()),
             Err(e) => Err(e),
         }
     }
 
     /// A GET with the token; a 401 means the token expired: get a new one, once.
-    fn get(&self, r: &Resolver, url: &str, token: &mut Option<String>) -> Result<Response, Error> {
+    fn get(
+        &self,
+        r: &Resolver,
+        url: &str,
+        token: &mut Option<String>,
+    ) -> Result<Response, CredentialsError> {
         let headers = |t: &Option<String>| {
             t.iter()
                 .map(|t| ("x-aws-ec2-metadata-token".to_string(), t.clone()))
@@ -223,7 +225,7 @@ impl Imds {
     }
 }
 
-fn not_reachable(endpoint: &str, e: HttpError) -> Error {
+fn not_reachable(endpoint: &str, e: HttpError) -> CredentialsError {
     CredentialsError::ImdsUnreachable {
         endpoint: endpoint.to_string(),
         detail: match e {
@@ -232,7 +234,6 @@ fn not_reachable(endpoint: &str, e: HttpError) -> Error {
             other => other.to_string(),
         },
     }
-    .into()
 }
 
 /// `{"Code":"Success","AccessKeyId",…,"Token","Expiration"}`; a missing `Code` counts as

@@ -6,7 +6,7 @@
 //! However many helpers start at once, one refreshes: a lock beside the cache file, and a
 //! second look at the file once it is held (a refresh token may be single-use).
 
-use crate::aws_call::{self, ErrorFormat};
+use crate::aws_call::{self, CallError, CallErrorKind, ErrorFormat};
 use crate::cache::lock;
 use crate::config::{Platform, home_dir};
 use crate::credentials::dpop::DpopKey;
@@ -15,7 +15,6 @@ use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::value::Credentials;
 use crate::endpoint::{self, Service};
 use crate::env::Env;
-use crate::error::Error;
 use crate::http::{Request, Timeouts, target};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -30,7 +29,7 @@ pub const REFRESH_WINDOW: Duration = Duration::minutes(5);
 const MAX_FILE: u64 = 1024 * 1024;
 
 /// The service name in messages and the log.
-const SIGN_IN: &str = "AWS Sign-In";
+const SIGN_IN: Service = Service::Signin;
 
 /// A profile's `login_session`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,7 +104,7 @@ impl Login {
     }
 
     /// SigV4 keys for this session: the cached ones while fresh, else refreshed once.
-    fn credentials(&self, r: &Resolver) -> Result<Credentials, Error> {
+    fn credentials(&self, r: &Resolver) -> Result<Credentials, CredentialsError> {
         let path = self.cache_file(r.env())?;
         let cached = self.load(&path)?;
         if cached.is_fresh(OffsetDateTime::now_utc()) {
@@ -135,7 +134,7 @@ impl Login {
                 );
                 return Ok(cached.credentials);
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         };
         let doc = updated(cached.doc, &refreshed);
         let text = Value::Object(doc).to_string();
@@ -192,7 +191,7 @@ impl Login {
             let iat = OffsetDateTime::now_utc().unix_timestamp();
             let proof = key
                 .proof("POST", &url, iat)
-                .map_err(|_| Error::Signing("could not make the DPoP proof".into()))?;
+                .map_err(|_| CallError::signing(SIGN_IN, "could not make the DPoP proof"))?;
             Ok(Request {
                 method: "POST",
                 url: url.clone(),
@@ -208,7 +207,8 @@ impl Login {
         .map_err(|e| refused(refusal(&e)))?;
         parse_refresh(&resp.body, OffsetDateTime::now_utc()).map_err(|detail| {
             refused(LoginRefusal::Failed(format!(
-                "{SIGN_IN} sent an answer this helper cannot use: {detail}"
+                "{} sent an answer this helper cannot use: {detail}",
+                SIGN_IN.display_name()
             )))
         })
     }
@@ -233,7 +233,8 @@ impl Login {
                     match c.is_fresh(now) {
                         true => format!("keys valid until {when}: no refresh due"),
                         false => format!(
-                            "keys expire {when}: a get that misses the cache refreshes them through {SIGN_IN}"
+                            "keys expire {when}: a get that misses the cache refreshes them through {}",
+                            SIGN_IN.display_name()
                         ),
                     },
                 ));
@@ -384,22 +385,21 @@ pub fn updated(mut doc: Map<String, Value>, new: &Refreshed) -> Map<String, Valu
 }
 
 /// What a failed `CreateOAuth2Token` means for the person at the keyboard.
-fn refusal(e: &Error) -> LoginRefusal {
-    match e {
-        Error::Api { code, .. } if code == "TOKEN_EXPIRED" => LoginRefusal::Expired,
-        Error::Api { code, .. } if code == "USER_CREDENTIALS_CHANGED" => {
+fn refusal(e: &CallError) -> LoginRefusal {
+    match &e.kind {
+        CallErrorKind::Api { code, .. } if code == "TOKEN_EXPIRED" => LoginRefusal::Expired,
+        CallErrorKind::Api { code, .. } if code == "USER_CREDENTIALS_CHANGED" => {
             LoginRefusal::CredentialsChanged
         }
-        Error::Api { code, .. } if code == "INSUFFICIENT_PERMISSIONS" => {
+        CallErrorKind::Api { code, .. } if code == "INSUFFICIENT_PERMISSIONS" => {
             LoginRefusal::MissingPermission
         }
-        Error::Api {
+        CallErrorKind::Api {
             status,
             code,
             message,
-            ..
         } => {
-            let mut answer = format!("{SIGN_IN} answered HTTP {status}");
+            let mut answer = format!("{} answered HTTP {status}", e.callee);
             if !code.is_empty() {
                 answer.push_str(&format!(" {code}"));
             }
@@ -408,7 +408,7 @@ fn refusal(e: &Error) -> LoginRefusal {
             }
             LoginRefusal::Failed(answer)
         }
-        other => LoginRefusal::Failed(other.to_string()),
+        _ => LoginRefusal::Failed(e.to_string()),
     }
 }
 
@@ -426,7 +426,7 @@ impl Provider for Login {
         format!("login\n{}", self.session)
     }
 
-    fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
+    fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError> {
         self.credentials(r)
     }
 }

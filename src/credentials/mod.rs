@@ -39,7 +39,6 @@ pub use sts::AssumeRole;
 pub use value::{Credentials, Source};
 pub use web_identity::WebIdentity;
 
-use crate::error::Error;
 use crate::settings::{ChosenBy, Config, Settings};
 use plan::{container_plan, imds_plan};
 
@@ -50,7 +49,7 @@ pub fn sts_region(config: &Config, registry_region: &str) -> String {
 
 /// Chooses the credential source. Reads the environment, and the config files only when the
 /// environment does not settle it.
-pub fn plan(settings: &Settings) -> Result<Plan, Error> {
+pub fn plan(settings: &Settings) -> Result<Plan, CredentialsError> {
     let env = &settings.env;
     // A profile chosen by the invocation comes first, as one set in code does in the SDKs.
     let explicit = settings.selected.chosen_by == ChosenBy::Invocation;
@@ -85,16 +84,16 @@ pub fn plan(settings: &Settings) -> Result<Plan, Error> {
         }
         detail
             .push_str("; no container credentials; IMDS is disabled by AWS_EC2_METADATA_DISABLED");
-        return Err(CredentialsError::NotFound { detail }.into());
+        return Err(CredentialsError::NotFound { detail });
     }
     Ok(Plan::new(Source::Imds, imds_plan(&config)?))
 }
 
 /// Gets the credentials a plan names: the base, then each role in turn. Errors say which
 /// source failed.
-pub fn resolve(plan: &Plan, r: &Resolver) -> Result<Credentials, Error> {
+pub fn resolve(plan: &Plan, r: &Resolver) -> Result<Credentials, CredentialsError> {
     let wrap = |provider: String| {
-        move |e: Error| Error::Provider {
+        move |e: CredentialsError| CredentialsError::Provider {
             provider,
             error: Box::new(e),
         }
@@ -104,10 +103,8 @@ pub fn resolve(plan: &Plan, r: &Resolver) -> Result<Credentials, Error> {
         .provide(r)
         .map_err(wrap(plan.base_description()))?;
     for hop in &plan.hops {
-        creds = sts::assume_role(r, &creds, hop).map_err(wrap(format!(
-            "profile `{}`: assuming role {}",
-            hop.profile, hop.role_arn
-        )))?;
+        let role = format!("profile `{}`: assuming role {}", hop.profile, hop.role_arn);
+        creds = sts::assume_role(r, &creds, hop).map_err(|e| wrap(role)(e.into()))?;
     }
     Ok(creds)
 }

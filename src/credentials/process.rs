@@ -5,7 +5,6 @@ use crate::credentials::document::{self, Document, DocumentError};
 use crate::credentials::error::{CredentialsError, ProcessProblem};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::value::Credentials;
-use crate::error::Error;
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
@@ -36,7 +35,7 @@ impl Provider for Process {
         format!("credential-process\n{}", self.command)
     }
 
-    fn provide(&self, _r: &Resolver) -> Result<Credentials, Error> {
+    fn provide(&self, _r: &Resolver) -> Result<Credentials, CredentialsError> {
         // The program only: its arguments may carry something secret.
         let fail = |problem| CredentialsError::Process {
             program: program(&self.command),

@@ -1,9 +1,9 @@
 //! The small trait between the credential sources and the planner ([`Provider`]), what every
 //! source is handed to do its I/O ([`Resolver`]), and what several of them share.
 
+use crate::credentials::error::CredentialsError;
 use crate::credentials::value::Credentials;
 use crate::env::Env;
-use crate::error::Error;
 use crate::http::Http;
 use crate::settings::Config;
 use std::fmt;
@@ -59,7 +59,7 @@ pub trait Provider: fmt::Debug {
         None
     }
     /// Gets the credentials: the only place with I/O.
-    fn provide(&self, r: &Resolver) -> Result<Credentials, Error>;
+    fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError>;
     /// Keys known from configuration alone, which key the cache the Go helper's way.
     fn static_credentials(&self) -> Option<&Credentials> {
         None
@@ -79,7 +79,7 @@ impl Provider for StaticKeys {
     fn identity(&self) -> String {
         format!("static\n{}", self.0.access_key_id)
     }
-    fn provide(&self, _r: &Resolver) -> Result<Credentials, Error> {
+    fn provide(&self, _r: &Resolver) -> Result<Credentials, CredentialsError> {
         Ok(self.0.clone())
     }
     fn static_credentials(&self) -> Option<&Credentials> {

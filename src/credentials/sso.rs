@@ -2,13 +2,12 @@
 //! `~/.aws/sso/cache/<sha1>.json`, refreshed through SSO OIDC when it is about to expire
 //! (`sso_session` profiles only), then `GetRoleCredentials`.
 
-use crate::aws_call::{self, ErrorFormat};
+use crate::aws_call::{self, CallError, ErrorFormat};
 use crate::config::{Platform, home_dir};
 use crate::credentials::error::{CredentialsError, SsoCacheProblem};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::value::Credentials;
 use crate::endpoint::{self, Service};
-use crate::error::Error;
 use crate::http::{Request, Timeouts, target};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
@@ -51,7 +50,7 @@ impl Sso {
     }
 
     /// The cached access token, refreshed when it is close to expiry and can be.
-    fn access_token(&self, r: &Resolver) -> Result<String, Error> {
+    fn access_token(&self, r: &Resolver) -> Result<String, CredentialsError> {
         let path = self.cache_file(r)?;
         let text = crate::files::read_text(&path, 1024 * 1024)
             .map_err(|e| self.cache_problem(&path, SsoCacheProblem::Unreadable(e.to_string())))?;
@@ -98,8 +97,7 @@ impl Sso {
                     return Err(CredentialsError::SsoExpired {
                         profile: self.profile.clone(),
                         refresh: Some(e.to_string()),
-                    }
-                    .into());
+                    });
                 }
             }
         }
@@ -107,8 +105,7 @@ impl Sso {
             return Err(CredentialsError::SsoExpired {
                 profile: self.profile.clone(),
                 refresh: None,
-            }
-            .into());
+            });
         }
         Ok(token)
     }
@@ -120,13 +117,10 @@ impl Sso {
         r: &Resolver,
         doc: &mut Map<String, Value>,
         now: OffsetDateTime,
-    ) -> Result<String, Error> {
+    ) -> Result<String, CredentialsError> {
         let ep = endpoint::for_service(Service::SsoOidc, &self.region, &r.config);
         let url = format!("{}/token", ep.url.trim_end_matches('/'));
-        let t = target(&url).map_err(|error| Error::Http {
-            service: "SSO OIDC",
-            error,
-        })?;
+        let t = target(&url).map_err(|error| CallError::http(ep.service, error))?;
         let body = serde_json::json!({
             "clientId": str_field(doc, "clientId"),
             "clientSecret": str_field(doc, "clientSecret"),
@@ -134,7 +128,7 @@ impl Sso {
             "refreshToken": str_field(doc, "refreshToken"),
         })
         .to_string();
-        let resp = aws_call::call(r.http, r.policy(), "SSO OIDC", ErrorFormat::Json, |_| {
+        let resp = aws_call::call(r.http, r.policy(), ep.service, ErrorFormat::Json, |_| {
             Ok(Request {
                 method: "POST",
                 url: url.clone(),
@@ -146,10 +140,8 @@ impl Sso {
                 timeouts: Timeouts::DEFAULT,
             })
         })?;
-        let new = parse_token(&resp.body, now).map_err(|detail| Error::BadResponse {
-            service: "SSO OIDC",
-            detail,
-        })?;
+        let new = parse_token(&resp.body, now)
+            .map_err(|detail| CallError::bad_response(ep.service, detail))?;
         doc.insert(
             "accessToken".into(),
             Value::String(new.access_token.clone()),
@@ -240,7 +232,7 @@ impl Provider for Sso {
         )
     }
 
-    fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
+    fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError> {
         let token = self.access_token(r)?;
         let ep = endpoint::for_service(Service::Sso, &self.region, &r.config);
         let url = format!(
@@ -249,11 +241,8 @@ impl Provider for Sso {
             crate::http::percent_encode(&self.account_id),
             crate::http::percent_encode(&self.role_name)
         );
-        let t = target(&url).map_err(|error| Error::Http {
-            service: "SSO",
-            error,
-        })?;
-        let resp = aws_call::call(r.http, r.policy(), "SSO", ErrorFormat::Json, |_| {
+        let t = target(&url).map_err(|error| CallError::http(ep.service, error))?;
+        let resp = aws_call::call(r.http, r.policy(), ep.service, ErrorFormat::Json, |_| {
             Ok(Request {
                 method: "GET",
                 url: url.clone(),
@@ -265,20 +254,15 @@ impl Provider for Sso {
                 timeouts: Timeouts::DEFAULT,
             })
         })
-        .map_err(|e| match e {
-            Error::Api { status: 401, .. } | Error::Api { status: 403, .. } => {
-                CredentialsError::SsoRejected {
-                    answer: e.to_string(),
-                    profile: self.profile.clone(),
-                }
-                .into()
-            }
-            e => e,
+        .map_err(|e| match e.api() {
+            Some((401 | 403, _)) => CredentialsError::SsoRejected {
+                answer: e.to_string(),
+                profile: self.profile.clone(),
+            },
+            _ => e.into(),
         })?;
-        let mut creds = parse(&resp.body).map_err(|detail| Error::BadResponse {
-            service: "SSO",
-            detail,
-        })?;
+        let mut creds =
+            parse(&resp.body).map_err(|detail| CallError::bad_response(ep.service, detail))?;
         creds.account_id = Some(self.account_id.clone());
         Ok(creds)
     }

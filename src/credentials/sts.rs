@@ -1,11 +1,10 @@
 //! STS `AssumeRole` (signed) and `AssumeRoleWithWebIdentity` (unsigned), in the query
 //! protocol, at the regional endpoint.
 
-use crate::aws_call::{self, ErrorFormat};
+use crate::aws_call::{self, CallError, ErrorFormat};
 use crate::credentials::provider::Resolver;
 use crate::credentials::value::Credentials;
 use crate::endpoint::{self, Service};
-use crate::error::Error;
 use crate::http::form_encode;
 use crate::http::{Request, Timeouts, target};
 use std::time::SystemTime;
@@ -43,7 +42,7 @@ pub fn assume_role(
     r: &Resolver,
     source: &Credentials,
     hop: &AssumeRole,
-) -> Result<Credentials, Error> {
+) -> Result<Credentials, CallError> {
     let session = hop
         .session_name
         .clone()
@@ -67,7 +66,7 @@ pub fn assume_role_with_web_identity(
     role_arn: &str,
     session_name: &str,
     token: &str,
-) -> Result<Credentials, Error> {
+) -> Result<Credentials, CallError> {
     let form = [
         ("Action", "AssumeRoleWithWebIdentity"),
         ("Version", "2011-06-15"),
@@ -83,13 +82,10 @@ fn call(
     action: &str,
     body: &str,
     signer: Option<&Credentials>,
-) -> Result<Credentials, Error> {
+) -> Result<Credentials, CallError> {
     let ep = endpoint::for_service(Service::Sts, &r.region, &r.config);
-    let t = target(&ep.url).map_err(|error| Error::Http {
-        service: "STS",
-        error,
-    })?;
-    let response = aws_call::call(r.http, r.policy(), "STS", ErrorFormat::Xml, |_| {
+    let t = target(&ep.url).map_err(|error| CallError::http(ep.service, error))?;
+    let response = aws_call::call(r.http, r.policy(), ep.service, ErrorFormat::Xml, |_| {
         let mut req = Request {
             method: "POST",
             url: ep.url.clone(),
@@ -111,16 +107,12 @@ fn call(
                 "sts",
                 SystemTime::now(),
             )
-            .map_err(Error::Signing)?;
+            .map_err(|detail| CallError::signing(ep.service, detail))?;
         }
         Ok(req)
     })?;
-    parse_credentials(&String::from_utf8_lossy(&response.body)).map_err(|detail| {
-        Error::BadResponse {
-            service: "STS",
-            detail: format!("{action}: {detail}"),
-        }
-    })
+    parse_credentials(&String::from_utf8_lossy(&response.body))
+        .map_err(|detail| CallError::bad_response(ep.service, format!("{action}: {detail}")))
 }
 
 /// `Credentials/{AccessKeyId, SecretAccessKey, SessionToken, Expiration}` and the account

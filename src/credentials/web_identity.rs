@@ -6,7 +6,6 @@ use crate::credentials::error::CredentialsError;
 use crate::credentials::provider::{Provider, Resolver, token_file_identity};
 use crate::credentials::sts;
 use crate::credentials::value::Credentials;
-use crate::error::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebIdentity {
@@ -37,7 +36,7 @@ impl Provider for WebIdentity {
         Some(token_file_identity(&self.token_file))
     }
 
-    fn provide(&self, r: &Resolver) -> Result<Credentials, Error> {
+    fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError> {
         let token =
             crate::files::read_text(self.token_file.as_ref(), 1024 * 1024).map_err(|e| {
                 CredentialsError::Unreadable {
@@ -49,6 +48,11 @@ impl Provider for WebIdentity {
         let session = self.session_name.clone().unwrap_or_else(|| {
             sts::default_session_name("docker-credential-ecr-login-web-identity")
         });
-        sts::assume_role_with_web_identity(r, &self.role_arn, &session, &token)
+        Ok(sts::assume_role_with_web_identity(
+            r,
+            &self.role_arn,
+            &session,
+            &token,
+        )?)
     }
 }
