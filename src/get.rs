@@ -254,7 +254,7 @@ fn get_default_registry_inner(settings: &Settings) -> Result<(String, Token), Er
         CallError::bad_response(Service::Ecr, format!("invalid proxyEndpoint {host:?}"))
     })?;
     let keys = cache::keys(
-        &registry,
+        &registry.key_scope(),
         &prepared.plan.cache_identity(&settings.env),
         &settings.env,
     );

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod config;
 pub mod credentials;
 pub mod ecr;
+pub mod ecr_endpoint;
 pub mod endpoint;
 pub mod env;
 pub mod error;

@@ -6,7 +6,6 @@
 use crate::cache;
 use crate::config::ProfileSet;
 use crate::credentials::{self, Credentials, Plan, Resolver};
-use crate::ecr;
 use crate::endpoint::{self, Endpoint};
 use crate::env::Env;
 use crate::error::Error;
@@ -15,6 +14,7 @@ use crate::log;
 use crate::registry::Registry;
 use crate::retry;
 use crate::settings::{Config, Settings};
+use crate::{ecr, ecr_endpoint};
 use std::cell::OnceCell;
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -40,7 +40,7 @@ impl<'a> Prepared<'a> {
     pub fn new(settings: &'a Settings, registry: Registry) -> Result<Prepared<'a>, Error> {
         let plan = credentials::plan(settings)?;
         let env = &settings.env;
-        let keys = cache::keys(&registry, &plan.cache_identity(env), env);
+        let keys = cache::keys(&registry.key_scope(), &plan.cache_identity(env), env);
         Ok(Prepared {
             settings,
             registry,
@@ -75,7 +75,7 @@ impl<'a> Prepared<'a> {
 
     /// Where `GetAuthorizationToken` goes.
     pub fn endpoint(&self) -> Endpoint {
-        endpoint::for_registry(&self.registry, &self.config())
+        ecr_endpoint::for_registry(&self.registry, &self.config())
     }
 
     /// The region STS is called in: the configured region, else the registry's.

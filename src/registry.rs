@@ -1,6 +1,7 @@
 //! Registry host → [`Registry`]: every ECR host form the Go helper accepts, matched the way
 //! DNS matches names (any case, an optional trailing dot).
 
+use crate::cache::KeyScope;
 use std::fmt;
 
 /// The DNS suffixes of private ECR registry hosts, as the Go helper's pattern lists them.
@@ -49,6 +50,17 @@ impl Registry {
         match self {
             Registry::Private(p) => &p.region,
             Registry::Public { .. } => ECR_PUBLIC_REGION,
+        }
+    }
+
+    /// What its cache keys are scoped to.
+    pub fn key_scope(&self) -> KeyScope {
+        match self {
+            Registry::Private(p) => KeyScope::Private {
+                region: p.region.clone(),
+                account_id: p.account_id.clone(),
+            },
+            Registry::Public { .. } => KeyScope::Public,
         }
     }
 

@@ -1,7 +1,7 @@
 //! What docker writes on stdin: the reader and the registry host parser.
 #![no_main]
 use docker_credential_ecr_login::settings::Settings;
-use docker_credential_ecr_login::{config, endpoint, env, protocol, registry};
+use docker_credential_ecr_login::{config, ecr_endpoint, env, protocol, registry};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(r) = registry::parse(&url) {
         let settings = Settings::new(env::Env::default());
         let no_files = config::ProfileSet::default();
-        let _ = endpoint::for_registry(&r, &settings.config(&no_files));
+        let _ = ecr_endpoint::for_registry(&r, &settings.config(&no_files));
         let _ = r.to_string();
     }
     let _ = protocol::credentials_json(&url, "AWS", &url);

@@ -6,7 +6,6 @@ pub mod lock;
 use crate::config::cache_directory as directory;
 use crate::env::Env;
 use crate::files;
-use crate::registry::Registry;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
@@ -88,12 +87,20 @@ pub enum Identity {
     },
 }
 
+/// What a cache key is scoped to: a private registry's region and account, or ECR Public.
+/// The get builds it from the registry host; the cache needs nothing else of the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyScope {
+    Private { region: String, account_id: String },
+    Public,
+}
+
 /// The keys to look up, newest form first. For static keys these are the Go helper's:
 /// `<region>-<base64 sha256(access key id)>-<registry id>` (`ecr-public-<…>` for ECR Public),
 /// then the legacy `base64(access key id ‖ md5(""))` form, which is read but never written.
 /// Other sources put a hash of the plan (the configuration that selects the identity) where
 /// the access key's hash would be, so a hit needs no credentials at all.
-pub fn keys(registry: &Registry, identity: &Identity, env: &Env) -> Vec<String> {
+pub fn keys(scope: &KeyScope, identity: &Identity, env: &Env) -> Vec<String> {
     let sha = |bytes: &[u8]| STANDARD.encode(ring::digest::digest(&ring::digest::SHA256, bytes));
     let checksums = match identity {
         Identity::AccessKey(akid) => {
@@ -123,9 +130,9 @@ pub fn keys(registry: &Registry, identity: &Identity, env: &Env) -> Vec<String> 
     };
     checksums
         .into_iter()
-        .map(|c| match registry {
-            Registry::Private(p) => format!("{}-{c}-{}", p.region, p.account_id),
-            Registry::Public { .. } => format!("ecr-public-{c}"),
+        .map(|c| match scope {
+            KeyScope::Private { region, account_id } => format!("{region}-{c}-{account_id}"),
+            KeyScope::Public => format!("ecr-public-{c}"),
         })
         .collect()
 }
@@ -408,7 +415,10 @@ mod tests {
 
     #[test]
     fn go_cache_keys() {
-        let reg = crate::registry::parse("123456789012.dkr.ecr.us-west-2.amazonaws.com").unwrap();
+        let reg = KeyScope::Private {
+            region: "us-west-2".into(),
+            account_id: "123456789012".into(),
+        };
         let keys = keys(&reg, &static_key("accessKey"), &Env::default());
         assert_eq!(
             keys,
@@ -417,7 +427,7 @@ mod tests {
                 "us-west-2-YWNjZXNzS2V51B2M2Y8AsgTpgAmY7PhCfg==-123456789012"
             ]
         );
-        let public = crate::registry::parse("public.ecr.aws").unwrap();
+        let public = KeyScope::Public;
         let env = Env::from_pairs([("GODEBUG", "x=1, fips140=only")]);
         assert_eq!(
             keys_for(&public, &env),
@@ -425,7 +435,7 @@ mod tests {
         );
     }
 
-    fn keys_for(reg: &Registry, env: &Env) -> Vec<String> {
+    fn keys_for(reg: &KeyScope, env: &Env) -> Vec<String> {
         keys(reg, &static_key("accessKey"), env)
     }
 
