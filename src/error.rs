@@ -1,9 +1,9 @@
 //! The one error type of a `get`. Each message says what happened and what to do, and none
 //! carries a secret.
 
-use crate::aws_call::CallError;
-use crate::config::ConfigError;
+use crate::aws::call::CallError;
 use crate::credentials::error::CredentialsError;
+use crate::local::config::ConfigError;
 use std::fmt;
 
 #[derive(Debug)]

@@ -1,10 +1,12 @@
 //! `docker-credential-ecr-login`: argv → action → exit code.
 #![forbid(unsafe_code)]
 
+use docker_credential_ecr_login::aws::http::redact_userinfo;
+use docker_credential_ecr_login::commands::{explain, kubelet, protocol};
 use docker_credential_ecr_login::error::Error;
-use docker_credential_ecr_login::http::redact_userinfo;
-use docker_credential_ecr_login::settings::Settings;
-use docker_credential_ecr_login::{cache, config, ecr, env, explain, get, kubelet, log, protocol};
+use docker_credential_ecr_login::get::{self, ecr};
+use docker_credential_ecr_login::local::settings::Settings;
+use docker_credential_ecr_login::local::{cache, config, env, log};
 
 use std::io::{Read, Write};
 use std::process::ExitCode;

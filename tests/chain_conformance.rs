@@ -12,11 +12,11 @@
 
 mod support;
 
-use docker_credential_ecr_login::config::ProfileSet;
+use docker_credential_ecr_login::aws::http::Http;
 use docker_credential_ecr_login::credentials::{self, Resolver};
-use docker_credential_ecr_login::env::Env;
-use docker_credential_ecr_login::http::Http;
-use docker_credential_ecr_login::settings::Settings;
+use docker_credential_ecr_login::local::config::ProfileSet;
+use docker_credential_ecr_login::local::env::Env;
+use docker_credential_ecr_login::local::settings::Settings;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

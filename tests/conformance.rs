@@ -3,9 +3,9 @@
 
 mod support;
 
-use docker_credential_ecr_login::config::{FileKind, Platform, ProfileSet, file_locations};
-use docker_credential_ecr_login::env::Env;
-use docker_credential_ecr_login::settings::{SelectedProfile, Settings};
+use docker_credential_ecr_login::local::config::{FileKind, Platform, ProfileSet, file_locations};
+use docker_credential_ecr_login::local::env::Env;
+use docker_credential_ecr_login::local::settings::{SelectedProfile, Settings};
 use serde_json::Value;
 use std::path::PathBuf;
 

@@ -37,6 +37,28 @@ fn module_in(path: &str, modules: &BTreeSet<String>) -> Option<String> {
         .find(|m| modules.contains(m))
 }
 
+/// The first-level names of a `{…}` group (`{b, c::{D, E}}` → `b`, `c`), given the text
+/// from its opening brace.
+fn group_items(text: &str) -> Vec<String> {
+    let (mut depth, mut items, mut current) = (0, Vec::new(), String::new());
+    for c in text.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 1 => break,
+            '}' => depth -= 1,
+            ',' if depth == 1 => items.push(std::mem::take(&mut current)),
+            _ if depth == 1 => current.push(c),
+            _ => {}
+        }
+    }
+    items.push(current);
+    items
+        .iter()
+        .map(|i| i.trim().split("::").next().unwrap_or("").trim().to_string())
+        .filter(|i| !i.is_empty() && i != "self")
+        .collect()
+}
+
 fn graph() -> BTreeMap<String, BTreeSet<String>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut all = Vec::new();
@@ -53,7 +75,16 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
                 .collect();
-            if let Some(m) = module_in(path.trim_end_matches(':'), &modules) {
+            let prefix = path.trim_end_matches(':');
+            let after = &text[i + 7 + path.len()..];
+            if path.ends_with("::") && after.starts_with('{') {
+                // `crate::a::{b, c::D}`: each first-level name is a path of its own.
+                for item in group_items(after) {
+                    if let Some(m) = module_in(&format!("{prefix}::{item}"), &modules) {
+                        deps.insert(m);
+                    }
+                }
+            } else if let Some(m) = module_in(prefix, &modules) {
                 deps.insert(m);
             }
         }
@@ -157,4 +188,65 @@ fn levels() {
         println!("{l:>2}: {}", modules.join(", "));
     }
     assert!(by_level.len() > 3);
+}
+
+/// The wings, top to bottom: each imports only the ones below it (and itself). `error.rs`,
+/// what a command reports, sits between `get` and `credentials`; `main` and `lib` stand on top.
+fn rank(module: &str) -> Option<u8> {
+    Some(match module.split("::").next()? {
+        "main" | "lib" => 6,
+        "commands" => 5,
+        "get" => 4,
+        "error" => 3,
+        "credentials" => 2,
+        "aws" => 1,
+        "local" => 0,
+        _ => return None,
+    })
+}
+
+/// The imports that run upward (or leave the wings), as `from -> to`.
+fn wing_violations(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (from, deps) in edges {
+        for to in deps {
+            match (rank(from), rank(to)) {
+                (Some(f), Some(t)) if t <= f => {}
+                _ => bad.push(format!("{from} -> {to}")),
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn imports_follow_the_wing_order() {
+    let edges = graph();
+    let bad = wing_violations(&edges);
+    assert!(
+        bad.is_empty(),
+        "imports that run upward (commands > get > error > credentials > aws > local): {bad:?}"
+    );
+    // The check itself: an upward import, and a module outside the wings, are both caught.
+    let mut planted = BTreeMap::new();
+    planted.insert(
+        "local::log".to_string(),
+        BTreeSet::from(["aws::http".to_string()]),
+    );
+    planted.insert(
+        "aws::call".to_string(),
+        BTreeSet::from(["error".to_string(), "local::env".to_string()]),
+    );
+    planted.insert(
+        "stray".to_string(),
+        BTreeSet::from(["local::env".to_string()]),
+    );
+    assert_eq!(
+        wing_violations(&planted),
+        [
+            "aws::call -> error",
+            "local::log -> aws::http",
+            "stray -> local::env"
+        ]
+    );
 }

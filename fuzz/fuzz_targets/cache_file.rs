@@ -2,7 +2,7 @@
 //! a hit's lookup (which parses one entry) never panics, and on what we write it finds every
 //! entry the full parse finds.
 #![no_main]
-use docker_credential_ecr_login::cache;
+use docker_credential_ecr_login::local::cache;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,10 +1,10 @@
 //! The shared config / credentials file parser, and the chain planner over what it parsed:
 //! any bytes give a profile set or a parse error, never a panic.
 #![no_main]
-use docker_credential_ecr_login::config::{FileKind, ProfileSet};
 use docker_credential_ecr_login::credentials::plan_profile;
-use docker_credential_ecr_login::env::Env;
-use docker_credential_ecr_login::settings::Settings;
+use docker_credential_ecr_login::local::config::{FileKind, ProfileSet};
+use docker_credential_ecr_login::local::env::Env;
+use docker_credential_ecr_login::local::settings::Settings;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

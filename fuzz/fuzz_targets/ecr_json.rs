@@ -1,6 +1,7 @@
 //! GetAuthorizationToken answers of ECR and ECR Public, and the token inside.
 #![no_main]
-use docker_credential_ecr_login::{ecr, endpoint, registry};
+use docker_credential_ecr_login::aws::endpoint;
+use docker_credential_ecr_login::get::{ecr, registry};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

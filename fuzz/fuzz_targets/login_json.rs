@@ -2,8 +2,8 @@
 //! refresh answer at any time, and the DPoP key reader on any PEM or DER bytes.
 #![no_main]
 use base64::Engine;
-use docker_credential_ecr_login::credentials::dpop::DpopKey;
-use docker_credential_ecr_login::credentials::login;
+use docker_credential_ecr_login::credentials::sources::dpop::DpopKey;
+use docker_credential_ecr_login::credentials::sources::login;
 use libfuzzer_sys::fuzz_target;
 use time::OffsetDateTime;
 

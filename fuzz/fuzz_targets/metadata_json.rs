@@ -1,9 +1,9 @@
 //! The JSON answers of IMDS, the container endpoint and SSO, and AWS JSON errors.
 #![no_main]
-use docker_credential_ecr_login::aws_call::{ErrorFormat, api_error};
-use docker_credential_ecr_login::credentials::{container, imds, sso};
-use docker_credential_ecr_login::endpoint::Service;
-use docker_credential_ecr_login::http::Response;
+use docker_credential_ecr_login::aws::call::{ErrorFormat, api_error};
+use docker_credential_ecr_login::aws::endpoint::Service;
+use docker_credential_ecr_login::aws::http::Response;
+use docker_credential_ecr_login::credentials::sources::{container, imds, sso};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,9 @@
 //! What docker writes on stdin: the reader and the registry host parser.
 #![no_main]
-use docker_credential_ecr_login::settings::Settings;
-use docker_credential_ecr_login::{config, ecr_endpoint, env, protocol, registry};
+use docker_credential_ecr_login::commands::protocol;
+use docker_credential_ecr_login::get::{ecr_endpoint, registry};
+use docker_credential_ecr_login::local::settings::Settings;
+use docker_credential_ecr_login::local::{config, env};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

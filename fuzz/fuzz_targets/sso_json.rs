@@ -1,6 +1,6 @@
 //! SSO's answers: GetRoleCredentials and the token refresh (CreateToken), at any time.
 #![no_main]
-use docker_credential_ecr_login::credentials::sso;
+use docker_credential_ecr_login::credentials::sources::sso;
 use libfuzzer_sys::fuzz_target;
 use time::OffsetDateTime;
 

@@ -1,10 +1,10 @@
 //! STS answers: the credentials XML, the error XML, and the XML reader under both.
 #![no_main]
-use docker_credential_ecr_login::aws_call::{ErrorFormat, api_error};
-use docker_credential_ecr_login::credentials::sts;
-use docker_credential_ecr_login::endpoint::Service;
-use docker_credential_ecr_login::http::Response;
-use docker_credential_ecr_login::xml;
+use docker_credential_ecr_login::aws::call::{ErrorFormat, api_error};
+use docker_credential_ecr_login::aws::endpoint::Service;
+use docker_credential_ecr_login::aws::http::Response;
+use docker_credential_ecr_login::aws::xml;
+use docker_credential_ecr_login::credentials::sources::sts;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

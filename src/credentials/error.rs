@@ -1,10 +1,10 @@
 //! What can go wrong choosing a credential source ([`CredentialsError`]'s first four) and
 //! getting credentials from it (the rest), one variant per thing a person would fix.
 
-use crate::aws_call::CallError;
-use crate::config::ConfigError;
-use crate::credentials::document::DocumentError;
-use crate::credentials::dpop::KeyProblem;
+use crate::aws::call::CallError;
+use crate::credentials::sources::document::DocumentError;
+use crate::credentials::sources::dpop::KeyProblem;
+use crate::local::config::ConfigError;
 use std::fmt;
 
 /// Where an `http` container credentials URI may point.

@@ -6,41 +6,34 @@
 //! final: it is never silently replaced by another source.
 //! Each source is one module behind the small [`Provider`] trait.
 
-pub mod container;
-pub mod document;
-pub mod dpop;
-pub(crate) mod environment;
 pub mod error;
-pub mod imds;
-pub mod login;
 pub mod plan;
-pub mod process;
 mod profile;
 pub mod provider;
-pub mod sso;
-pub mod sts;
+pub mod sources;
 pub mod value;
-pub mod web_identity;
 
-pub use container::{Container, uri as container_uri};
-pub use environment::half_keys;
+pub use crate::aws::Credentials;
 pub use error::{
     CredentialsError, LoginCacheProblem, LoginRefusal, ProcessProblem, SsoCacheProblem,
 };
-pub use imds::Imds;
-pub use imds::endpoint as imds_endpoint;
-pub use login::Login;
 pub use plan::Plan;
-pub use process::Process;
 pub use profile::plan_profile;
 pub use provider::{Provider, Resolver, StaticKeys, token_file_identity};
-pub use sso::Sso;
-pub use sts::AssumeRole;
-pub use value::{Credentials, Source};
-pub use web_identity::WebIdentity;
+pub use sources::container::{Container, uri as container_uri};
+pub use sources::environment::half_keys;
+pub use sources::imds::Imds;
+pub use sources::imds::endpoint as imds_endpoint;
+pub use sources::login::Login;
+pub use sources::process::Process;
+pub use sources::sso::Sso;
+pub use sources::sts::AssumeRole;
+pub use sources::web_identity::WebIdentity;
+pub use value::Source;
 
-use crate::settings::{ChosenBy, Config, Settings};
+use crate::local::settings::{ChosenBy, Config, Settings};
 use plan::{container_plan, imds_plan};
+use sources::{environment, imds, sts};
 
 /// The region STS is called in, by the rule on [`Resolver::region`].
 pub fn sts_region(config: &Config, registry_region: &str) -> String {

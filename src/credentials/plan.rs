@@ -1,14 +1,15 @@
 //! A [`Plan`]: the chosen credential source, as a value (no I/O), and the container and IMDS
 //! sources as planned from the environment (the chain's last two, and `credential_source`).
 
-use crate::credentials::container::{self, Container};
+use crate::aws::Credentials;
 use crate::credentials::error::CredentialsError;
-use crate::credentials::imds::{self, Imds};
 use crate::credentials::provider::Provider;
-use crate::credentials::sts::AssumeRole;
-use crate::credentials::value::{Credentials, Source};
-use crate::env::Env;
-use crate::settings::Config;
+use crate::credentials::sources::container::{self, Container};
+use crate::credentials::sources::imds::{self, Imds};
+use crate::credentials::sources::sts::AssumeRole;
+use crate::credentials::value::Source;
+use crate::local::env::Env;
+use crate::local::settings::Config;
 
 /// The chosen credential source: a base provider and the roles assumed on top of it,
 /// innermost first. Decided without any network call or process run.
@@ -55,10 +56,10 @@ impl Plan {
 
     /// What keys its cache entries: the access key of static credentials (the Go helper's
     /// key), else the configuration and what tells principals apart on this machine.
-    pub fn cache_identity(&self, env: &Env) -> crate::cache::Identity {
+    pub fn cache_identity(&self, env: &Env) -> crate::local::cache::Identity {
         match self.static_credentials() {
-            Some(c) => crate::cache::Identity::AccessKey(c.access_key_id.clone()),
-            None => crate::cache::Identity::Plan {
+            Some(c) => crate::local::cache::Identity::AccessKey(c.access_key_id.clone()),
+            None => crate::local::cache::Identity::Plan {
                 config: self.identity(),
                 local: self.local_identity(env),
             },

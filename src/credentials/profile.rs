@@ -3,18 +3,19 @@
 //! `credential_process`. The chain is walked as the SDKs' shared test suite
 //! (`assume-role-tests.json`) specifies; nothing here does I/O.
 
-use crate::config::{ProfileSet, Properties};
-use crate::credentials::environment;
+use crate::aws::Credentials;
 use crate::credentials::error::CredentialsError;
-use crate::credentials::login::Login;
 use crate::credentials::plan::{Plan, container_plan, imds_plan};
-use crate::credentials::process::Process;
 use crate::credentials::provider::{Provider, StaticKeys};
-use crate::credentials::sso::Sso;
-use crate::credentials::sts::AssumeRole;
-use crate::credentials::value::{Credentials, Source};
-use crate::credentials::web_identity::WebIdentity;
-use crate::settings::Config;
+use crate::credentials::sources::environment;
+use crate::credentials::sources::login::Login;
+use crate::credentials::sources::process::Process;
+use crate::credentials::sources::sso::Sso;
+use crate::credentials::sources::sts::AssumeRole;
+use crate::credentials::sources::web_identity::WebIdentity;
+use crate::credentials::value::Source;
+use crate::local::config::{ProfileSet, Properties};
+use crate::local::settings::Config;
 
 /// `Ok(None)` when the selected profile has no credentials of its own (or there is none and
 /// nobody asked for one): the chain goes on to container credentials and IMDS.
@@ -317,7 +318,7 @@ fn sso(
             ));
         }
     };
-    if !crate::endpoint::valid_region(region) {
+    if !crate::aws::endpoint::valid_region(region) {
         return Err(invalid(
             name,
             format!(

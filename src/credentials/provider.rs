@@ -1,11 +1,11 @@
 //! The small trait between the credential sources and the planner ([`Provider`]), what every
 //! source is handed to do its I/O ([`Resolver`]), and what several of them share.
 
+use crate::aws::Credentials;
+use crate::aws::http::Http;
 use crate::credentials::error::CredentialsError;
-use crate::credentials::value::Credentials;
-use crate::env::Env;
-use crate::http::Http;
-use crate::settings::Config;
+use crate::local::env::Env;
+use crate::local::settings::Config;
 use std::fmt;
 use std::time::Instant;
 
@@ -26,15 +26,15 @@ impl<'a> Resolver<'a> {
         self.config.env
     }
 
-    pub fn policy(&self) -> crate::retry::Policy {
-        crate::retry::Policy::from_env(self.config.env, self.deadline)
+    pub fn policy(&self) -> crate::aws::retry::Policy {
+        crate::aws::retry::Policy::from_env(self.config.env, self.deadline)
     }
 }
 
 /// A hash of a token file's content (`unreadable` when it cannot be read: the get will say
 /// why when it resolves), for [`Provider::local_identity`].
 pub fn token_file_identity(path: &str) -> String {
-    match crate::files::read_text(path.as_ref(), 1024 * 1024) {
+    match crate::local::files::read_text(path.as_ref(), 1024 * 1024) {
         Ok(token) => {
             let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
             let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();

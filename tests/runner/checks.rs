@@ -6,7 +6,6 @@ use super::world::World;
 use crate::support;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::Duration;
 use support::run::Output;
 use support::standin::Recorded;
@@ -364,7 +363,7 @@ fn cache(world: &World, run: &Run) -> Result<(), String> {
     #[cfg(unix)]
     if cache_file.exists() && support::targets::excluded("check:unix-modes").is_none() {
         use std::os::unix::fs::PermissionsExt;
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         // A seeded file keeps its own mode; one the helper created must be private.
         if !world.seeded_cache
             && (mode(&cache_file) != 0o600 || mode(cache_file.parent().unwrap()) != 0o700)

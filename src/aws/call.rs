@@ -1,0 +1,330 @@
+//! One AWS API call in the standard retry mode: build (and sign) a request per attempt,
+//! send it, retry connection errors, 5xx and throttling, and turn an error answer into
+//! [`CallErrorKind::Api`] with its code and message. [`CallError`] is the wire's own error:
+//! every call names its [`Callee`], so no message carries a service name as a literal.
+
+use crate::aws::endpoint::Service;
+use crate::aws::http::{Http, HttpError, Request, Response};
+use crate::aws::retry::{self, Attempt};
+use serde_json::Value;
+use std::fmt;
+
+/// Whom a call goes to: an AWS API, or one of the two credential endpoints beside the
+/// machine, which have no endpoint rules and are never signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callee {
+    Aws(Service),
+    Imds,
+    Container,
+}
+
+impl fmt::Display for Callee {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Callee::Aws(s) => s.display_name(),
+            Callee::Imds => "the EC2 instance metadata service",
+            Callee::Container => "the container credentials endpoint",
+        })
+    }
+}
+
+impl From<Service> for Callee {
+    fn from(s: Service) -> Self {
+        Callee::Aws(s)
+    }
+}
+
+/// A call that failed, and whom it went to.
+#[derive(Debug)]
+pub struct CallError {
+    pub callee: Callee,
+    pub kind: CallErrorKind,
+}
+
+#[derive(Debug)]
+pub enum CallErrorKind {
+    /// The request never got an HTTP answer.
+    Http(HttpError),
+    /// The service answered with an error.
+    Api {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// The service answered 2xx with something unusable.
+    BadResponse(String),
+    /// The request could not be signed (or given its proof).
+    Signing(String),
+}
+
+impl CallError {
+    pub fn http(callee: impl Into<Callee>, error: HttpError) -> Self {
+        Self::new(callee, CallErrorKind::Http(error))
+    }
+
+    pub fn bad_response(callee: impl Into<Callee>, detail: impl Into<String>) -> Self {
+        Self::new(callee, CallErrorKind::BadResponse(detail.into()))
+    }
+
+    pub fn signing(callee: impl Into<Callee>, detail: impl Into<String>) -> Self {
+        Self::new(callee, CallErrorKind::Signing(detail.into()))
+    }
+
+    pub fn new(callee: impl Into<Callee>, kind: CallErrorKind) -> Self {
+        CallError {
+            callee: callee.into(),
+            kind,
+        }
+    }
+
+    /// The HTTP status and error code of an error answer.
+    pub fn api(&self) -> Option<(u16, &str)> {
+        match &self.kind {
+            CallErrorKind::Api { status, code, .. } => Some((*status, code)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let callee = self.callee;
+        match &self.kind {
+            CallErrorKind::Http(error) => write!(f, "{callee}: {error}"),
+            CallErrorKind::Api {
+                status,
+                code,
+                message,
+            } => {
+                write!(f, "{callee} answered HTTP {status}")?;
+                if !code.is_empty() {
+                    write!(f, " {code}")?;
+                }
+                if !message.is_empty() {
+                    write!(f, ": {message}")?;
+                }
+                if let Some(hint) = api_hint(code, *status) {
+                    write!(f, "; {hint}")?;
+                }
+                Ok(())
+            }
+            CallErrorKind::BadResponse(detail) => {
+                write!(
+                    f,
+                    "{callee} sent an answer this helper cannot use: {detail}"
+                )
+            }
+            CallErrorKind::Signing(detail) => write!(f, "could not sign the request: {detail}"),
+        }
+    }
+}
+
+// The message includes its cause's text, so `source()` stays `None`.
+impl std::error::Error for CallError {}
+
+/// What to do about the error codes people meet.
+fn api_hint(code: &str, status: u16) -> Option<&'static str> {
+    Some(match code {
+        "AccessDeniedException" | "AccessDenied" => {
+            "allow ecr:GetAuthorizationToken (ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken for ECR Public) in the IAM policy of these credentials"
+        }
+        "UnrecognizedClientException"
+        | "InvalidClientTokenId"
+        | "InvalidSignatureException"
+        | "SignatureDoesNotMatch"
+        | "IncompleteSignature" => {
+            "the AWS credentials are wrong; check the access key, secret key and session token"
+        }
+        "ExpiredTokenException" | "ExpiredToken" | "RequestExpired" => {
+            "the AWS credentials have expired; refresh them (aws sso login, a new session token)"
+        }
+        _ if code.contains("Throttl") || status == 429 => {
+            "AWS is limiting the request rate; try again shortly"
+        }
+        _ if status >= 500 => "AWS had a server error; try again shortly",
+        _ => return None,
+    })
+}
+
+/// The error codes the standard retry mode retries besides 5xx.
+const RETRYABLE_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "IDPCommunicationError",
+];
+
+/// How an error answer carries its code and message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorFormat {
+    /// `{"__type": "…#Code", "message": "…"}` or the `x-amzn-ErrorType` header (JSON
+    /// protocols, REST-JSON).
+    Json,
+    /// `<ErrorResponse><Error><Code>…</Code><Message>…</Message></Error></ErrorResponse>`
+    /// (the query protocol: STS).
+    Xml,
+    /// [`Json`](ErrorFormat::Json), but an OAuth `error` member (`TOKEN_EXPIRED`) is the
+    /// code when there is one: AWS Sign-In's `AccessDeniedException` says why in it.
+    SignIn,
+}
+
+/// Sends the request `make` builds for each attempt, retrying as the SDKs do, and returns
+/// the first 2xx answer.
+pub fn call(
+    http: &Http,
+    policy: retry::Policy,
+    callee: impl Into<Callee>,
+    format: ErrorFormat,
+    mut make: impl FnMut(u32) -> Result<Request, CallError>,
+) -> Result<Response, CallError> {
+    let callee = callee.into();
+    retry::run(policy, |attempt| {
+        let req = match make(attempt) {
+            Ok(r) => r,
+            Err(e) => return Attempt::Fail(e),
+        };
+        crate::local::log::debug(
+            "Calling AWS",
+            &[
+                ("service", &callee.to_string()),
+                ("url", &req.url),
+                ("attempt", &attempt.to_string()),
+            ],
+        );
+        match http.send(&req, policy.deadline) {
+            Err(error) if error.is_retryable() => Attempt::Retry(CallError::http(callee, error)),
+            Err(error) => Attempt::Fail(CallError::http(callee, error)),
+            Ok(r) if (200..300).contains(&r.status) => Attempt::Done(r),
+            Ok(r) => {
+                let e = api_error(callee, format, &r);
+                match e.api() {
+                    Some((status, code)) if status >= 500 || RETRYABLE_CODES.contains(&code) => {
+                        Attempt::Retry(e)
+                    }
+                    _ => Attempt::Fail(e),
+                }
+            }
+        }
+    })
+}
+
+/// An error answer as [`CallErrorKind::Api`]; the message is cut to 300 characters.
+pub fn api_error(callee: impl Into<Callee>, format: ErrorFormat, r: &Response) -> CallError {
+    let (code, message) = match format {
+        ErrorFormat::Json | ErrorFormat::SignIn => {
+            let body: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
+            let oauth = body
+                .get("error")
+                .and_then(Value::as_str)
+                .filter(|e| format == ErrorFormat::SignIn && !e.is_empty());
+            let raw = body
+                .get("__type")
+                .or_else(|| body.get("code"))
+                .or_else(|| body.get("Code"))
+                .and_then(Value::as_str)
+                .or_else(|| r.header("x-amzn-errortype"))
+                .unwrap_or("");
+            let code = raw.rsplit('#').next().unwrap_or("");
+            let code = oauth
+                .unwrap_or_else(|| code.split(':').next().unwrap_or(""))
+                .to_string();
+            let message = body
+                .get("message")
+                .or_else(|| body.get("Message"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            (code, message)
+        }
+        ErrorFormat::Xml => {
+            let text = String::from_utf8_lossy(&r.body);
+            (
+                crate::aws::xml::text(&text, "Code").unwrap_or_default(),
+                crate::aws::xml::text(&text, "Message").unwrap_or_default(),
+            )
+        }
+    };
+    CallError::new(
+        callee,
+        CallErrorKind::Api {
+            status: r.status,
+            code,
+            message: message.chars().take(300).collect(),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, headers: Vec<(String, String)>, body: &str) -> Response {
+        Response {
+            status,
+            headers,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn json_error_codes() {
+        let r = resp(
+            400,
+            vec![],
+            r#"{"__type":"com.amazonaws.ecr#ThrottlingException","message":"slow down"}"#,
+        );
+        let CallErrorKind::Api { code, message, .. } =
+            api_error(Service::Ecr, ErrorFormat::Json, &r).kind
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (code.as_str(), message.as_str()),
+            ("ThrottlingException", "slow down")
+        );
+        let r = resp(
+            403,
+            vec![(
+                "X-Amzn-ErrorType".into(),
+                "AccessDeniedException:http://x".into(),
+            )],
+            "",
+        );
+        let CallErrorKind::Api { code, .. } = api_error(Service::Ecr, ErrorFormat::Json, &r).kind
+        else {
+            panic!()
+        };
+        assert_eq!(code, "AccessDeniedException");
+    }
+
+    #[test]
+    fn xml_error_codes() {
+        let r = resp(
+            403,
+            vec![],
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not &lt;allowed&gt;</Message></Error><RequestId>x</RequestId></ErrorResponse>",
+        );
+        let CallErrorKind::Api { code, message, .. } =
+            api_error(Service::Sts, ErrorFormat::Xml, &r).kind
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (code.as_str(), message.as_str()),
+            ("AccessDenied", "not <allowed>")
+        );
+    }
+}

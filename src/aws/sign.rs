@@ -1,0 +1,50 @@
+//! SigV4 request signing through `aws-sigv4`.
+
+use crate::aws::Credentials;
+use crate::aws::http::Request;
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
+use std::time::SystemTime;
+
+/// Adds `X-Amz-Date`, `Authorization` and, for temporary credentials,
+/// `X-Amz-Security-Token` to `req`. The request must already carry its `host` header.
+pub fn sign_request(
+    req: &mut Request,
+    creds: &Credentials,
+    region: &str,
+    service: &str,
+    time: SystemTime,
+) -> Result<(), String> {
+    let identity: Identity = aws_credential_types::Credentials::new(
+        &creds.access_key_id,
+        &creds.secret_access_key,
+        creds.session_token.clone(),
+        None,
+        "docker-credential-ecr-login",
+    )
+    .into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(service)
+        .time(time)
+        .settings(SigningSettings::default())
+        .build()
+        .map_err(|e| e.to_string())?
+        .into();
+    let signable = SignableRequest::new(
+        req.method,
+        &req.url,
+        req.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        SignableBody::Bytes(&req.body),
+    )
+    .map_err(|e| e.to_string())?;
+    let (instructions, _) = sign(signable, &params)
+        .map_err(|e| e.to_string())?
+        .into_parts();
+    for (name, value) in instructions.headers() {
+        req.headers.push((name.to_string(), value.to_string()));
+    }
+    Ok(())
+}

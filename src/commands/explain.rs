@@ -1,0 +1,229 @@
+//! `explain HOST`: how a `get` would go, without a secret and without a network call
+//! (unless `--resolve`): the registry, the credential source and why, the files read, the
+//! endpoints, and the cache entry.
+
+use crate::aws::endpoint::{self, Service};
+use crate::credentials::{self, Plan, Source};
+use crate::get::prepare::Prepared;
+use crate::get::registry::{self, Registry};
+use crate::local::cache;
+use crate::local::config::{Platform, file_locations};
+use crate::local::settings::{ChosenBy, Settings};
+use std::fmt::Write;
+use time::OffsetDateTime;
+
+/// The report, and whether everything needed for a `get` is in place.
+pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool) {
+    let mut out = String::new();
+    let mut ok = true;
+    let env = &settings.env;
+    let line = |out: &mut String, k: &str, v: &str| {
+        let _ = writeln!(out, "  {k:<13}{v}");
+    };
+    let _ = writeln!(out, "Registry {}", crate::aws::http::redact_userinfo(host));
+    let registry = match registry::parse(host) {
+        Ok(r) => r,
+        Err(_) => {
+            line(
+                &mut out,
+                "error:",
+                "not an Amazon ECR or ECR Public registry host; this helper serves ACCOUNT.dkr.ecr.REGION.amazonaws.com (and the other partitions' forms) and public.ecr.aws",
+            );
+            return (out, false);
+        }
+    };
+    match &registry {
+        Registry::Private(p) => {
+            line(&mut out, "kind:", "private ECR");
+            line(&mut out, "account:", &p.account_id);
+            line(&mut out, "region:", &p.region);
+            line(&mut out, "partition:", p.partition().id);
+            line(&mut out, "FIPS:", if p.fips { "yes" } else { "no" });
+            line(
+                &mut out,
+                "dual-stack:",
+                if p.dual_stack { "yes" } else { "no" },
+            );
+        }
+        Registry::Public { host } => {
+            line(
+                &mut out,
+                "kind:",
+                &format!("ECR Public ({host}), API in us-east-1"),
+            );
+        }
+    }
+
+    let _ = writeln!(out, "Credentials");
+    let (config, creds_file) = file_locations(env, Platform::current());
+    for (what, path) in [("config:", &config), ("credentials:", &creds_file)] {
+        let state = match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => "present",
+            Ok(_) => "not a file",
+            Err(_) => "not found",
+        };
+        line(&mut out, what, &format!("{} ({state})", path.display()));
+    }
+    // The same preparation a `get` makes: what is printed is what a get would do.
+    let prepared = match Prepared::new(settings, registry) {
+        Ok(p) => p,
+        Err(e) => {
+            line(&mut out, "error:", &e.to_string());
+            return (out, false);
+        }
+    };
+    let plan = &prepared.plan;
+    line(&mut out, "source:", &plan.describe());
+    line(&mut out, "why:", &why(settings, plan));
+    if let Some(c) = plan.static_credentials() {
+        line(&mut out, "access key:", &mask(&c.access_key_id));
+    }
+    let login = plan.base.as_any().downcast_ref::<credentials::Login>();
+    if let Some(login) = login {
+        for (k, v) in login.state(env) {
+            line(&mut out, k, &v);
+        }
+    }
+
+    let _ = writeln!(out, "Endpoints");
+    let config = prepared.config();
+    let ep = prepared.endpoint();
+    line(
+        &mut out,
+        &format!("{}:", ep.service.display_name()),
+        &format!("{} (signed for {})", ep.url, ep.signing_region),
+    );
+    if !plan.hops.is_empty() || plan.base.kind() == "web identity" {
+        line(
+            &mut out,
+            "STS:",
+            &endpoint::for_service(Service::Sts, &prepared.sts_region(), &config).url,
+        );
+    }
+    if let Some(sso) = plan.base.as_any().downcast_ref::<credentials::Sso>() {
+        line(
+            &mut out,
+            "SSO:",
+            &endpoint::for_service(Service::Sso, &sso.region, &config).url,
+        );
+    }
+
+    if login.is_some() {
+        line(
+            &mut out,
+            "Sign-In:",
+            &format!(
+                "{}/v1/token (when the login keys need a refresh)",
+                endpoint::for_service(Service::Signin, &prepared.sts_region(), &config)
+                    .url
+                    .trim_end_matches('/')
+            ),
+        );
+    }
+
+    let _ = writeln!(out, "Cache");
+    match &prepared.cache_file {
+        None => line(
+            &mut out,
+            "file:",
+            "off (AWS_ECR_DISABLE_CACHE is set, or there is no home directory)",
+        ),
+        Some(file) => {
+            line(&mut out, "file:", &file.display().to_string());
+            let keys = &prepared.keys;
+            line(
+                &mut out,
+                "key:",
+                keys.first().map(String::as_str).unwrap_or(""),
+            );
+            let now = OffsetDateTime::now_utc();
+            let state = match cache::lookup(file, keys) {
+                Err(problem) => format!("the file {problem}; the next get goes on without it"),
+                Ok(found) => match found.as_ref().map(|(_, e)| e) {
+                    None => "no entry: the next get calls AWS".into(),
+                    Some(e) if e.is_fresh(now) => format!(
+                        "fresh until {} (expires {}): the next get makes no call",
+                        e.refresh_at(),
+                        e.expires_at
+                    ),
+                    Some(e) if !e.is_expired(now) => format!(
+                        "stale (expires {}): the next get refreshes it, and serves it if that fails",
+                        e.expires_at
+                    ),
+                    Some(e) => format!("expired at {}: the next get calls AWS", e.expires_at),
+                },
+            };
+            line(&mut out, "entry:", &state);
+        }
+    }
+
+    if resolve {
+        let _ = writeln!(out, "Resolved (network calls made)");
+        match prepared.credentials() {
+            Ok(c) => {
+                line(&mut out, "access key:", &mask(&c.access_key_id));
+                line(
+                    &mut out,
+                    "temporary:",
+                    if c.session_token.is_some() {
+                        "yes"
+                    } else {
+                        "no"
+                    },
+                );
+                if let Some(a) = &c.account_id {
+                    line(&mut out, "account:", a);
+                }
+                if let Some(x) = c.expiry {
+                    line(&mut out, "expires:", &x.to_string());
+                }
+            }
+            Err(e) => {
+                line(&mut out, "error:", &e.to_string());
+                ok = false;
+            }
+        }
+    }
+    (out, ok)
+}
+
+/// Why the chain stopped where it did.
+fn why(settings: &Settings, plan: &Plan) -> String {
+    let env = &settings.env;
+    match &plan.source {
+        Source::Environment if env.get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() && plan.static_credentials().is_none() => {
+            "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are set, and no access keys are".into()
+        }
+        Source::Environment => "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set (they come first)".into(),
+        Source::Profile(name) => {
+            let by = match settings.selected.chosen_by {
+                ChosenBy::Invocation => "the helper's name (docker-credential-ecr-login-NAME), which comes before environment keys",
+                ChosenBy::AwsProfile => "AWS_PROFILE",
+                ChosenBy::AwsDefaultProfile => "AWS_DEFAULT_PROFILE",
+                ChosenBy::Default => "default, as no AWS_PROFILE is set",
+            };
+            format!("no access keys or web identity in the environment; profile `{name}` chosen by {by}")
+        }
+        Source::Container => "nothing in the environment or profile; AWS_CONTAINER_CREDENTIALS_* is set".into(),
+        Source::Imds => "nothing in the environment, profile or container variables; IMDS is last in the chain (AWS_EC2_METADATA_DISABLED=true turns it off)".into(),
+    }
+}
+
+/// `AKIAIOSFODNN7EXAMPLE` → `AKIA…MPLE`: enough to tell keys apart.
+fn mask(key: &str) -> String {
+    if key.len() <= 8 || !key.is_ascii() {
+        return "…".into();
+    }
+    format!("{}…{}", &key[..4], &key[key.len() - 4..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keys() {
+        assert_eq!(mask("AKIAIOSFODNN7EXAMPLE"), "AKIA…MPLE");
+        assert_eq!(mask("short"), "…");
+    }
+}

@@ -1,0 +1,285 @@
+//! EC2 instance metadata (IMDS): IMDSv2 token, then the role, then its credentials. Off EC2
+//! it fails fast: 1 s per request, and a connection that cannot be made is not retried.
+
+use crate::aws::Credentials;
+use crate::aws::call::{CallError, CallErrorKind, Callee};
+use crate::aws::http::{HttpError, Request, Response, Timeouts, target};
+use crate::credentials::error::CredentialsError;
+use crate::credentials::provider::{Provider, Resolver};
+use crate::credentials::sources::document::{self, Document, DocumentError};
+use crate::local::env::{Env, parse_bool};
+use crate::local::settings::Config;
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+
+const IPV4: &str = "http://169.254.169.254";
+const IPV6: &str = "http://[fd00:ec2::254]";
+const TOKEN_TTL: &str = "21600";
+/// Per request: connect within 1 s, answer within a little more, so that a connect timeout
+/// (nothing there) and an answer timeout (IMDSv2 blocked by the hop limit) tell apart.
+const TIMEOUTS: Timeouts = Timeouts {
+    connect: Duration::from_secs(1),
+    total: Duration::from_millis(1200),
+};
+const ATTEMPTS: u32 = 2;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imds {
+    /// Base URL, no trailing slash.
+    pub endpoint: String,
+    pub v1_disabled: bool,
+}
+
+/// `AWS_EC2_METADATA_DISABLED=true` turns the IMDS provider off.
+pub fn disabled(env: &Env) -> bool {
+    env.get("AWS_EC2_METADATA_DISABLED")
+        .and_then(parse_bool)
+        .unwrap_or(false)
+}
+
+/// The base URL: the configured endpoint, else the one for the configured mode (IPv4 by
+/// default). Environment before profile.
+pub fn endpoint(config: &Config) -> Result<String, String> {
+    if let Some(ep) = config.lookup(
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+        "ec2_metadata_service_endpoint",
+    ) {
+        target(ep).map_err(|_| {
+            format!("the IMDS endpoint {ep:?} is not a valid URL (invalid uri character or no host); fix AWS_EC2_METADATA_SERVICE_ENDPOINT or ec2_metadata_service_endpoint")
+        })?;
+        return Ok(ep.trim_end_matches('/').to_string());
+    }
+    match config.lookup(
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+        "ec2_metadata_service_endpoint_mode",
+    ) {
+        None => Ok(IPV4.into()),
+        Some(m) if m.eq_ignore_ascii_case("ipv4") => Ok(IPV4.into()),
+        Some(m) if m.eq_ignore_ascii_case("ipv6") => Ok(IPV6.into()),
+        Some(m) => Err(format!(
+            "`{m}` is not a valid endpoint mode for IMDS; use IPv4 or IPv6 in AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE or ec2_metadata_service_endpoint_mode"
+        )),
+    }
+}
+
+pub fn v1_disabled(config: &Config) -> bool {
+    config
+        .lookup("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled")
+        .and_then(parse_bool)
+        .unwrap_or(false)
+}
+
+impl Provider for Imds {
+    fn kind(&self) -> &'static str {
+        "EC2 instance metadata"
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn identity(&self) -> String {
+        format!("imds\n{}", self.endpoint)
+    }
+
+    fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError> {
+        let mut token = self.token(r)?;
+        let base = format!(
+            "{}/latest/meta-data/iam/security-credentials/",
+            self.endpoint
+        );
+        let list = self.get(r, &base, &mut token)?;
+        if list.status == 404 {
+            return Err(CredentialsError::NoInstanceRole);
+        }
+        let body = ok_body(&list)?;
+        let role = body.lines().next().unwrap_or("").trim().to_string();
+        if role.is_empty() {
+            return Err(CredentialsError::NoInstanceRole);
+        }
+        let creds = self.get(r, &format!("{base}{role}"), &mut token)?;
+        let creds = parse(ok_body(&creds)?.as_bytes()).map_err(CredentialsError::Document)?;
+        if creds.expiry.is_some_and(|e| e <= OffsetDateTime::now_utc()) {
+            crate::local::log::warn(
+                "IMDS returned credentials that have already expired; using them once",
+                &[],
+            );
+        }
+        Ok(creds)
+    }
+}
+
+fn ok_body(r: &Response) -> Result<String, CredentialsError> {
+    if r.status != 200 {
+        let message = String::from_utf8_lossy(&r.body).chars().take(200).collect();
+        return Err(CallError::new(
+            Callee::Imds,
+            CallErrorKind::Api {
+                status: r.status,
+                code: String::new(),
+                message,
+            },
+        )
+        .into());
+    }
+    Ok(String::from_utf8_lossy(&r.body).into_owned())
+}
+
+impl Imds {
+    fn request(
+        &self,
+        method: &'static str,
+        url: &str,
+        headers: Vec<(String, String)>,
+    ) -> Result<Request, CredentialsError> {
+        let t = target(url).map_err(|error| CallError::http(Callee::Imds, error))?;
+        let mut all = vec![("host".to_string(), t.authority)];
+        all.extend(headers);
+        Ok(Request {
+            method,
+            url: url.to_string(),
+            headers: all,
+            body: Vec::new(),
+            timeouts: TIMEOUTS,
+        })
+    }
+
+    /// Sends with at most [`ATTEMPTS`] tries: a 5xx is tried again; a connection that cannot
+    /// be made, or an answer that does not come, is not, so that off EC2 this costs seconds.
+    fn send(&self, r: &Resolver, req: &Request) -> Result<Response, CredentialsError> {
+        let mut last = None;
+        for _ in 0..ATTEMPTS {
+            let deadline = (Instant::now() + TIMEOUTS.total).min(r.deadline);
+            match r.http.send(req, deadline) {
+                Ok(resp) if resp.status >= 500 => last = Some(resp),
+                Ok(resp) => return Ok(resp),
+                Err(
+                    e @ (HttpError::Connect { .. }
+                    | HttpError::Timeout {
+                        connecting: true, ..
+                    }),
+                ) => {
+                    return Err(not_reachable(&self.endpoint, e));
+                }
+                Err(error) => {
+                    return Err(CallError::http(Callee::Imds, error).into());
+                }
+            }
+        }
+        Ok(last.expect("at least one attempt"))
+    }
+
+    /// The IMDSv2 session token, or `None` to go on with IMDSv1 (the token call answered
+    /// 403, 404 or 405, or never answered: a container behind the default hop limit).
+    fn token(&self, r: &Resolver) -> Result<Option<String>, CredentialsError> {
+        let req = self.request(
+            "PUT",
+            &format!("{}/latest/api/token", self.endpoint),
+            vec![(
+                "x-aws-ec2-metadata-token-ttl-seconds".into(),
+                TOKEN_TTL.into(),
+            )],
+        )?;
+        let fallback = |why: String| {
+            if self.v1_disabled {
+                Err(CredentialsError::ImdsV1Disabled { why })
+            } else {
+                crate::local::log::info("Falling back to IMDSv1", &[("reason", &why)]);
+                Ok(None)
+            }
+        };
+        match self.send(r, &req) {
+            Ok(resp) if resp.status == 200 => {
+                Ok(Some(String::from_utf8_lossy(&resp.body).trim().to_string()))
+            }
+            Ok(resp) if (403..=405).contains(&resp.status) => {
+                fallback(format!("HTTP {}", resp.status))
+            }
+            Ok(resp) => ok_body(&resp).map(|_| None),
+            Err(CredentialsError::Call(CallError {
+                kind: CallErrorKind::Http(HttpError::Timeout { .. }),
+                ..
+            })) => fallback("the token request timed out".into()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A GET with the token; a 401 means the token expired: get a new one, once.
+    fn get(
+        &self,
+        r: &Resolver,
+        url: &str,
+        token: &mut Option<String>,
+    ) -> Result<Response, CredentialsError> {
+        let headers = |t: &Option<String>| {
+            t.iter()
+                .map(|t| ("x-aws-ec2-metadata-token".to_string(), t.clone()))
+                .collect::<Vec<_>>()
+        };
+        let resp = self.send(r, &self.request("GET", url, headers(token))?)?;
+        if resp.status == 401 && token.is_some() {
+            *token = self.token(r)?;
+            return self.send(r, &self.request("GET", url, headers(token))?);
+        }
+        Ok(resp)
+    }
+}
+
+fn not_reachable(endpoint: &str, e: HttpError) -> CredentialsError {
+    CredentialsError::ImdsUnreachable {
+        endpoint: endpoint.to_string(),
+        detail: match e {
+            HttpError::Timeout { .. } => "connection timed out".to_string(),
+            HttpError::Connect { detail, .. } => detail,
+            other => other.to_string(),
+        },
+    }
+}
+
+/// `{"Code":"Success","AccessKeyId",…,"Token","Expiration"}`; a missing `Code` counts as
+/// success.
+pub fn parse(body: &[u8]) -> Result<Credentials, DocumentError> {
+    document::parse(body, Document::Imds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_rules() {
+        let e = |pairs: &[(&str, &str)]| {
+            let settings =
+                crate::local::settings::Settings::new(Env::from_pairs(pairs.iter().copied()));
+            endpoint(&settings.config(&Default::default()))
+        };
+        assert_eq!(e(&[]).unwrap(), IPV4);
+        assert_eq!(
+            e(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ipV6")]).unwrap(),
+            IPV6
+        );
+        assert!(
+            e(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv7")])
+                .unwrap_err()
+                .contains("`IPv7` is not a valid endpoint mode")
+        );
+        assert_eq!(
+            e(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://override:456/")]).unwrap(),
+            "http://override:456"
+        );
+        assert!(e(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "not a uri")]).is_err());
+    }
+
+    #[test]
+    fn parses_credentials() {
+        let c = parse(br#"{"Code":"Success","AccessKeyId":"AK","SecretAccessKey":"SK","Token":"T","Expiration":"2021-09-21T04:16:53Z"}"#).unwrap();
+        assert_eq!(c.access_key_id, "AK");
+        assert!(
+            parse(br#"{"Code":"AssumeRoleUnauthorizedAccess","Message":"no"}"#)
+                .unwrap_err()
+                .to_string()
+                .contains("trust relationship")
+        );
+        assert!(parse(b"{}").is_err());
+    }
+}

@@ -1,0 +1,320 @@
+//! `credential_process`: a command run through the shell (`sh -c`, `cmd.exe /C` on
+//! Windows) that prints Version 1 JSON. Bounded by Go's one-minute timeout.
+
+use crate::aws::Credentials;
+use crate::credentials::error::{CredentialsError, ProcessProblem};
+use crate::credentials::provider::{Provider, Resolver};
+use crate::credentials::sources::document::{self, Document, DocumentError};
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+pub const TIMEOUT: Duration = Duration::from_secs(60);
+/// More than any credentials document; a process printing more is not one.
+const MAX_OUTPUT: u64 = 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Process {
+    pub command: String,
+    pub profile: String,
+    /// The profile's `aws_account_id`, used when the output has no `AccountId`.
+    pub account_id: Option<String>,
+}
+
+impl Provider for Process {
+    fn kind(&self) -> &'static str {
+        "credential_process"
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn identity(&self) -> String {
+        format!("credential-process\n{}", self.command)
+    }
+
+    fn provide(&self, _r: &Resolver) -> Result<Credentials, CredentialsError> {
+        // The program only: its arguments may carry something secret.
+        let fail = |problem| CredentialsError::Process {
+            program: program(&self.command),
+            problem,
+        };
+        let output = run(&self.command, TIMEOUT).map_err(fail)?;
+        let mut creds = parse(&output).map_err(|e| fail(ProcessProblem::Output(e)))?;
+        if creds.account_id.is_none() {
+            creds.account_id = self.account_id.clone();
+        }
+        Ok(creds)
+    }
+}
+
+fn shell(command: &str) -> Command {
+    #[cfg(windows)]
+    {
+        // cmd.exe parses its own command line: the line goes to it verbatim, as the SDKs pass
+        // it, since the usual argument quoting would hide a quoted path from cmd.
+        use std::os::windows::process::CommandExt;
+        let mut c = Command::new("cmd.exe");
+        c.arg("/C").raw_arg(command);
+        c
+    }
+    #[cfg(not(windows))]
+    {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg(command);
+        c
+    }
+}
+
+/// The program a command line starts (its first word, unquoted), for messages.
+pub fn program(command: &str) -> String {
+    let command = command.trim_start();
+    let word = match command.chars().next() {
+        Some(q @ ('"' | '\'')) => command[1..].split(q).next().unwrap_or(""),
+        _ => command.split_whitespace().next().unwrap_or(""),
+    };
+    format!("`{word}`")
+}
+
+/// After the process exits, how long its pipes may take to drain: a background child that
+/// holds them open must not keep the helper waiting.
+const DRAIN: Duration = Duration::from_millis(200);
+/// How much of its stderr a failure shows: the last lines, which say what went wrong.
+const STDERR_LINES: usize = 5;
+
+/// Runs `command` with one deadline for all of it, reading its output as it comes. Nothing
+/// it leaves behind outlives the helper: on timeout its process group is killed, and so is
+/// any part of it still holding the pipes after it exited.
+pub fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, ProcessProblem> {
+    let deadline = Instant::now() + timeout;
+    let mut cmd = shell(command);
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| ProcessProblem::Start(e.to_string()))?;
+    let (done_tx, done_rx) = mpsc::channel();
+    let out = drain(
+        child.stdout.take().expect("piped"),
+        MAX_OUTPUT + 1,
+        done_tx.clone(),
+    );
+    let err = drain(child.stderr.take().expect("piped"), 64 * 1024, done_tx);
+    let mut closed_pipes = 0;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => {}
+            Err(e) => {
+                stop(&mut child);
+                return Err(ProcessProblem::Wait(e.to_string()));
+            }
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            stop(&mut child);
+            return Err(ProcessProblem::TimedOut {
+                seconds: timeout.as_secs(),
+            });
+        }
+        // Woken early when a pipe closes, which is usually when it exits.
+        if done_rx
+            .recv_timeout(left.min(Duration::from_millis(20)))
+            .is_ok()
+        {
+            closed_pipes += 1;
+        }
+    };
+    // Its output is complete when both pipes close; give that a moment, then take what came.
+    // Whatever still holds them is a leftover of its own: stopped, so that nothing outlives us.
+    let drain_until =
+        Instant::now() + DRAIN.min(deadline.saturating_duration_since(Instant::now()));
+    let closed = (closed_pipes..2).all(|_| {
+        done_rx
+            .recv_timeout(drain_until.saturating_duration_since(Instant::now()))
+            .is_ok()
+    });
+    if !closed {
+        stop_group(&child);
+    }
+    let out = std::mem::take(&mut *out.lock().unwrap_or_else(|e| e.into_inner()));
+    let err = std::mem::take(&mut *err.lock().unwrap_or_else(|e| e.into_inner()));
+    if out.len() as u64 > MAX_OUTPUT {
+        return Err(ProcessProblem::TooMuchOutput);
+    }
+    if !status.success() {
+        return Err(ProcessProblem::Failed {
+            code: status.code(),
+            stderr_tail: last_lines(&err),
+        });
+    }
+    Ok(out)
+}
+
+/// Reads `pipe` into a shared buffer (at most `limit` bytes kept) on a thread, signalling
+/// `done` at its end; the caller takes what has come whenever it stops waiting.
+fn drain(
+    mut pipe: impl Read + Send + 'static,
+    limit: u64,
+    done: mpsc::Sender<()>,
+) -> Arc<Mutex<Vec<u8>>> {
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let shared = buf.clone();
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 8192];
+        loop {
+            match pipe.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let mut b = shared.lock().unwrap_or_else(|e| e.into_inner());
+                    let room = (limit as usize).saturating_sub(b.len());
+                    b.extend_from_slice(&chunk[..n.min(room)]);
+                }
+            }
+        }
+        let _ = done.send(());
+    });
+    buf
+}
+
+/// The last few non-empty lines of its stderr, trimmed, at most 1 KiB.
+fn last_lines(err: &[u8]) -> String {
+    let text = String::from_utf8_lossy(err);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let tail = lines[lines.len().saturating_sub(STDERR_LINES)..].join("; ");
+    let chars: Vec<char> = tail.chars().collect();
+    match chars.len() > 1024 {
+        true => format!(
+            "…{}",
+            chars[chars.len() - 1024..].iter().collect::<String>()
+        ),
+        false => tail,
+    }
+}
+
+/// Stops the process and everything it started, and reaps it.
+fn stop(child: &mut Child) {
+    stop_group(child);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Kills the process group the command runs in (its own, from `process_group(0)`). The
+/// standard library signals only the child itself, and a group signal needs libc's `kill`
+/// behind `unsafe`; the shell that ran the command has a `kill` builtin that takes a group.
+#[cfg(unix)]
+fn stop_group(child: &Child) {
+    let _ = Command::new("sh")
+        .arg("-c")
+        .arg("kill -KILL -\"$0\" 2>/dev/null")
+        .arg(child.id().to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Windows has no process groups to signal this way; the child itself is stopped.
+#[cfg(not(unix))]
+fn stop_group(_child: &Child) {}
+
+/// A process's output: Version 1 JSON.
+pub fn parse(output: &[u8]) -> Result<Credentials, DocumentError> {
+    document::parse(output, Document::Process)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_version_1() {
+        let c = parse(br#"{"Version":1,"AccessKeyId":"AK","SecretAccessKey":"SK","SessionToken":"T","Expiration":"2022-05-02T18:36:00+00:00","AccountId":"123"}"#).unwrap();
+        assert_eq!(c.access_key_id, "AK");
+        assert_eq!(c.account_id.as_deref(), Some("123"));
+        assert!(c.expiry.is_some());
+        let c = parse(br#"{"version":1,"accesskeyid":"AK","secretaccesskey":"SK"}"#).unwrap();
+        assert_eq!(c.session_token, None);
+    }
+
+    #[test]
+    fn rejects_bad_output() {
+        for bad in [
+            &b"not json"[..],
+            br#"[]"#,
+            br#"{"AccessKeyId":"AK","SecretAccessKey":"SK"}"#,
+            br#"{"Version":2,"AccessKeyId":"AK","SecretAccessKey":"SK"}"#,
+            br#"{"Version":1,"SecretAccessKey":"SK"}"#,
+            br#"{"Version":1,"AccessKeyId":"AK","SecretAccessKey":"SK","Expiration":"tomorrow"}"#,
+        ] {
+            assert!(parse(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn runs_through_the_shell() {
+        assert_eq!(run("printf '%s' a | tr a b", TIMEOUT).unwrap(), b"b");
+        let e = run("echo oops >&2; exit 3", TIMEOUT).unwrap_err();
+        assert_eq!(e.to_string(), "exited with status 3: oops");
+        let e = run(
+            "for i in 1 2 3 4 5 6 7; do echo line$i >&2; done; exit 1",
+            TIMEOUT,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "exited with status 1: line3; line4; line5; line6; line7"
+        );
+        // A background child that keeps stderr open does not hold the helper.
+        let started = Instant::now();
+        let pid_file = std::env::temp_dir().join(format!("ecr-login-bg-{}", std::process::id()));
+        let line = format!(
+            "sleep 30 >/dev/null & echo $! > '{}'; echo done",
+            pid_file.display()
+        );
+        let out = run(&line, TIMEOUT).unwrap();
+        assert_eq!(out, b"done\n");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+        // And it is stopped, not left behind: gone, or a zombie waiting for init.
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        let _ = std::fs::remove_file(&pid_file);
+        let stat = format!("/proc/{}/stat", pid.trim());
+        let gone = || {
+            std::fs::read_to_string(&stat).map_or(true, |s| {
+                s.split(") ").nth(1).is_some_and(|r| r.starts_with('Z'))
+            })
+        };
+        // The signal is sent before `run` returns; delivery is the kernel's, so look again
+        // for a bounded while.
+        let until = Instant::now() + Duration::from_secs(5);
+        while !gone() && Instant::now() < until {
+            std::thread::yield_now();
+        }
+        assert!(
+            gone(),
+            "the background child {} outlived the helper",
+            pid.trim()
+        );
+        assert_eq!(
+            program("\"/opt/my tools/creds\" --secret x"),
+            "`/opt/my tools/creds`"
+        );
+        assert_eq!(program("aws-vault export --format=json ci"), "`aws-vault`");
+        let e = run("sleep 5", Duration::from_millis(50)).unwrap_err();
+        assert!(e.to_string().contains("did not finish"), "{e}");
+    }
+}

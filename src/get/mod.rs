@@ -1,0 +1,284 @@
+//! One `get`, from the registry host to the token:
+//! parse → plan → cache hit? → resolve credentials → GetAuthorizationToken → store.
+//! A cache hit resolves no credentials and opens no connection.
+
+pub mod ecr;
+pub mod ecr_endpoint;
+pub mod prepare;
+pub mod registry;
+
+use crate::aws::call::CallError;
+use crate::credentials;
+use crate::local::cache::lock;
+use crate::local::cache::{self, Entry};
+use crate::local::config::ProfileSet;
+
+use crate::aws::endpoint::{self, Service};
+use crate::aws::http::redact_userinfo;
+use crate::error::Error;
+use crate::local::env::Env;
+use crate::local::files;
+use crate::local::log;
+use crate::local::settings::Settings;
+use registry::Registry;
+use std::path::PathBuf;
+use time::OffsetDateTime;
+
+use crate::get::prepare::Prepared;
+
+/// A token for a registry.
+#[derive(Debug)]
+pub struct Token {
+    pub username: String,
+    pub password: String,
+    /// When this helper will fetch a new one (half its lifetime, as in Go).
+    pub refresh_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+impl Token {
+    fn from_entry(entry: &Entry) -> Option<Token> {
+        let (username, password) = ecr::decode(&entry.token).ok()?;
+        Some(Token {
+            username,
+            password,
+            refresh_at: entry.refresh_at(),
+            expires_at: entry.expires_at,
+        })
+    }
+}
+
+/// The cached token if it is still fresh.
+fn fresh(cached: &Option<(String, Entry)>, now: OffsetDateTime, what: &str) -> Option<Token> {
+    let (key, entry) = cached.as_ref()?;
+    if !entry.is_fresh(now) {
+        return None;
+    }
+    let token = Token::from_entry(entry)?;
+    log::debug(what, &[("key", key)]);
+    Some(token)
+}
+
+/// Adds which key variable is missing when only half of the environment's pair is set.
+fn with_half_keys(env: &Env, error: Error) -> Error {
+    match credentials::half_keys(env) {
+        Some((set, missing)) => Error::HalfKeys {
+            error: Box::new(error),
+            set,
+            missing,
+        },
+        None => error,
+    }
+}
+
+pub fn get(settings: &Settings, server_url: &str) -> Result<Token, Error> {
+    get_inner(settings, server_url).map_err(|e| match e {
+        Error::NotEcr { .. } | Error::Input(_) => e,
+        e => with_half_keys(&settings.env, e),
+    })
+}
+
+fn get_inner(settings: &Settings, server_url: &str) -> Result<Token, Error> {
+    if server_url.is_empty() {
+        return Err(Error::Input("no credentials server URL".into()));
+    }
+    let registry = registry::parse(server_url).map_err(|_| Error::NotEcr {
+        host: redact_userinfo(server_url),
+    })?;
+    let prepared = Prepared::new(settings, registry)?;
+    let now = OffsetDateTime::now_utc();
+    let (cache_file, keys) = (&prepared.cache_file, &prepared.keys);
+    let cached = cache_file.as_ref().and_then(|f| lookup(f, keys));
+    if let Some(token) = fresh(&cached, now, "Using the cached token") {
+        return Ok(token);
+    }
+    // Miss: take this entry's lock, then look again, since another helper may have just
+    // fetched it. Other registries have locks of their own and never wait for this one.
+    let _lock = cache_file.as_ref().zip(keys.first()).and_then(|(f, key)| {
+        let path = cache::entry_lock(f, key);
+        files::create_private_dir(path.parent()?).ok()?;
+        lock::acquire(&path, lock::WAIT)
+    });
+    let cached = match &_lock {
+        Some(_) => cache_file.as_ref().and_then(|f| lookup(f, keys)),
+        None => cached,
+    };
+    if let Some(token) = fresh(&cached, now, "Using the token another helper just cached") {
+        return Ok(token);
+    }
+    match prepared.fetch() {
+        Ok(token) => {
+            let answer = keep(cache_file, keys.first(), &prepared.registry, token)?;
+            log::info(
+                "Got a new token",
+                &[
+                    ("registry", &redact_userinfo(server_url)),
+                    ("source", &prepared.plan.describe()),
+                ],
+            );
+            Ok(answer)
+        }
+        Err(e) => {
+            // A stale token that has not expired still works; an expired one never does.
+            if let Some((key, entry)) = cached.filter(|(_, e)| !e.is_expired(now))
+                && let Some(token) = Token::from_entry(&entry)
+            {
+                log::warn(
+                    "Could not refresh the token; using the cached one until it expires",
+                    &[("key", &key), ("error", &e.to_string())],
+                );
+                return Ok(token);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Turns a fetched token into the answer and caches it under `key` (unless it has already
+/// expired: usable once, the clock may be wrong, but not worth keeping).
+fn keep(
+    cache_file: &Option<PathBuf>,
+    key: Option<&String>,
+    registry: &Registry,
+    token: ecr::AuthorizationToken,
+) -> Result<Token, Error> {
+    let now = OffsetDateTime::now_utc();
+    let fetched = Entry {
+        token: token.token,
+        requested_at: now,
+        expires_at: token.expires_at,
+        proxy_endpoint: token.proxy_endpoint,
+        service: match registry {
+            Registry::Private(_) => "ecr".into(),
+            Registry::Public { .. } => "ecr-public".into(),
+        },
+    };
+    let answer = Token::from_entry(&fetched)
+        .ok_or_else(|| CallError::bad_response(Service::Ecr, "the token does not decode"))?;
+    if fetched.expires_at <= now {
+        log::warn(
+            "ECR returned a token that has already expired; not caching it",
+            &[("expiresAt", &fetched.expires_at.to_string())],
+        );
+    } else if let (Some(file), Some(key)) = (cache_file, key) {
+        // The file-wide lock, only for the read, merge and rename of the store, so that
+        // writers for different registries never lose each other's entries.
+        let _write = lock::acquire(&file.with_extension("json.lock"), lock::WAIT);
+        match cache::store(file, key, fetched, now) {
+            Ok(None) => {}
+            Ok(Some(cache::Replaced::Unusable(problem))) => log::warn(
+                "Replaced the cache file, which could not be used",
+                &[
+                    ("file", &file.display().to_string()),
+                    ("problem", &problem.to_string()),
+                ],
+            ),
+            Err(e) => log::warn(
+                "Could not save the token to the cache",
+                &[
+                    ("file", &file.display().to_string()),
+                    ("error", &e.to_string()),
+                ],
+            ),
+        }
+    }
+    Ok(answer)
+}
+
+/// The token of the default registry of the credentials' account, in the configured region,
+/// as `aws ecr get-login-password` gets it: `(registry host, token)`.
+pub fn get_default_registry(settings: &Settings) -> Result<(String, Token), Error> {
+    get_default_registry_inner(settings).map_err(|e| with_half_keys(&settings.env, e))
+}
+
+/// What `list` fetches first, as Amazon's helper does (the configured region's default
+/// registry, and ECR Public), so that a first `docker build` with `credsStore` finds them;
+/// but only what the cache lacks, so a warm `list` makes no call. Failures are only logged:
+/// `list` answers with what the cache holds.
+pub fn prime_for_list(settings: &Settings) {
+    let Some(file) = cache::file(&settings.env) else {
+        return;
+    };
+    let now = OffsetDateTime::now_utc();
+    let entries = cache::load(&file).unwrap_or_default();
+    // The default registry's account is known only from ECR's answer: any fresh entry of
+    // this identity in the configured region stands for it.
+    let cached = default_registry(settings)
+        .and_then(|r| Prepared::new(settings, r))
+        .map(|p| {
+            let prefix = p.keys.first().cloned().unwrap_or_default();
+            entries
+                .iter()
+                .any(|(k, e)| k.starts_with(&prefix) && e.is_fresh(now))
+        });
+    let outcomes = [
+        match cached {
+            Ok(true) => Ok(()),
+            Ok(false) => get_default_registry(settings).map(|_| ()),
+            Err(e) => Err(e),
+        },
+        get(settings, "public.ecr.aws").map(|_| ()),
+    ];
+    for e in outcomes.into_iter().filter_map(Result::err) {
+        log::debug(
+            "list: could not fetch a token",
+            &[("error", &e.to_string())],
+        );
+    }
+}
+
+/// The configured region's registry of the caller's own account (its id left empty: ECR
+/// answers for the account of the credentials).
+fn default_registry(settings: &Settings) -> Result<Registry, Error> {
+    let no_files = ProfileSet::default();
+    let region = settings
+        .config(settings.files().unwrap_or(&no_files))
+        .region()
+        .ok_or(Error::NoRegion)?
+        .to_ascii_lowercase();
+    if !endpoint::valid_region(&region) {
+        return Err(Error::InvalidRegion { region });
+    }
+    Ok(Registry::Private(registry::PrivateRegistry {
+        account_id: String::new(),
+        suffix: endpoint::Partition::of_region(&region).dns_suffix,
+        region,
+        fips: false,
+        dual_stack: false,
+    }))
+}
+
+fn get_default_registry_inner(settings: &Settings) -> Result<(String, Token), Error> {
+    let prepared = Prepared::new(settings, default_registry(settings)?)?;
+    let token = prepared.fetch()?;
+    let host = token
+        .proxy_endpoint
+        .trim_start_matches("https://")
+        .to_string();
+    let registry = registry::parse(&host).map_err(|_| {
+        CallError::bad_response(Service::Ecr, format!("invalid proxyEndpoint {host:?}"))
+    })?;
+    let keys = cache::keys(
+        &registry.key_scope(),
+        &prepared.plan.cache_identity(&settings.env),
+        &settings.env,
+    );
+    let answer = keep(&prepared.cache_file, keys.first(), &registry, token)?;
+    Ok((host, answer))
+}
+
+fn lookup(file: &std::path::Path, keys: &[String]) -> Option<(String, Entry)> {
+    match cache::lookup(file, keys) {
+        Ok(found) => found,
+        Err(problem) => {
+            log::info(
+                "Ignoring the cache file",
+                &[
+                    ("file", &file.display().to_string()),
+                    ("problem", &problem.to_string()),
+                ],
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! One `get`, worked out before any network call: the registry, the credential plan, the
+//! cache file and keys, and (on demand, so that a cache hit reads no config file it does not
+//! need) the settings over the config files, the ECR endpoint and the STS region. `get`
+//! executes it; `explain` prints it. Both see the same value, so they cannot drift apart.
+
+use crate::aws::endpoint::{self, Endpoint};
+use crate::aws::http::Http;
+use crate::aws::retry;
+use crate::credentials::{self, Credentials, Plan, Resolver};
+use crate::error::Error;
+use crate::get::registry::Registry;
+use crate::get::{ecr, ecr_endpoint};
+use crate::local::cache;
+use crate::local::config::ProfileSet;
+use crate::local::env::Env;
+use crate::local::log;
+use crate::local::settings::{Config, Settings};
+use std::cell::OnceCell;
+use std::path::PathBuf;
+use std::sync::LazyLock;
+use std::time::Instant;
+
+/// What a `get` does for `registry`, before it does it.
+pub struct Prepared<'a> {
+    settings: &'a Settings,
+    pub registry: Registry,
+    pub plan: Plan,
+    /// `None` when caching is off.
+    pub cache_file: Option<PathBuf>,
+    /// Newest form first; the first is the one written.
+    pub keys: Vec<String>,
+    /// The settings over the files, worked out on first use.
+    config: OnceCell<Config<'a>>,
+}
+
+/// The files as loaded, or none: a broken config file must not stop environment credentials.
+static NO_FILES: LazyLock<ProfileSet> = LazyLock::new(ProfileSet::default);
+
+impl<'a> Prepared<'a> {
+    pub fn new(settings: &'a Settings, registry: Registry) -> Result<Prepared<'a>, Error> {
+        let plan = credentials::plan(settings)?;
+        let env = &settings.env;
+        let keys = cache::keys(&registry.key_scope(), &plan.cache_identity(env), env);
+        Ok(Prepared {
+            settings,
+            registry,
+            plan,
+            cache_file: cache::file(env),
+            keys,
+            config: OnceCell::new(),
+        })
+    }
+
+    pub fn env(&self) -> &'a Env {
+        &self.settings.env
+    }
+
+    /// The settings over the config files, read only when an endpoint or a credential source
+    /// needs them, and once.
+    pub fn config(&self) -> Config<'a> {
+        *self.config.get_or_init(|| {
+            let files = match self.settings.files() {
+                Ok(p) => p,
+                Err(e) => {
+                    log::warn(
+                        "Ignoring the AWS config files for endpoint settings",
+                        &[("error", &e.to_string())],
+                    );
+                    &NO_FILES
+                }
+            };
+            self.settings.config(files)
+        })
+    }
+
+    /// Where `GetAuthorizationToken` goes.
+    pub fn endpoint(&self) -> Endpoint {
+        ecr_endpoint::for_registry(&self.registry, &self.config())
+    }
+
+    /// The region STS is called in: the configured region, else the registry's.
+    pub fn sts_region(&self) -> String {
+        credentials::sts_region(&self.config(), self.registry.api_region())
+    }
+
+    /// The network part of a miss: credentials, then the ECR call.
+    pub fn fetch(&self) -> Result<ecr::AuthorizationToken, Error> {
+        let deadline = Instant::now() + retry::TOTAL_BUDGET;
+        let http = self.http();
+        let creds = self.resolve(&http, deadline)?;
+        let policy = retry::Policy::from_env(self.env(), deadline);
+        let token =
+            ecr::get_authorization_token(&http, policy, &self.endpoint(), &self.registry, &creds)?;
+        Ok(token)
+    }
+
+    /// The credentials alone (`explain --resolve`).
+    pub fn credentials(&self) -> Result<Credentials, Error> {
+        let deadline = Instant::now() + retry::TOTAL_BUDGET;
+        self.resolve(&self.http(), deadline)
+    }
+
+    /// The HTTP client, with `AWS_CA_BUNDLE` or the profile's `ca_bundle` as its roots.
+    fn http(&self) -> Http<'a> {
+        let ca_bundle = self
+            .config()
+            .lookup("AWS_CA_BUNDLE", "ca_bundle")
+            .map(PathBuf::from);
+        Http::new(self.env(), ca_bundle)
+    }
+
+    fn resolve(&self, http: &Http, deadline: Instant) -> Result<Credentials, Error> {
+        let region = self.sts_region();
+        if !endpoint::valid_region(&region) {
+            return Err(credentials::CredentialsError::Invalid {
+                what: "the region (AWS_REGION, AWS_DEFAULT_REGION or the profile's region)".into(),
+                problem: format!(
+                    "{region:?} is not a region name (letters, digits and dashes, such as us-east-1)"
+                ),
+            }
+            .into());
+        }
+        let resolver = Resolver {
+            config: self.config(),
+            http,
+            region,
+            deadline,
+        };
+        Ok(credentials::resolve(&self.plan, &resolver)?)
+    }
+}

@@ -1,0 +1,10 @@
+//! What is on this machine: the environment as a value, the shared config and credentials
+//! files, the settings read from both, file helpers, the log file, and the token cache.
+//! Imports nothing of the other wings.
+
+pub mod cache;
+pub mod config;
+pub mod env;
+pub mod files;
+pub mod log;
+pub mod settings;
