@@ -72,6 +72,15 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
             return (out, false);
         }
     };
+    // A get that misses refuses a region that cannot go into a host name; so does explain,
+    // rather than print URLs no request would go to.
+    let sts_region = match prepared.sts_region() {
+        Ok(r) => r,
+        Err(e) => {
+            line(&mut out, "error:", &e.to_string());
+            return (out, false);
+        }
+    };
     let plan = &prepared.plan;
     line(&mut out, "source:", &plan.describe());
     line(&mut out, "why:", &why(settings, plan));
@@ -97,7 +106,7 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
         line(
             &mut out,
             "STS:",
-            &endpoint::for_service(Service::Sts, &prepared.sts_region(), &config).url,
+            &endpoint::for_service(Service::Sts, &sts_region, &config).url,
         );
     }
     if let Some(sso) = plan.base.as_any().downcast_ref::<credentials::Sso>() {
@@ -114,7 +123,7 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
             "Sign-In:",
             &format!(
                 "{}/v1/token (when the login keys need a refresh)",
-                endpoint::for_service(Service::Signin, &prepared.sts_region(), &config)
+                endpoint::for_service(Service::Signin, &sts_region, &config)
                     .url
                     .trim_end_matches('/')
             ),

@@ -6,7 +6,7 @@
 use crate::aws::endpoint::{self, Endpoint};
 use crate::aws::http::Http;
 use crate::aws::retry;
-use crate::credentials::{self, Credentials, Plan, Resolver};
+use crate::credentials::{self, Credentials, CredentialsError, Plan, Resolver};
 use crate::error::Error;
 use crate::get::registry::Registry;
 use crate::get::{ecr, ecr_endpoint};
@@ -78,9 +78,20 @@ impl<'a> Prepared<'a> {
         ecr_endpoint::for_registry(&self.registry, &self.config())
     }
 
-    /// The region STS is called in: the configured region, else the registry's.
-    pub fn sts_region(&self) -> String {
-        credentials::sts_region(&self.config(), self.registry.api_region())
+    /// The region STS (and SSO's, Sign-In's neighbours) is called in: the configured region,
+    /// else the registry's. It goes into host names, so it must be one DNS label; a get that
+    /// misses and `explain` both refuse it here, with the same words.
+    pub fn sts_region(&self) -> Result<String, CredentialsError> {
+        let region = credentials::sts_region(&self.config(), self.registry.api_region());
+        if !endpoint::valid_region(&region) {
+            return Err(CredentialsError::Invalid {
+                what: "the region (AWS_REGION, AWS_DEFAULT_REGION or the profile's region)".into(),
+                problem: format!(
+                    "{region:?} is not a region name (letters, digits and dashes, such as us-east-1)"
+                ),
+            });
+        }
+        Ok(region)
     }
 
     /// The network part of a miss: credentials, then the ECR call.
@@ -110,16 +121,7 @@ impl<'a> Prepared<'a> {
     }
 
     fn resolve(&self, http: &Http, deadline: Instant) -> Result<Credentials, Error> {
-        let region = self.sts_region();
-        if !endpoint::valid_region(&region) {
-            return Err(credentials::CredentialsError::Invalid {
-                what: "the region (AWS_REGION, AWS_DEFAULT_REGION or the profile's region)".into(),
-                problem: format!(
-                    "{region:?} is not a region name (letters, digits and dashes, such as us-east-1)"
-                ),
-            }
-            .into());
-        }
+        let region = self.sts_region()?;
         let resolver = Resolver {
             config: self.config(),
             http,
