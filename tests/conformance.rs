@@ -132,9 +132,7 @@ fn file_location_tests() {
 /// The chain planner against `assume-role-tests.json`: the base provider and the role hops.
 #[test]
 fn assume_role_tests() {
-    use docker_credential_ecr_login::credentials::{
-        Imds, Plan, Sso, StaticKeys, WebIdentity, plan_profile,
-    };
+    use docker_credential_ecr_login::credentials::{Base, Plan, StaticKeys, plan_profile};
     // Where this helper deliberately differs, with the reason.
     let allow: &[(&str, &str)] = &[
         (
@@ -172,34 +170,29 @@ fn assume_role_tests() {
             (None, Ok(plan)) => {
                 let chain = t["output"]["ProfileChain"].as_array().unwrap();
                 let base = &chain[0];
-                let any = plan.base.as_any();
                 let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
                 let base_ok = if let Some(k) = base.get("AccessKey") {
-                    any.downcast_ref::<StaticKeys>()
-                        .is_some_and(|StaticKeys(c)| {
-                            Some(c.access_key_id.clone()) == s(k, "access_key_id")
-                                && Some(c.secret_access_key.clone()) == s(k, "secret_access_key")
-                                && c.account_id == s(k, "account_id")
-                        })
+                    matches!(&plan.base, Base::StaticKeys(StaticKeys(c))
+                        if Some(c.access_key_id.clone()) == s(k, "access_key_id")
+                            && Some(c.secret_access_key.clone()) == s(k, "secret_access_key")
+                            && c.account_id == s(k, "account_id"))
                 } else if let Some(n) = base.get("NamedSource") {
                     match n.as_str().unwrap() {
-                        "Ec2InstanceMetadata" => any.downcast_ref::<Imds>().is_some(),
+                        "Ec2InstanceMetadata" => matches!(plan.base, Base::Imds(_)),
                         _ => false,
                     }
                 } else if let Some(w) = base.get("WebIdentityToken") {
-                    any.downcast_ref::<WebIdentity>().is_some_and(|wi| {
-                        Some(wi.role_arn.clone()) == s(w, "role_arn")
+                    matches!(&plan.base, Base::WebIdentity(wi)
+                        if Some(wi.role_arn.clone()) == s(w, "role_arn")
                             && Some(wi.token_file.clone()) == s(w, "web_identity_token_file")
-                            && wi.session_name == s(w, "role_session_name")
-                    })
+                            && wi.session_name == s(w, "role_session_name"))
                 } else if let Some(o) = base.get("Sso") {
-                    any.downcast_ref::<Sso>().is_some_and(|sso| {
-                        Some(sso.account_id.clone()) == s(o, "sso_account_id")
+                    matches!(&plan.base, Base::Sso(sso)
+                        if Some(sso.account_id.clone()) == s(o, "sso_account_id")
                             && Some(sso.role_name.clone()) == s(o, "sso_role_name")
                             && Some(sso.region.clone()) == s(o, "sso_region")
                             && Some(sso.start_url.clone()) == s(o, "sso_start_url")
-                            && sso.session == s(o, "sso_session")
-                    })
+                            && sso.session == s(o, "sso_session"))
                 } else {
                     false
                 };

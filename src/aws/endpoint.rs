@@ -156,28 +156,21 @@ pub fn for_service(service: Service, region: &str, config: &Config) -> Endpoint 
             } else {
                 part.dns_suffix
             };
-            if service == Service::Signin {
-                return Endpoint {
-                    url: signin_url(region, part, fips, ds),
-                    signing_region: region.to_string(),
-                    service,
-                    configured: false,
-                };
-            }
-            let host = match (service, fips) {
-                (Service::Sts, false) => "sts",
-                (Service::Sts, true) => "sts-fips",
-                (Service::Sso, false) => "portal.sso",
-                (Service::Sso, true) => "portal.sso-fips",
-                (Service::SsoOidc, false) => "oidc",
-                (Service::SsoOidc, true) => "oidc-fips",
-                (Service::Ecr, false) => "api.ecr",
-                (Service::Ecr, true) => "api.ecr-fips",
-                (Service::EcrPublic, false) => "api.ecr-public",
-                (Service::EcrPublic, true) => "api.ecr-public-fips",
-                (Service::Signin, _) => unreachable!("returned above"),
+            let regional = |host: &str| format!("https://{host}.{region}.{suffix}");
+            let url = match (service, fips) {
+                (Service::Signin, _) => signin_url(region, part, fips, ds),
+                (Service::Sts, false) => regional("sts"),
+                (Service::Sts, true) => regional("sts-fips"),
+                (Service::Sso, false) => regional("portal.sso"),
+                (Service::Sso, true) => regional("portal.sso-fips"),
+                (Service::SsoOidc, false) => regional("oidc"),
+                (Service::SsoOidc, true) => regional("oidc-fips"),
+                (Service::Ecr, false) => regional("api.ecr"),
+                (Service::Ecr, true) => regional("api.ecr-fips"),
+                (Service::EcrPublic, false) => regional("api.ecr-public"),
+                (Service::EcrPublic, true) => regional("api.ecr-public-fips"),
             };
-            (format!("https://{host}.{region}.{suffix}"), false)
+            (url, false)
         }
     };
     Endpoint {

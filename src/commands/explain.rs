@@ -3,7 +3,7 @@
 //! endpoints, and the cache entry.
 
 use crate::aws::endpoint::{self, Service};
-use crate::credentials::{self, Plan, Source};
+use crate::credentials::{Base, Plan, Source};
 use crate::get::prepare::Prepared;
 use crate::get::registry::{self, Registry};
 use crate::local::cache;
@@ -87,7 +87,10 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
     if let Some(c) = plan.static_credentials() {
         line(&mut out, "access key:", &mask(&c.access_key_id));
     }
-    let login = plan.base.as_any().downcast_ref::<credentials::Login>();
+    let login = match &plan.base {
+        Base::Login(login) => Some(login),
+        _ => None,
+    };
     if let Some(login) = login {
         for (k, v) in login.state(env) {
             line(&mut out, k, &v);
@@ -102,14 +105,14 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
         &format!("{}:", ep.service.display_name()),
         &format!("{} (signed for {})", ep.url, ep.signing_region),
     );
-    if !plan.hops.is_empty() || plan.base.kind() == "web identity" {
+    if !plan.hops.is_empty() || matches!(plan.base, Base::WebIdentity(_)) {
         line(
             &mut out,
             "STS:",
             &endpoint::for_service(Service::Sts, &sts_region, &config).url,
         );
     }
-    if let Some(sso) = plan.base.as_any().downcast_ref::<credentials::Sso>() {
+    if let Base::Sso(sso) = &plan.base {
         line(
             &mut out,
             "SSO:",

@@ -17,7 +17,7 @@ pub use crate::aws::Credentials;
 pub use error::{
     CredentialsError, LoginCacheProblem, LoginRefusal, ProcessProblem, SsoCacheProblem,
 };
-pub use plan::Plan;
+pub use plan::{Base, Plan};
 pub use profile::plan_profile;
 pub use provider::{Provider, Resolver, StaticKeys, token_file_identity};
 pub use sources::container::{Container, uri as container_uri};

@@ -3,10 +3,14 @@
 
 use crate::aws::Credentials;
 use crate::credentials::error::CredentialsError;
-use crate::credentials::provider::Provider;
+use crate::credentials::provider::{Provider, Resolver, StaticKeys};
 use crate::credentials::sources::container::{self, Container};
 use crate::credentials::sources::imds::{self, Imds};
+use crate::credentials::sources::login::Login;
+use crate::credentials::sources::process::Process;
+use crate::credentials::sources::sso::Sso;
 use crate::credentials::sources::sts::AssumeRole;
+use crate::credentials::sources::web_identity::WebIdentity;
 use crate::credentials::value::Source;
 use crate::local::env::Env;
 use crate::local::settings::Config;
@@ -16,17 +20,17 @@ use crate::local::settings::Config;
 #[derive(Debug)]
 pub struct Plan {
     pub source: Source,
-    pub base: Box<dyn Provider>,
+    pub base: Base,
     /// The profile the base comes from, when a chain led away from the selected one.
     pub base_profile: Option<String>,
     pub hops: Vec<AssumeRole>,
 }
 
 impl Plan {
-    pub fn new(source: Source, base: impl Provider + 'static) -> Plan {
+    pub fn new(source: Source, base: impl Into<Base>) -> Plan {
         Plan {
             source,
-            base: Box::new(base),
+            base: base.into(),
             base_profile: None,
             hops: Vec::new(),
         }
@@ -66,7 +70,7 @@ impl Plan {
         }
     }
 
-    /// [`Provider::local_identity`] of the base.
+    /// [`Base::local_identity`].
     pub fn local_identity(&self, env: &Env) -> Option<String> {
         self.base.local_identity(env)
     }
@@ -90,6 +94,81 @@ impl Plan {
         }
     }
 }
+
+/// Where a plan's first credentials come from: a closed set of sources, so that every use
+/// is a `match` (no downcasts, no comparing names) and a new source cannot be half wired.
+#[derive(Debug)]
+pub enum Base {
+    StaticKeys(StaticKeys),
+    WebIdentity(WebIdentity),
+    Sso(Sso),
+    Login(Login),
+    Process(Process),
+    Container(Container),
+    Imds(Imds),
+}
+
+impl Base {
+    /// The source behind the base: the one place that lists them all.
+    fn source(&self) -> &dyn Provider {
+        match self {
+            Base::StaticKeys(p) => p,
+            Base::WebIdentity(p) => p,
+            Base::Sso(p) => p,
+            Base::Login(p) => p,
+            Base::Process(p) => p,
+            Base::Container(p) => p,
+            Base::Imds(p) => p,
+        }
+    }
+
+    /// A person's name for the source (`credential_process`).
+    pub fn kind(&self) -> &'static str {
+        self.source().kind()
+    }
+
+    /// [`Provider::identity`].
+    pub fn identity(&self) -> String {
+        self.source().identity()
+    }
+
+    /// [`Provider::local_identity`].
+    pub fn local_identity(&self, env: &Env) -> Option<String> {
+        self.source().local_identity(env)
+    }
+
+    /// Gets the base credentials: the only step of a plan's base that does I/O.
+    pub fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError> {
+        self.source().provide(r)
+    }
+
+    /// The keys themselves when the base is static keys.
+    pub fn static_credentials(&self) -> Option<&Credentials> {
+        match self {
+            Base::StaticKeys(StaticKeys(c)) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! base_from {
+    ($($source:ident),*) => {$(
+        impl From<$source> for Base {
+            fn from(p: $source) -> Self {
+                Base::$source(p)
+            }
+        }
+    )*};
+}
+base_from!(
+    StaticKeys,
+    WebIdentity,
+    Sso,
+    Login,
+    Process,
+    Container,
+    Imds
+);
 
 /// The container provider the environment configures, if any.
 pub fn container_plan(env: &Env) -> Result<Option<Container>, CredentialsError> {

@@ -5,8 +5,9 @@
 
 use crate::aws::Credentials;
 use crate::credentials::error::CredentialsError;
+use crate::credentials::plan::Base;
 use crate::credentials::plan::{Plan, container_plan, imds_plan};
-use crate::credentials::provider::{Provider, StaticKeys};
+use crate::credentials::provider::StaticKeys;
 use crate::credentials::sources::environment;
 use crate::credentials::sources::login::Login;
 use crate::credentials::sources::process::Process;
@@ -28,15 +29,14 @@ pub fn plan_profile(config: &Config) -> Result<Option<Plan>, CredentialsError> {
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut hops: Vec<AssumeRole> = Vec::new();
     let mut current = selected.clone();
-    let base: Box<dyn Provider> = loop {
+    let base: Base = loop {
         let first = visited.is_empty();
         let Some(props) = profiles.profile(&current) else {
-            if !first {
+            if let Some(from) = visited.last() {
                 return Err(invalid(
-                    visited.last().expect("not first"),
+                    from,
                     format!(
-                        "could not find source profile {current} referenced from {}; add [profile {current}] or fix source_profile",
-                        visited.last().expect("not first")
+                        "could not find source profile {current} referenced from {from}; add [profile {current}] or fix source_profile"
                     ),
                 ));
             }
@@ -59,7 +59,7 @@ pub fn plan_profile(config: &Config) -> Result<Option<Plan>, CredentialsError> {
         let get = |k: &str| props.get(k).map(String::as_str).filter(|v| !v.is_empty());
         // A source profile with keys ends the chain, even if it names a role itself.
         if !first && let Some(keys) = static_keys(&current, props)? {
-            break Box::new(keys);
+            break keys.into();
         }
         if let Some(role_arn) = get("role_arn")
             && get("web_identity_token_file").is_none()
@@ -87,17 +87,14 @@ pub fn plan_profile(config: &Config) -> Result<Option<Plan>, CredentialsError> {
                 }
                 // `aws login` under a role in one profile: its keys assume the role, as the
                 // Go SDK does (Rust and botocore refuse this configuration).
-                (None, None) if let Some(login) = login(&current, props) => break Box::new(login),
+                (None, None) if let Some(login) = login(&current, props) => break login.into(),
                 (None, None) => {
                     return Err(invalid(
                         &current,
                         "has role_arn, so the profile must contain `source_profile` or `credential_source` to say which credentials assume it".into(),
                     ));
                 }
-                (None, Some(_)) => match base_of(config, &current, props)? {
-                    Some(b) => break b,
-                    None => unreachable!("credential_source always gives a base"),
-                },
+                (None, Some(source)) => break named_source(config, &current, source)?,
                 (Some(src), None) if src == current => match base_of(config, &current, props)? {
                     Some(b) => break b,
                     None => return Err(no_credentials(&current)),
@@ -168,7 +165,7 @@ fn base_of(
     config: &Config,
     name: &str,
     props: &Properties,
-) -> Result<Option<Box<dyn Provider>>, CredentialsError> {
+) -> Result<Option<Base>, CredentialsError> {
     let get = |k: &str| props.get(k).map(String::as_str).filter(|v| !v.is_empty());
     if let Some(source) = get("credential_source") {
         return named_source(config, name, source).map(Some);
@@ -180,26 +177,26 @@ fn base_of(
                 "`web_identity_token_file` was specified but `role_arn` was missing; add the role to assume".into(),
             )
         })?;
-        return Ok(Some(Box::new(WebIdentity {
+        return Ok(Some(Base::from(WebIdentity {
             token_file: token_file.to_string(),
             role_arn: role_arn.to_string(),
             session_name: get("role_session_name").map(str::to_string),
         })));
     }
     if let Some(sso) = sso(config.files, name, props)? {
-        return Ok(Some(Box::new(sso)));
+        return Ok(Some(Base::from(sso)));
     }
     if let Some(login) = login(name, props) {
-        return Ok(Some(Box::new(login)));
+        return Ok(Some(Base::from(login)));
     }
     if let Some(command) = get("credential_process") {
-        return Ok(Some(Box::new(Process {
+        return Ok(Some(Base::from(Process {
             command: command.to_string(),
             profile: name.to_string(),
             account_id: get("aws_account_id").map(str::to_string),
         })));
     }
-    Ok(static_keys(name, props)?.map(|k| Box::new(k) as Box<dyn Provider>))
+    Ok(static_keys(name, props)?.map(Base::from))
 }
 
 /// `login_session`, its value trimmed of spaces and quotes (`aws login` may quote it).
@@ -212,24 +209,20 @@ fn login(name: &str, props: &Properties) -> Option<Login> {
 }
 
 /// `Environment`, `Ec2InstanceMetadata` or `EcsContainer`, in any case.
-fn named_source(
-    config: &Config,
-    name: &str,
-    source: &str,
-) -> Result<Box<dyn Provider>, CredentialsError> {
+fn named_source(config: &Config, name: &str, source: &str) -> Result<Base, CredentialsError> {
     let env = config.env;
     match source.to_ascii_lowercase().as_str() {
         "environment" => environment::keys(env)
-            .map(|k| Box::new(k) as Box<dyn Provider>)
+            .map(Base::from)
             .ok_or_else(|| {
                 invalid(
                     name,
                     "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; the credential provider was not enabled".into(),
                 )
             }),
-        "ec2instancemetadata" => imds_plan(config).map(|i| Box::new(i) as Box<dyn Provider>),
+        "ec2instancemetadata" => imds_plan(config).map(Base::from),
         "ecscontainer" => match container_plan(env)? {
-            Some(c) => Ok(Box::new(c) as Box<dyn Provider>),
+            Some(c) => Ok(c.into()),
             None => Err(invalid(
                 name,
                 "credential_source = EcsContainer, but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set".into(),

@@ -60,12 +60,6 @@ pub trait Provider: fmt::Debug {
     }
     /// Gets the credentials: the only place with I/O.
     fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError>;
-    /// Keys known from configuration alone, which key the cache the Go helper's way.
-    fn static_credentials(&self) -> Option<&Credentials> {
-        None
-    }
-    /// For tests and `explain`, which look at the concrete source.
-    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 /// Keys from the environment or a profile.
@@ -81,11 +75,5 @@ impl Provider for StaticKeys {
     }
     fn provide(&self, _r: &Resolver) -> Result<Credentials, CredentialsError> {
         Ok(self.0.clone())
-    }
-    fn static_credentials(&self) -> Option<&Credentials> {
-        Some(&self.0)
-    }
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }

@@ -73,10 +73,6 @@ impl Provider for Container {
         "container credentials"
     }
 
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn identity(&self) -> String {
         format!("container\n{}", self.uri)
     }

@@ -74,10 +74,6 @@ impl Provider for Imds {
         "EC2 instance metadata"
     }
 
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn identity(&self) -> String {
         format!("imds\n{}", self.endpoint)
     }

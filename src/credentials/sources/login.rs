@@ -417,10 +417,6 @@ impl Provider for Login {
         "aws login session"
     }
 
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     /// The session names the principal; the cache key adds the user and the machine.
     fn identity(&self) -> String {
         format!("login\n{}", self.session)

@@ -27,10 +27,6 @@ impl Provider for Process {
         "credential_process"
     }
 
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn identity(&self) -> String {
         format!("credential-process\n{}", self.command)
     }

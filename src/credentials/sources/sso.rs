@@ -218,10 +218,6 @@ impl Provider for Sso {
         "IAM Identity Center (SSO)"
     }
 
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn identity(&self) -> String {
         format!(
             "sso\n{}\n{}\n{}\n{}",

@@ -19,10 +19,6 @@ impl Provider for WebIdentity {
         "web identity"
     }
 
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn identity(&self) -> String {
         format!(
             "web-identity\n{}\n{}\n{}",
