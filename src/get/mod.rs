@@ -191,11 +191,23 @@ pub fn get_default_registry(settings: &Settings) -> Result<(String, Token), Erro
     get_default_registry_inner(settings).map_err(|e| with_half_keys(&settings.env, e))
 }
 
+/// What `list` answers: each cached registry's proxy endpoint and user name, after fetching
+/// what the cache lacks (see [`prime_for_list`]).
+pub fn list(settings: &Settings) -> std::collections::BTreeMap<String, String> {
+    prime_for_list(settings);
+    let now = OffsetDateTime::now_utc();
+    let entries = cache::file(&settings.env).map_or_else(Vec::new, |f| cache::unexpired(&f, now));
+    entries
+        .into_iter()
+        .filter_map(|e| Some((e.proxy_endpoint, ecr::decode(&e.token).ok()?.0)))
+        .collect()
+}
+
 /// What `list` fetches first, as Amazon's helper does (the configured region's default
 /// registry, and ECR Public), so that a first `docker build` with `credsStore` finds them;
 /// but only what the cache lacks, so a warm `list` makes no call. Failures are only logged:
 /// `list` answers with what the cache holds.
-pub fn prime_for_list(settings: &Settings) {
+fn prime_for_list(settings: &Settings) {
     let Some(file) = cache::file(&settings.env) else {
         return;
     };

@@ -95,7 +95,7 @@ pub fn warn_user(line: &str, fields: &[(&str, &str)]) {
     write(Level::Warn, line, fields)
 }
 
-fn write(level: Level, msg: &str, fields: &[(&str, &str)]) {
+pub fn write(level: Level, msg: &str, fields: &[(&str, &str)]) {
     if !enabled(level) {
         return;
     }

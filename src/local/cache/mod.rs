@@ -277,6 +277,15 @@ fn entry(e: &Value) -> Option<Entry> {
     })
 }
 
+/// Every entry that has not expired (`list`); an unreadable file holds none.
+pub fn unexpired(path: &Path, now: OffsetDateTime) -> Vec<Entry> {
+    load(path)
+        .unwrap_or_default()
+        .into_values()
+        .filter(|e| !e.is_expired(now))
+        .collect()
+}
+
 /// The first of `keys` that the file holds. A hit parses only that entry, so that it stays
 /// cheap however many registries the file holds; a file in another shape than the one both
 /// helpers write gets the full parse.
