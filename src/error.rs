@@ -66,7 +66,7 @@ impl fmt::Display for Error {
             ),
             Error::InvalidRegion { region } => write!(
                 f,
-                "the region {region:?} (AWS_REGION, AWS_DEFAULT_REGION or the profile's region) is not a region name (letters, digits and dashes, such as us-east-1)"
+                "the region {region:?} is not a region name (letters, digits and dashes, such as us-east-1); fix AWS_REGION, AWS_DEFAULT_REGION or the profile's region"
             ),
             Error::HalfKeys {
                 error,

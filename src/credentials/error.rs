@@ -27,7 +27,12 @@ pub enum CredentialsError {
     NotFound { detail: String },
     /// `AWS_PROFILE` names a profile that no file defines.
     ProfileNotFound { profile: String },
-    /// A profile or the environment is set up wrongly.
+    /// A profile is set up wrongly.
+    Profile {
+        profile: String,
+        problem: ProfileProblem,
+    },
+    /// The environment is set up wrongly.
     Invalid { what: String, problem: String },
     /// A file the source reads each time (a token file) could not be read.
     Unreadable {
@@ -76,6 +81,132 @@ pub enum CredentialsError {
         program: String,
         problem: ProcessProblem,
     },
+}
+
+/// What is wrong with a profile, one variant per thing a person fixes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileProblem {
+    /// `source_profile` names a profile no file defines.
+    SourceProfileMissing {
+        source: String,
+        from: String,
+    },
+    /// `source_profile` leads back to a profile already on the chain (the chain, in order).
+    Loop {
+        chain: Vec<String>,
+    },
+    MfaSerial,
+    SourceProfileAndCredentialSource,
+    RoleWithoutSource,
+    NoCredentials {
+        profile: String,
+    },
+    MissingSecretKey,
+    MissingAccessKeyId,
+    WebIdentityWithoutRole,
+    EnvironmentSourceWithoutKeys,
+    ContainerSourceWithoutUri,
+    UnknownCredentialSource {
+        source: String,
+    },
+    SsoSessionNotFound {
+        session: String,
+        profile: String,
+    },
+    /// `sso_start_url` or `sso_region` beside `sso_session`, and different from it.
+    SsoKeyBesideSession {
+        key: &'static str,
+    },
+    SsoSessionIncomplete {
+        session: String,
+        key: &'static str,
+    },
+    SsoIncomplete {
+        key: &'static str,
+    },
+    SsoAccountWithoutRole,
+    SsoRoleWithoutAccount,
+    SsoBearerOnly,
+    SsoRegionNotARegion {
+        region: String,
+    },
+}
+
+impl fmt::Display for ProfileProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ProfileProblem as P;
+        match self {
+            P::SourceProfileMissing { source, from } => write!(
+                f,
+                "could not find source profile {source} referenced from {from}; add [profile {source}] or fix source_profile"
+            ),
+            P::Loop { chain } => write!(
+                f,
+                "the profile formed an infinite loop through source_profile ({}); break the cycle",
+                chain.join(" → ")
+            ),
+            P::MfaSerial => f.write_str(
+                "mfa_serial needs an MFA code typed at a prompt, which a credential helper cannot show; use a profile without mfa_serial (for example a credential_process that caches an MFA session)",
+            ),
+            P::SourceProfileAndCredentialSource => f.write_str(
+                "the profile contained both source_profile and credential_source; keep one",
+            ),
+            P::RoleWithoutSource => f.write_str(
+                "has role_arn, so the profile must contain `source_profile` or `credential_source` to say which credentials assume it",
+            ),
+            P::NoCredentials { profile } => write!(
+                f,
+                "profile `{profile}` did not contain credential information (aws_access_key_id, role_arn, sso_session, credential_process, …); add it or point source_profile elsewhere"
+            ),
+            P::MissingSecretKey => f.write_str(
+                "profile missing aws_secret_access_key (it has aws_access_key_id); add the secret or remove the key id",
+            ),
+            P::MissingAccessKeyId => f.write_str(
+                "profile missing aws_access_key_id (it has aws_secret_access_key); add the key id or remove the secret",
+            ),
+            P::WebIdentityWithoutRole => f.write_str(
+                "`web_identity_token_file` was specified but `role_arn` was missing; add the role to assume",
+            ),
+            P::EnvironmentSourceWithoutKeys => f.write_str(
+                "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; the credential provider was not enabled",
+            ),
+            P::ContainerSourceWithoutUri => f.write_str(
+                "credential_source = EcsContainer, but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set",
+            ),
+            P::UnknownCredentialSource { source } => write!(
+                f,
+                "profile referenced `{source}` provider but that provider is not supported; credential_source must be Environment, Ec2InstanceMetadata or EcsContainer"
+            ),
+            P::SsoSessionNotFound { session, profile } => write!(
+                f,
+                "sso-session named `{session}` (referenced by profile `{profile}`) was not found; add [sso-session {session}] to ~/.aws/config"
+            ),
+            P::SsoKeyBesideSession { key } => write!(
+                f,
+                "`{key}` can only be specified in the [sso-session] config when a session name is given; remove it from the profile"
+            ),
+            P::SsoSessionIncomplete { session, key } => {
+                write!(f, "[sso-session {session}] has no {key}")
+            }
+            P::SsoIncomplete { key } => write!(
+                f,
+                "uses IAM Identity Center but is missing {key}; set sso_start_url, sso_region, sso_account_id and sso_role_name (or use sso_session)"
+            ),
+            P::SsoAccountWithoutRole => {
+                f.write_str("if `sso_account_id` is set, then `sso_role_name` must also be set")
+            }
+            P::SsoRoleWithoutAccount => {
+                f.write_str("if `sso_role_name` is set, then `sso_account_id` must also be set")
+            }
+            P::SsoBearerOnly => f.write_str(
+                "uses an sso-session for a bearer token only (no sso_account_id and sso_role_name), which gives no AWS credentials; add both",
+            ),
+            P::SsoRegionNotARegion { region } => write!(
+                f,
+                "sso_region {region:?} is not a region name (letters, digits and dashes, such as us-east-1)"
+            ),
+        }
+    }
 }
 
 /// Why the SSO token cache cannot be used.
@@ -166,6 +297,9 @@ impl fmt::Display for CredentialsError {
                 f,
                 "AWS profile `{profile}` (from AWS_PROFILE, or the helper's name) is not in the AWS config or credentials file; fix the name or add [profile {profile}] to ~/.aws/config"
             ),
+            CredentialsError::Profile { profile, problem } => {
+                write!(f, "AWS profile `{profile}`: {problem}")
+            }
             CredentialsError::Invalid { what, problem } => write!(f, "{what}: {problem}"),
             CredentialsError::Unreadable { what, path, error } => {
                 write!(f, "could not read {what} {path}: {error}")

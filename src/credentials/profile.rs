@@ -4,7 +4,7 @@
 //! (`assume-role-tests.json`) specifies; nothing here does I/O.
 
 use crate::aws::Credentials;
-use crate::credentials::error::CredentialsError;
+use crate::credentials::error::{CredentialsError, ProfileProblem};
 use crate::credentials::plan::Base;
 use crate::credentials::plan::{Plan, container_plan, imds_plan};
 use crate::credentials::provider::StaticKeys;
@@ -35,9 +35,10 @@ pub fn plan_profile(config: &Config) -> Result<Option<Plan>, CredentialsError> {
             if let Some(from) = visited.last() {
                 return Err(invalid(
                     from,
-                    format!(
-                        "could not find source profile {current} referenced from {from}; add [profile {current}] or fix source_profile"
-                    ),
+                    ProfileProblem::SourceProfileMissing {
+                        source: current,
+                        from: from.clone(),
+                    },
                 ));
             }
             return match named {
@@ -46,13 +47,8 @@ pub fn plan_profile(config: &Config) -> Result<Option<Plan>, CredentialsError> {
             };
         };
         if seen.contains(&current) {
-            return Err(invalid(
-                &selected,
-                format!(
-                    "the profile formed an infinite loop through source_profile ({} → {current}); break the cycle",
-                    visited.join(" → ")
-                ),
-            ));
+            visited.push(current);
+            return Err(invalid(&selected, ProfileProblem::Loop { chain: visited }));
         }
         visited.push(current.clone());
         seen.insert(current.clone());
@@ -65,10 +61,7 @@ pub fn plan_profile(config: &Config) -> Result<Option<Plan>, CredentialsError> {
             && get("web_identity_token_file").is_none()
         {
             if get("mfa_serial").is_some() {
-                return Err(invalid(
-                    &current,
-                    "mfa_serial needs an MFA code typed at a prompt, which a credential helper cannot show; use a profile without mfa_serial (for example a credential_process that caches an MFA session)".into(),
-                ));
+                return Err(invalid(&current, ProfileProblem::MfaSerial));
             }
             hops.push(AssumeRole {
                 role_arn: role_arn.to_string(),
@@ -81,18 +74,14 @@ pub fn plan_profile(config: &Config) -> Result<Option<Plan>, CredentialsError> {
                 (Some(_), Some(_)) => {
                     return Err(invalid(
                         &current,
-                        "the profile contained both source_profile and credential_source; keep one"
-                            .into(),
+                        ProfileProblem::SourceProfileAndCredentialSource,
                     ));
                 }
                 // `aws login` under a role in one profile: its keys assume the role, as the
                 // Go SDK does (Rust and botocore refuse this configuration).
                 (None, None) if let Some(login) = login(&current, props) => break login.into(),
                 (None, None) => {
-                    return Err(invalid(
-                        &current,
-                        "has role_arn, so the profile must contain `source_profile` or `credential_source` to say which credentials assume it".into(),
-                    ));
+                    return Err(invalid(&current, ProfileProblem::RoleWithoutSource));
                 }
                 (None, Some(source)) => break named_source(config, &current, source)?,
                 (Some(src), None) if src == current => match base_of(config, &current, props)? {
@@ -120,20 +109,18 @@ pub fn plan_profile(config: &Config) -> Result<Option<Plan>, CredentialsError> {
     }))
 }
 
-fn invalid(profile: &str, problem: String) -> CredentialsError {
-    CredentialsError::Invalid {
-        what: format!("AWS profile `{profile}`"),
+fn invalid(profile: &str, problem: ProfileProblem) -> CredentialsError {
+    CredentialsError::Profile {
+        profile: profile.to_string(),
         problem,
     }
 }
 
 fn no_credentials(profile: &str) -> CredentialsError {
-    invalid(
-        profile,
-        format!(
-            "profile `{profile}` did not contain credential information (aws_access_key_id, role_arn, sso_session, credential_process, …); add it or point source_profile elsewhere"
-        ),
-    )
+    let problem = ProfileProblem::NoCredentials {
+        profile: profile.to_string(),
+    };
+    invalid(profile, problem)
 }
 
 /// `Some` when the profile has both keys; an error when it has only one.
@@ -147,14 +134,8 @@ fn static_keys(name: &str, props: &Properties) -> Result<Option<StaticKeys>, Cre
             expiry: None,
             account_id: get("aws_account_id").map(str::to_string),
         }))),
-        (Some(_), None) => Err(invalid(
-            name,
-            "profile missing aws_secret_access_key (it has aws_access_key_id); add the secret or remove the key id".into(),
-        )),
-        (None, Some(_)) => Err(invalid(
-            name,
-            "profile missing aws_access_key_id (it has aws_secret_access_key); add the key id or remove the secret".into(),
-        )),
+        (Some(_), None) => Err(invalid(name, ProfileProblem::MissingSecretKey)),
+        (None, Some(_)) => Err(invalid(name, ProfileProblem::MissingAccessKeyId)),
         (None, None) => Ok(None),
     }
 }
@@ -171,12 +152,8 @@ fn base_of(
         return named_source(config, name, source).map(Some);
     }
     if let Some(token_file) = get("web_identity_token_file") {
-        let role_arn = get("role_arn").ok_or_else(|| {
-            invalid(
-                name,
-                "`web_identity_token_file` was specified but `role_arn` was missing; add the role to assume".into(),
-            )
-        })?;
+        let role_arn =
+            get("role_arn").ok_or_else(|| invalid(name, ProfileProblem::WebIdentityWithoutRole))?;
         return Ok(Some(Base::from(WebIdentity {
             token_file: token_file.to_string(),
             role_arn: role_arn.to_string(),
@@ -214,23 +191,17 @@ fn named_source(config: &Config, name: &str, source: &str) -> Result<Base, Crede
     match source.to_ascii_lowercase().as_str() {
         "environment" => environment::keys(env)
             .map(Base::from)
-            .ok_or_else(|| {
-                invalid(
-                    name,
-                    "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; the credential provider was not enabled".into(),
-                )
-            }),
+            .ok_or_else(|| invalid(name, ProfileProblem::EnvironmentSourceWithoutKeys)),
         "ec2instancemetadata" => imds_plan(config).map(Base::from),
         "ecscontainer" => match container_plan(env)? {
             Some(c) => Ok(c.into()),
-            None => Err(invalid(
-                name,
-                "credential_source = EcsContainer, but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set".into(),
-            )),
+            None => Err(invalid(name, ProfileProblem::ContainerSourceWithoutUri)),
         },
         _ => Err(invalid(
             name,
-            format!("profile referenced `{source}` provider but that provider is not supported; credential_source must be Environment, Ec2InstanceMetadata or EcsContainer"),
+            ProfileProblem::UnknownCredentialSource {
+                source: source.to_string(),
+            },
         )),
     }
 }
@@ -247,7 +218,10 @@ fn sso(
         let section = profiles.sso_sessions.get(session).ok_or_else(|| {
             invalid(
                 name,
-                format!("sso-session named `{session}` (referenced by profile `{name}`) was not found; add [sso-session {session}] to ~/.aws/config"),
+                ProfileProblem::SsoSessionNotFound {
+                    session: session.to_string(),
+                    profile: name.to_string(),
+                },
             )
         })?;
         let from_session = |k: &str| section.get(k).map(String::as_str).filter(|v| !v.is_empty());
@@ -257,13 +231,14 @@ fn sso(
             {
                 return Err(invalid(
                     name,
-                    format!(
-                        "`{k}` can only be specified in the [sso-session] config when a session name is given; remove it from the profile"
-                    ),
+                    ProfileProblem::SsoKeyBesideSession { key: k },
                 ));
             }
         }
-        let missing = |k: &str| invalid(name, format!("[sso-session {session}] has no {k}"));
+        let missing = |key: &'static str| {
+            let session = session.to_string();
+            invalid(name, ProfileProblem::SsoSessionIncomplete { session, key })
+        };
         (
             Some(session.to_string()),
             from_session("sso_start_url").ok_or_else(|| missing("sso_start_url"))?,
@@ -274,14 +249,7 @@ fn sso(
         || account.is_some()
         || role.is_some()
     {
-        let missing = |k: &str| {
-            invalid(
-                name,
-                format!(
-                    "uses IAM Identity Center but is missing {k}; set sso_start_url, sso_region, sso_account_id and sso_role_name (or use sso_session)"
-                ),
-            )
-        };
+        let missing = |key: &'static str| invalid(name, ProfileProblem::SsoIncomplete { key });
         (
             None,
             get("sso_start_url").ok_or_else(|| missing("sso_start_url"))?,
@@ -293,30 +261,20 @@ fn sso(
     let (account_id, role_name) = match (account, role) {
         (Some(a), Some(r)) => (a, r),
         (Some(_), None) => {
-            return Err(invalid(
-                name,
-                "if `sso_account_id` is set, then `sso_role_name` must also be set".into(),
-            ));
+            return Err(invalid(name, ProfileProblem::SsoAccountWithoutRole));
         }
         (None, Some(_)) => {
-            return Err(invalid(
-                name,
-                "if `sso_role_name` is set, then `sso_account_id` must also be set".into(),
-            ));
+            return Err(invalid(name, ProfileProblem::SsoRoleWithoutAccount));
         }
         (None, None) => {
-            return Err(invalid(
-                name,
-                "uses an sso-session for a bearer token only (no sso_account_id and sso_role_name), which gives no AWS credentials; add both".into(),
-            ));
+            return Err(invalid(name, ProfileProblem::SsoBearerOnly));
         }
     };
     if !crate::aws::endpoint::valid_region(region) {
+        let region = region.to_string();
         return Err(invalid(
             name,
-            format!(
-                "sso_region {region:?} is not a region name (letters, digits and dashes, such as us-east-1)"
-            ),
+            ProfileProblem::SsoRegionNotARegion { region },
         ));
     }
     Ok(Some(Sso {

@@ -6,7 +6,7 @@
 use crate::aws::endpoint::{self, Endpoint};
 use crate::aws::http::Http;
 use crate::aws::retry;
-use crate::credentials::{self, Credentials, CredentialsError, Plan, Resolver};
+use crate::credentials::{self, Credentials, Plan, Resolver};
 use crate::error::Error;
 use crate::get::registry::Registry;
 use crate::get::{ecr, ecr_endpoint};
@@ -81,15 +81,10 @@ impl<'a> Prepared<'a> {
     /// The region STS (and SSO's, Sign-In's neighbours) is called in: the configured region,
     /// else the registry's. It goes into host names, so it must be one DNS label; a get that
     /// misses and `explain` both refuse it here, with the same words.
-    pub fn sts_region(&self) -> Result<String, CredentialsError> {
+    pub fn sts_region(&self) -> Result<String, Error> {
         let region = credentials::sts_region(&self.config(), self.registry.api_region());
         if !endpoint::valid_region(&region) {
-            return Err(CredentialsError::Invalid {
-                what: "the region (AWS_REGION, AWS_DEFAULT_REGION or the profile's region)".into(),
-                problem: format!(
-                    "{region:?} is not a region name (letters, digits and dashes, such as us-east-1)"
-                ),
-            });
+            return Err(Error::InvalidRegion { region });
         }
         Ok(region)
     }
