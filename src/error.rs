@@ -17,7 +17,7 @@ pub enum Error {
     Config(ConfigError),
     Credentials(CredentialsError),
     /// A call to AWS (or IMDS, or the container endpoint) failed.
-    Call(CallError),
+    Call(Box<CallError>),
     /// `get-login-password` with no host needs a region to find the default registry in.
     NoRegion,
     /// The configured region cannot go into a host name.
@@ -40,7 +40,7 @@ impl From<ConfigError> for Error {
 
 impl From<CallError> for Error {
     fn from(e: CallError) -> Self {
-        Error::Call(e)
+        Error::Call(Box::new(e))
     }
 }
 

@@ -14,7 +14,7 @@ pub const CONTAINER_HOSTS: &str =
 #[derive(Debug)]
 pub enum CredentialsError {
     /// A call to STS, SSO, AWS Sign-In, IMDS or the container endpoint failed.
-    Call(CallError),
+    Call(Box<CallError>),
     /// The shared config or credentials file could not be read.
     Config(ConfigError),
     /// An error inside a credential provider, with the provider named (`profile `dev`
@@ -273,7 +273,7 @@ fn sso_login(profile: &str) -> String {
 
 impl From<CallError> for CredentialsError {
     fn from(e: CallError) -> Self {
-        CredentialsError::Call(e)
+        CredentialsError::Call(Box::new(e))
     }
 }
 

@@ -192,10 +192,11 @@ impl Imds {
                 fallback(format!("HTTP {}", resp.status))
             }
             Ok(resp) => ok_body(&resp).map(|_| None),
-            Err(CredentialsError::Call(CallError {
-                kind: CallErrorKind::Http(HttpError::Timeout { .. }),
-                ..
-            })) => fallback("the token request timed out".into()),
+            Err(CredentialsError::Call(e))
+                if matches!(e.kind, CallErrorKind::Http(HttpError::Timeout { .. })) =>
+            {
+                fallback("the token request timed out".into())
+            }
             Err(e) => Err(e),
         }
     }
