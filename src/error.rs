@@ -39,12 +39,14 @@ impl From<ConfigError> for Error {
 }
 
 impl From<CallError> for Error {
+    #[inline(never)] // a failure path: one copy, not one per `?`
     fn from(e: CallError) -> Self {
         Error::Call(Box::new(e))
     }
 }
 
 impl From<CredentialsError> for Error {
+    #[inline(never)] // a failure path: one copy, not one per `?`
     fn from(e: CredentialsError) -> Self {
         Error::Credentials(e)
     }

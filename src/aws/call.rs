@@ -70,6 +70,9 @@ impl CallError {
         Self::new(callee, CallErrorKind::Signing(detail.into()))
     }
 
+    // Out of line, as the From conversions into the wider errors are: a failure path, and
+    // inlined at every `?` it cost 12 KiB of the binary.
+    #[inline(never)]
     pub fn new(callee: impl Into<Callee>, kind: CallErrorKind) -> Self {
         CallError {
             callee: callee.into(),

@@ -272,6 +272,7 @@ fn sso_login(profile: &str) -> String {
 }
 
 impl From<CallError> for CredentialsError {
+    #[inline(never)] // a failure path: one copy, not one per `?`
     fn from(e: CallError) -> Self {
         CredentialsError::Call(Box::new(e))
     }
