@@ -13,6 +13,59 @@ fn the_verifier_accepts_the_published_example() {
     support::sigv4::self_check();
 }
 
+/// The kubelet's strict decode, which every kubelet answer of the scenarios passes, does
+/// reject what the kubelet rejects.
+#[test]
+fn the_kubelet_decoder_rejects_what_the_kubelet_rejects() {
+    const V1: &str = "credentialprovider.kubelet.k8s.io/v1";
+    let good = r#"{"apiVersion":"credentialprovider.kubelet.k8s.io/v1","kind":"CredentialProviderResponse","cacheKeyType":"Registry","cacheDuration":"5h59m30s","auth":{"h":{"username":"AWS","password":"p"}}}"#;
+    let (_, secs) = support::kubelet::decode(good, V1).unwrap();
+    assert_eq!(secs, Some(5.0 * 3600.0 + 59.0 * 60.0 + 30.0));
+    let bad = [
+        (
+            good.replace(r#""kind""#, r#""extra":1,"kind""#),
+            "unknown field",
+        ),
+        (
+            good.replace(r#""kind""#, r#""cacheKeyType":"Image","kind""#),
+            "duplicate field",
+        ),
+        (
+            good.replace(
+                r#""password":"p"}"#,
+                r#""password":"p"},"h":{"username":"AWS","password":"q"}"#,
+            ),
+            "duplicate auth key",
+        ),
+        (
+            good.replace(r#""cacheKeyType":"Registry","#, ""),
+            "missing field",
+        ),
+        (good.replace(r#","password":"p""#, ""), "missing field"),
+        (good.replace("Registry", "registry"), "cacheKeyType"),
+        (good.replace("5h59m30s", "34695809h1m7s"), "out of range"),
+        (good.replace("5h59m30s", "21600"), "without a unit"),
+        (
+            good.replace("CredentialProviderResponse", "CredentialProviderRequest"),
+            "kind",
+        ),
+    ];
+    for (text, why) in bad {
+        let e = support::kubelet::decode(&text, V1).unwrap_err();
+        assert!(e.contains(why), "{text}: {e}");
+    }
+    assert!(support::kubelet::decode(good, "credentialprovider.kubelet.k8s.io/v1beta1").is_err());
+    for (d, s) in [
+        ("0", 0.0),
+        ("1.5h", 5400.0),
+        ("90m", 5400.0),
+        ("250ms", 0.25),
+        ("1h0m0s", 3600.0),
+    ] {
+        assert_eq!(support::kubelet::parse_go_duration(d), Ok(s), "{d}");
+    }
+}
+
 /// Every case: the folders, then the fault table's and the `aws login` vectors'.
 fn all_scenarios(root: &Path) -> Vec<Scenario> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)

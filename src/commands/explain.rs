@@ -218,6 +218,7 @@ fn why(settings: &Settings, plan: &Plan) -> String {
         }
         Source::Container => "nothing in the environment or profile; AWS_CONTAINER_CREDENTIALS_* is set".into(),
         Source::Imds => "nothing in the environment, profile or container variables; IMDS is last in the chain (AWS_EC2_METADATA_DISABLED=true turns it off)".into(),
+        Source::ServiceAccount { .. } => "the kubelet sent the pod's service-account token, and a role is named for it".into(),
     }
 }
 

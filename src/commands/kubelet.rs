@@ -1,18 +1,55 @@
 //! The kubelet's image credential provider protocol: a `CredentialProviderRequest` on stdin,
 //! a `CredentialProviderResponse` on stdout. The kubelet runs the binary with the argument
 //! `kubelet-credential-provider` (the `args` of its `CredentialProviderConfig`).
+//!
+//! With `tokenAttributes` in that config, v1 requests also carry a token of the pulling
+//! pod's service account and the annotations asked for; then the pull uses the role the
+//! service account names, as Kubernetes' own `ecr-credential-provider` (v1.35+) chooses it.
 
 use crate::commands::protocol::json_string;
-use crate::get::{Token, get};
+use crate::credentials::ServiceAccountToken;
+use crate::get::{Token, get, get_for_pod};
+use crate::local::log;
 use crate::local::settings::Settings;
 use serde_json::Value;
 use time::OffsetDateTime;
 
 const GROUP: &str = "credentialprovider.kubelet.k8s.io";
 const VERSIONS: &[&str] = &["v1", "v1beta1", "v1alpha1"];
+/// The service-account annotation that names the role to pull with (upstream's key).
+pub const ROLE_ANNOTATION: &str = "eks.amazonaws.com/ecr-role-arn";
+/// The role for service accounts without the annotation, from the provider's `env`.
+pub const ROLE_VARIABLE: &str = "AWS_ECR_ROLE_ARN";
+
+/// One request, read: what to answer for, and as whom.
+#[derive(Debug)]
+pub struct Request {
+    /// Echoed in the answer: the kubelet wants its own apiVersion back.
+    pub api_version: String,
+    /// The image's registry host.
+    pub host: String,
+    /// The pod's token and role, or `None` for the node's credentials.
+    pub pod: Option<ServiceAccountToken>,
+}
 
 /// Answers one request; the error is a message for the kubelet's log.
 pub fn respond(settings: &Settings, input: &[u8]) -> Result<String, String> {
+    let req = parse(settings, input)?;
+    let token = match req.pod {
+        Some(pod) => get_for_pod(settings, &req.host, pod),
+        None => get(settings, &req.host),
+    }
+    .map_err(|e| e.to_string())?;
+    Ok(response(
+        &req.api_version,
+        &req.host,
+        &token,
+        OffsetDateTime::now_utc(),
+    ))
+}
+
+/// Reads a request, with no network call: the settings give `AWS_ECR_ROLE_ARN`.
+pub fn parse(settings: &Settings, input: &[u8]) -> Result<Request, String> {
     let req: Value = serde_json::from_slice(input).map_err(|e| {
         format!("the CredentialProviderRequest on stdin is not JSON ({e}); this action is for the kubelet")
     })?;
@@ -20,15 +57,13 @@ pub fn respond(settings: &Settings, input: &[u8]) -> Result<String, String> {
         .get("apiVersion")
         .and_then(Value::as_str)
         .ok_or("the request has no apiVersion")?;
-    let known = api_version
+    let version = api_version
         .strip_prefix(GROUP)
         .and_then(|v| v.strip_prefix('/'))
-        .is_some_and(|v| VERSIONS.contains(&v));
-    if !known {
-        return Err(format!(
-            "apiVersion {api_version:?} is not one of {GROUP}/v1, v1beta1 or v1alpha1"
-        ));
-    }
+        .filter(|v| VERSIONS.contains(v))
+        .ok_or_else(|| {
+            format!("apiVersion {api_version:?} is not one of {GROUP}/v1, v1beta1 or v1alpha1")
+        })?;
     if req.get("kind").and_then(Value::as_str) != Some("CredentialProviderRequest") {
         return Err("the request's kind is not CredentialProviderRequest".into());
     }
@@ -43,13 +78,69 @@ pub fn respond(settings: &Settings, input: &[u8]) -> Result<String, String> {
             "image {image:?} is not in an Amazon ECR registry; limit this provider's matchImages to ECR hosts"
         ));
     }
-    let token = get(settings, host).map_err(|e| e.to_string())?;
-    Ok(response(
-        api_version,
-        host,
-        &token,
-        OffsetDateTime::now_utc(),
-    ))
+    Ok(Request {
+        api_version: api_version.to_string(),
+        host: host.to_string(),
+        pod: pod_role(settings, &req, version == "v1")?,
+    })
+}
+
+/// The pod's token and the role to assume with it, or `None` for the node's credentials:
+/// no token (older versions never carry one; an empty one is none), or no role. The role
+/// is the annotation's when its key was sent, even empty (then no role, and the variable is
+/// not consulted), else `AWS_ECR_ROLE_ARN`: upstream's rule since v1.35.
+fn pod_role(
+    settings: &Settings,
+    req: &Value,
+    v1: bool,
+) -> Result<Option<ServiceAccountToken>, String> {
+    if !v1 {
+        return Ok(None);
+    }
+    // Never the value in a message: it is the token.
+    let token = match req.get("serviceAccountToken") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) if t.is_empty() => None,
+        Some(Value::String(t)) => Some(t),
+        Some(_) => return Err("the request's serviceAccountToken is not a string".into()),
+    };
+    let annotation = match req.get("serviceAccountAnnotations") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(map)) => match map.get(ROLE_ANNOTATION) {
+            None => None,
+            Some(Value::String(role)) => Some(role.as_str()),
+            Some(_) => {
+                return Err(format!(
+                    "the request's annotation {ROLE_ANNOTATION} is not a string"
+                ));
+            }
+        },
+        Some(_) => return Err("the request's serviceAccountAnnotations is not an object".into()),
+    };
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    let role = match annotation {
+        Some(role) => role,
+        None => settings.env.get(ROLE_VARIABLE).unwrap_or(""),
+    };
+    if role.is_empty() {
+        let why = match annotation {
+            Some(_) => format!("the service account's {ROLE_ANNOTATION} annotation is empty"),
+            None => {
+                format!("no {ROLE_ANNOTATION} annotation was sent and {ROLE_VARIABLE} is not set")
+            }
+        };
+        log::info(
+            "No role for the pod's service-account token; using the node's credentials",
+            &[("why", &why)],
+        );
+        return Ok(None);
+    }
+    Ok(Some(ServiceAccountToken {
+        role_arn: role.to_string(),
+        token: token.clone(),
+    }))
 }
 
 /// `registry/path:tag` → `registry`.

@@ -36,7 +36,9 @@ Usage: docker-credential-ecr-login <get|list|store|erase|version>   (the docker 
   explain              show how a get would go: registry, credential source and why, endpoints,
                        cache entry; no secret, no network call unless --resolve
   kubelet-credential-provider
-                       answer a kubelet CredentialProviderRequest on stdin
+                       answer a kubelet CredentialProviderRequest on stdin; with the pod's
+                       service-account token, pull as the role its eks.amazonaws.com/ecr-role-arn
+                       annotation (or AWS_ECR_ROLE_ARN) names
 
 Linked as docker-credential-ecr-login-NAME, it uses AWS profile NAME.
 

@@ -26,6 +26,7 @@ pub use sources::imds::Imds;
 pub use sources::imds::endpoint as imds_endpoint;
 pub use sources::login::Login;
 pub use sources::process::Process;
+pub use sources::service_account::ServiceAccountToken;
 pub use sources::sso::Sso;
 pub use sources::sts::AssumeRole;
 pub use sources::web_identity::WebIdentity;

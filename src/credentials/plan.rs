@@ -8,6 +8,7 @@ use crate::credentials::sources::container::{self, Container};
 use crate::credentials::sources::imds::{self, Imds};
 use crate::credentials::sources::login::Login;
 use crate::credentials::sources::process::Process;
+use crate::credentials::sources::service_account::ServiceAccountToken;
 use crate::credentials::sources::sso::Sso;
 use crate::credentials::sources::sts::AssumeRole;
 use crate::credentials::sources::web_identity::WebIdentity;
@@ -86,7 +87,9 @@ impl Plan {
 
     pub fn base_description(&self) -> String {
         match (&self.source, &self.base_profile) {
-            (Source::Container | Source::Imds, _) => self.source.to_string(),
+            (Source::Container | Source::Imds | Source::ServiceAccount { .. }, _) => {
+                self.source.to_string()
+            }
             (Source::Profile(p), Some(b)) if p != b => {
                 format!("{}: {} of profile `{b}`", self.source, self.base.kind())
             }
@@ -104,6 +107,7 @@ pub enum Base {
     Sso(Sso),
     Login(Login),
     Process(Process),
+    ServiceAccount(ServiceAccountToken),
     Container(Container),
     Imds(Imds),
 }
@@ -117,6 +121,7 @@ impl Base {
             Base::Sso(p) => p,
             Base::Login(p) => p,
             Base::Process(p) => p,
+            Base::ServiceAccount(p) => p,
             Base::Container(p) => p,
             Base::Imds(p) => p,
         }
@@ -169,6 +174,12 @@ base_from!(
     Container,
     Imds
 );
+
+impl From<ServiceAccountToken> for Base {
+    fn from(p: ServiceAccountToken) -> Self {
+        Base::ServiceAccount(p)
+    }
+}
 
 /// The container provider the environment configures, if any.
 pub fn container_plan(env: &Env) -> Result<Option<Container>, CredentialsError> {

@@ -10,6 +10,10 @@ pub enum Source {
     Profile(String),
     Container,
     Imds,
+    /// The kubelet's token for the pulling pod's service account.
+    ServiceAccount {
+        role_arn: String,
+    },
 }
 
 impl fmt::Display for Source {
@@ -19,6 +23,9 @@ impl fmt::Display for Source {
             Source::Profile(p) => write!(f, "profile `{p}`"),
             Source::Container => f.write_str("container credentials"),
             Source::Imds => f.write_str("EC2 instance metadata"),
+            Source::ServiceAccount { role_arn } => {
+                write!(f, "the pod's service-account token for role {role_arn}")
+            }
         }
     }
 }

@@ -78,14 +78,33 @@ pub fn get(settings: &Settings, server_url: &str) -> Result<Token, Error> {
     })
 }
 
-fn get_inner(settings: &Settings, server_url: &str) -> Result<Token, Error> {
+/// A get for the kubelet with a pod's service-account token: the role assumed with that
+/// token, never the disk cache (see [`Prepared::for_pod`]).
+pub fn get_for_pod(
+    settings: &Settings,
+    server_url: &str,
+    pod: credentials::ServiceAccountToken,
+) -> Result<Token, Error> {
+    let registry = parse(server_url)?;
+    serve(&Prepared::for_pod(settings, registry, pod), server_url)
+}
+
+fn parse(server_url: &str) -> Result<Registry, Error> {
     if server_url.is_empty() {
         return Err(Error::Input("no credentials server URL".into()));
     }
-    let registry = registry::parse(server_url).map_err(|_| Error::NotEcr {
+    registry::parse(server_url).map_err(|_| Error::NotEcr {
         host: redact_userinfo(server_url),
-    })?;
-    let prepared = Prepared::new(settings, registry)?;
+    })
+}
+
+fn get_inner(settings: &Settings, server_url: &str) -> Result<Token, Error> {
+    let prepared = Prepared::new(settings, parse(server_url)?)?;
+    serve(&prepared, server_url)
+}
+
+/// Runs a prepared get: the cache, then (on a miss, under the entry's lock) the fetch.
+fn serve(prepared: &Prepared, server_url: &str) -> Result<Token, Error> {
     let now = OffsetDateTime::now_utc();
     let (cache_file, keys) = (&prepared.cache_file, &prepared.keys);
     let cached = cache_file.as_ref().and_then(|f| lookup(f, keys));

@@ -31,6 +31,8 @@ pub struct Prepared<'a> {
     pub keys: Vec<String>,
     /// The settings over the files, worked out on first use.
     config: OnceCell<Config<'a>>,
+    /// The region STS must be called in whatever is configured (the kubelet's token mode).
+    fixed_sts_region: Option<String>,
 }
 
 /// The files as loaded, or none: a broken config file must not stop environment credentials.
@@ -48,7 +50,31 @@ impl<'a> Prepared<'a> {
             cache_file: cache::file(env),
             keys,
             config: OnceCell::new(),
+            fixed_sts_region: None,
         })
+    }
+
+    /// A get with a pod's service-account token, as Kubernetes' ECR plugin makes it: that
+    /// role in the registry's region (ECR Public's: us-east-1), and no disk cache, so that
+    /// one service account's token never serves another or the node (the kubelet caches
+    /// the answer per service account itself).
+    pub fn for_pod(
+        settings: &'a Settings,
+        registry: Registry,
+        pod: credentials::ServiceAccountToken,
+    ) -> Prepared<'a> {
+        let source = credentials::Source::ServiceAccount {
+            role_arn: pod.role_arn.clone(),
+        };
+        Prepared {
+            settings,
+            fixed_sts_region: Some(registry.api_region().to_string()),
+            registry,
+            plan: Plan::new(source, pod),
+            cache_file: None,
+            keys: Vec::new(),
+            config: OnceCell::new(),
+        }
     }
 
     pub fn env(&self) -> &'a Env {
@@ -82,6 +108,9 @@ impl<'a> Prepared<'a> {
     /// else the registry's. It goes into host names, so it must be one DNS label; a get that
     /// misses and `explain` both refuse it here, with the same words.
     pub fn sts_region(&self) -> Result<String, Error> {
+        if let Some(region) = &self.fixed_sts_region {
+            return Ok(region.clone());
+        }
         let region = credentials::sts_region(&self.config(), self.registry.api_region());
         if !endpoint::valid_region(&region) {
             return Err(Error::InvalidRegion { region });

@@ -21,6 +21,7 @@ pub fn all(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
     time(run, o)?;
     files(world, run)?;
     output(world, run, o)?;
+    kubelet_answer(world, run, o)?;
     requests(world, run, o)?;
     proxies(world, run)?;
     cache(world, run)?;
@@ -112,6 +113,11 @@ fn output(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
             }
         }
     }
+    if let Some(n) = run.stderr_lines
+        && out.stderr.lines().count() != n
+    {
+        return Err(format!("stderr has not {n} lines: {:?}", out.stderr));
+    }
     if let Some(want) = &run.stdout_json {
         let have: Value = serde_json::from_str(&out.stdout)
             .map_err(|e| format!("stdout is not JSON ({e}): {:?}", out.stdout))?;
@@ -120,6 +126,33 @@ fn output(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// What the kubelet would make of a `kubelet-credential-provider` run: a success passes its
+/// strict v1 decode, echoes the request's apiVersion and is cached for no longer than an
+/// ECR token lives (12 hours); a failure leaves stdout empty.
+fn kubelet_answer(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
+    let args = run.args.as_deref().unwrap_or_default();
+    if args.first().map(String::as_str) != Some("kubelet-credential-provider") {
+        return Ok(());
+    }
+    if o.out.code != 0 {
+        return match o.out.stdout.is_empty() {
+            true => Ok(()),
+            false => Err(format!("a failure with stdout {:?}", o.out.stdout)),
+        };
+    }
+    let req: Value = serde_json::from_str(&world.substitute(&run.stdin))
+        .map_err(|e| format!("the case's kubelet request is not JSON: {e}"))?;
+    let api = req["apiVersion"].as_str().unwrap_or_default();
+    let (_, secs) = support::kubelet::decode(o.out.stdout.trim_end_matches('\n'), api)
+        .map_err(|e| format!("the kubelet would reject the answer: {e}: {}", o.out.stdout))?;
+    match secs {
+        Some(s) if !(0.0..=12.0 * 3600.0).contains(&s) => Err(format!(
+            "cacheDuration of {s} s is outside the token's life"
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `want` with `"*"` standing for any value, and `"text*"` for any string starting with `text`.
@@ -388,11 +421,13 @@ fn cache(world: &World, run: &Run) -> Result<(), String> {
     Ok(())
 }
 
-/// No secret on stdout (but the expected one), stderr or in the log.
+/// No secret on stdout (but the expected one), stderr, in the log or the cache file (which
+/// holds ECR tokens only, base64-encoded).
 fn secrets(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
     let out = &o.out;
     let log =
         std::fs::read_to_string(world.home.join(".ecr/log/ecr-login.log")).unwrap_or_default();
+    let cache = std::fs::read_to_string(world.home.join(".ecr/cache.json")).unwrap_or_default();
     let stdout_without_secret = match serde_json::from_str::<Value>(&out.stdout) {
         Ok(v) => v["ServerURL"].to_string(),
         Err(_) => out.stdout.clone(),
@@ -420,6 +455,7 @@ fn secrets(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
             ("stdout", &stdout_without_secret),
             ("stderr", &out.stderr),
             ("the log", &log),
+            ("the cache", &cache),
         ] {
             if name == "stdout" && expected_stdout.contains(s.as_str()) {
                 continue;

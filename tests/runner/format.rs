@@ -87,6 +87,9 @@ pub struct Run {
     /// *Substituted.*
     #[serde(default)]
     pub stderr_contains: Vec<String>,
+    /// The number of lines on stderr (the kubelet copies a failing plugin's stderr into its
+    /// log).
+    pub stderr_lines: Option<usize>,
     /// stdout as JSON, `"*"` matching any value and `"text*"` any string starting `text`.
     pub stdout_json: Option<Value>,
     /// The requests the stand-in received, all of them, in order.

@@ -85,7 +85,9 @@ impl World {
             .iter()
             .flat_map(|r| {
                 let bodies = r.replies.iter().filter_map(|p| p.body.as_deref());
-                bodies.chain(r.write_files.values().map(String::as_str))
+                let files = r.write_files.values().map(String::as_str);
+                // A kubelet request's service-account token.
+                bodies.chain(files).chain([r.stdin.as_str()])
             })
             .chain(home_texts.iter().map(String::as_str))
         {
@@ -248,6 +250,7 @@ fn harvest_secrets(text: &str) -> Vec<String> {
         "refreshToken",
         "clientSecret",
         "idToken",
+        "serviceAccountToken",
     ];
     let text = text.replace("\\\"", "\"");
     let mut out = Vec::new();

@@ -5,6 +5,7 @@
 
 pub mod dpop;
 pub mod http;
+pub mod kubelet;
 pub mod proxy;
 pub mod replay;
 pub mod run;

@@ -9,6 +9,7 @@ pub(crate) mod environment;
 pub mod imds;
 pub mod login;
 pub mod process;
+pub mod service_account;
 pub mod sso;
 pub mod sts;
 pub mod web_identity;
