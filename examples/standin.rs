@@ -6,7 +6,10 @@
 //! cargo run --release --example standin              # password: password-from-the-stand-in
 //! cargo run --release --example standin -- OTHER     # another password
 //! cargo run --release --example standin -- --fail    # HTTP 500 to everything
+//! cargo run --release --example standin -- --sts     # STS: AssumeRoleWithWebIdentity's answer
 //! ```
+//! With `--sts` it stands for STS, answering every request with `AKIDEXAMPLE`'s keys, valid
+//! for an hour.
 //! It prints its URL and serves until its stdin closes. The access key it knows is
 //! `AKIDEXAMPLE` with the AWS documentation's example secret.
 
@@ -32,6 +35,11 @@ fn main() {
                 .into(),
             headers: vec![],
         },
+        Some("--sts") => Reply::Raw {
+            status: 200,
+            body: sts_answer(),
+            headers: vec![("Content-Type".into(), "text/xml".into())],
+        },
         Some(password) => Reply::Token(format!("AWS:{password}")),
         None => Reply::Token("AWS:password-from-the-stand-in".into()),
     };
@@ -40,4 +48,17 @@ fn main() {
     println!("{}", ecr.url());
     // Serve until whoever started us closes our stdin.
     let _ = std::io::stdin().read_to_end(&mut Vec::new());
+}
+
+fn sts_answer() -> String {
+    let expires = (time::OffsetDateTime::now_utc() + time::Duration::hours(1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    format!(
+        "<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+         <AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>AKIDEXAMPLE</AccessKeyId>\
+         <SecretAccessKey>wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY</SecretAccessKey>\
+         <SessionToken>stand-in-session</SessionToken><Expiration>{expires}</Expiration>\
+         </Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>"
+    )
 }

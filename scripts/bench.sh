@@ -16,6 +16,9 @@
 #   stand-in         curl posting to the same stand-in (its own latency, plus curl's start-up)
 #   (aws login)      the same hit and miss through an `aws login` profile whose cached keys
 #                    are fresh (no Sign-In call): a login hit must cost what any hit costs
+#   kubelet          `kubelet-credential-provider`: the node's request (a cache hit), and a
+#                    pod's request with a service-account token (STS from a second stand-in,
+#                    then ECR: two calls every time, as that mode keeps nothing on disk)
 # Go helper: `apt-get install amazon-ecr-credential-helper` (Debian has 0.6.0); its cache is
 # seeded in its own format. AWS CLI: `pip install awscli` (`aws ecr get-login-password`).
 set -euo pipefail
@@ -32,7 +35,16 @@ cargo build -q --release --example standin --example spawnbench
 work=$(mktemp -d)
 coproc STANDIN { exec target/release/examples/standin; }
 read -r url <&"${STANDIN[0]}"
-cleanup() { exec {STANDIN[1]}>&- 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+# A second stand-in, for STS, kept alive by the write end of a FIFO.
+mkfifo "$work/sts.fifo"
+exec {STS_OUT}< <(exec target/release/examples/standin --sts < "$work/sts.fifo")
+exec {STS_IN}> "$work/sts.fifo"
+read -r sts_url <&"$STS_OUT"
+cleanup() {
+    exec {STANDIN[1]}>&- {STS_IN}>&- 2>/dev/null || true
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
 trap cleanup EXIT
 
 host=123456789012.dkr.ecr.eu-west-1.amazonaws.com
@@ -77,6 +89,13 @@ json.dump(doc, open(f"{folder}/{name}.json", "w"))
 PY
 as_login="unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY; HOME=$login AWS_PROFILE=signin"
 sh -c "$as_login exec $BIN get < $work/host" > /dev/null    # fills the login home's cache
+# The kubelet's requests: the node's, and a pod's with a token and its role's annotation.
+kube=credentialprovider.kubelet.k8s.io/v1
+printf '{"apiVersion":"%s","kind":"CredentialProviderRequest","image":"%s/app:1"}' "$kube" "$host" > "$work/kube-node"
+printf '{"apiVersion":"%s","kind":"CredentialProviderRequest","image":"%s/app:1","serviceAccountToken":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6dGVhbTphcHAifQ.c2ln","serviceAccountAnnotations":{"eks.amazonaws.com/ecr-role-arn":"arn:aws:iam::123456789012:role/app-pull"}}' \
+    "$kube" "$host" > "$work/kube-pod"
+as_pod="AWS_ENDPOINT_URL_STS=$sts_url"
+sh -c "$as_pod exec $BIN kubelet-credential-provider < $work/kube-pod" | grep -q '"password":"password-from-the-stand-in"'
 run() { echo "sh -c 'exec $1 < $work/host'"; }
 cmds=(-n floor "$(run /bin/true)"
       -n "hit" "$(run "$BIN get")"
@@ -86,6 +105,8 @@ cmds=(-n floor "$(run /bin/true)"
       -n "miss (glibc)" "sh -c 'AWS_ECR_DISABLE_CACHE=1 exec $GLIBC_BIN get < $work/host'"
       -n "hit (aws login)" "sh -c '$as_login exec $BIN get < $work/host'"
       -n "miss (aws login)" "sh -c '$as_login AWS_ECR_DISABLE_CACHE=1 exec $BIN get < $work/host'"
+      -n "kubelet (node, hit)" "sh -c 'exec $BIN kubelet-credential-provider < $work/kube-node'"
+      -n "kubelet (pod token: STS + ECR)" "sh -c '$as_pod exec $BIN kubelet-credential-provider < $work/kube-pod'"
       -n "stand-in (curl)" "$(run "curl -s -o /dev/null -X POST -d {} $url")")
 if [ $have_go = yes ]; then
     # Debian's 0.6.0 predates AWS_ENDPOINT_URL_ECR, so only its hits can be measured here.
@@ -123,6 +144,8 @@ rss() { # max RSS in KiB over 20 runs
     echo "version $(rss "exec $BIN version")"
     echo "hit (aws login) $(rss "$as_login exec $BIN get < $work/host")"
     echo "miss (aws login) $(rss "$as_login AWS_ECR_DISABLE_CACHE=1 exec $BIN get < $work/host")"
+    echo "kubelet (node, hit) $(rss "exec $BIN kubelet-credential-provider < $work/kube-node")"
+    echo "kubelet (pod token: STS + ECR) $(rss "$as_pod exec $BIN kubelet-credential-provider < $work/kube-pod")"
     [ $have_go = yes ] && echo "Go hit $(rss "exec $GO_HELPER get < $work/host")"
     command -v aws >/dev/null && echo "aws ecr get-login-password $(rss "exec aws ecr get-login-password --region eu-west-1")"
 } > "$work/rss"
@@ -204,6 +227,7 @@ if have_go:
 if "aws ecr get-login-password" in rows:
     print(f"aws ecr get-login-password / miss: {m('aws ecr get-login-password') / m('miss'):.0f}x")
 print(f"aws login hit / hit: {m('hit (aws login)') / m('hit'):.2f}x; aws login miss / miss: {m('miss (aws login)') / m('miss'):.2f}x")
+print(f"kubelet node hit / hit: {m('kubelet (node, hit)') / m('hit'):.2f}x; kubelet pod token (two calls) / miss (one call): {m('kubelet (pod token: STS + ECR)') / m('miss'):.2f}x")
 print(f"miss - hit: {m('miss') - m('hit'):.2f} ms; stand-in round trip (curl - floor): {m('stand-in (curl)') - m('floor'):.2f} ms")
 print(f"peak RSS of a hit: musl {rss['hit']/1024:.1f} MiB, glibc {rss['hit (glibc)']/1024:.1f} MiB (target at most 4 MiB)")
 print()
