@@ -2,13 +2,21 @@
 # Builds the static release binaries, reproducibly (no build paths, no timestamps), into
 # $DIST (default dist/) in the layout of Amazon's releases:
 #
-#   scripts/build-static.sh [TARGET...]     # default: all four
+#   scripts/build-static.sh [TARGET...]     # default: all seven
 #
 #   linux-amd64        x86_64-unknown-linux-musl    dist/linux-amd64/docker-credential-ecr-login
 #   linux-arm64        aarch64-unknown-linux-musl   dist/linux-arm64/docker-credential-ecr-login
 #   windows-amd64      x86_64-pc-windows-gnu        dist/windows-amd64/docker-credential-ecr-login.exe
+#   windows-arm64      aarch64-pc-windows-gnullvm   dist/windows-arm64/docker-credential-ecr-login.exe
+#   darwin-amd64       x86_64-apple-darwin          dist/darwin-amd64/docker-credential-ecr-login
+#   darwin-arm64       aarch64-apple-darwin         dist/darwin-arm64/docker-credential-ecr-login
 #   linux-amd64-glibc  x86_64-unknown-linux-gnu     dist/linux-amd64-glibc/docker-credential-ecr-login
 #                      (glibc with +crt-static: the fallback; musl is the recommended build)
+#
+# Each binary gets a .sha256 beside it, as Amazon's releases have. macOS and Windows arm64 are
+# compiled and linked by Zig (PyPI's ziglang, through cargo-zigbuild; scripts/cross-setup.sh zig
+# installs both), then made reproducible by scripts/binaries.py fix (the Mach-O UUID and the
+# ad-hoc signature's page hashes; the PE link time).
 #
 # The standard library comes prebuilt from `rustup target add` where that works (tried once,
 # with a time limit); otherwise it is compiled from its sources with -Zbuild-std, using
@@ -20,7 +28,7 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 out=${DIST:-$top/dist}
 X=${CROSS_HOME:-$HOME/.cache/ecr-login-cross}
-targets=${*:-linux-amd64 linux-arm64 windows-amd64 linux-amd64-glibc}
+targets=${*:-linux-amd64 linux-arm64 windows-amd64 windows-arm64 darwin-amd64 darwin-arm64 linux-amd64-glibc}
 route=${ECR_LOGIN_STD:-auto}
 mkdir -p "$out"
 # The commit goes into `-v`; set it the same way for every build of one source.
@@ -33,8 +41,11 @@ rust_target() {
         linux-amd64) echo x86_64-unknown-linux-musl ;;
         linux-arm64) echo aarch64-unknown-linux-musl ;;
         windows-amd64) echo x86_64-pc-windows-gnu ;;
+        windows-arm64) echo aarch64-pc-windows-gnullvm ;;
+        darwin-amd64) echo x86_64-apple-darwin ;;
+        darwin-arm64) echo aarch64-apple-darwin ;;
         linux-amd64-glibc) echo x86_64-unknown-linux-gnu ;;
-        *) echo "unknown target $1 (linux-amd64, linux-arm64, windows-amd64, linux-amd64-glibc)" >&2; exit 2 ;;
+        *) echo "unknown target $1 (linux-amd64, linux-arm64, windows-amd64, windows-arm64, darwin-amd64, darwin-arm64, linux-amd64-glibc)" >&2; exit 2 ;;
     esac
 }
 has_std() { ls "$sysroot/lib/rustlib/$1/lib"/libstd-* > /dev/null 2>&1; }
@@ -52,11 +63,22 @@ for t in $targets; do
     need_source=yes
 done
 [ "$route" = source ] && need_source=yes
+zig=no
+case " $targets " in *" windows-arm64 "*|*" darwin-"*) zig=yes ;; esac
 if [ -z "${OFFLINE:-}" ]; then
+    setup=""
+    [ "$need_source" = no ] || setup="source"
+    [ "$zig" = no ] || setup="$setup zig"
     case " $targets " in
-        *" linux-amd64 "*|*" linux-arm64 "*|*" windows-amd64 "*)
-            if [ "$need_source" = yes ]; then scripts/cross-setup.sh source; else scripts/cross-setup.sh; fi ;;
+        *" linux-amd64 "*|*" linux-arm64 "*|*" windows-amd64 "*|*" windows-arm64 "*|*" darwin-"*)
+            scripts/cross-setup.sh $setup ;;
     esac
+fi
+if [ "$zig" = yes ]; then
+    # cargo-zigbuild and zig from their virtual environment, with their caches in ours.
+    PATH=$X/zig/bin:$PATH
+    ZIG_GLOBAL_CACHE_DIR=$X/zig-cache XDG_CACHE_HOME=$X/xdg-cache
+    export PATH ZIG_GLOBAL_CACHE_DIR XDG_CACHE_HOME
 fi
 std_src="$sysroot/lib/rustlib/src/rust"
 
@@ -87,7 +109,8 @@ if [ -d "$std_src" ]; then
 fi
 
 build() { # dist name, rust target, file name, rustflags, rustflags of the source route
-    name=$1 rt=$2 file=$3 flags=$4
+    name=$1 rt=$2 file=$3 flags=$4 cargo_build="cargo build"
+    case "$name" in windows-arm64|darwin-*) cargo_build="cargo zigbuild" ;; esac
     if [ "$route" != source ] && has_std "$rt"; then
         how="prebuilt standard library (rustup target)"
         std=""
@@ -97,12 +120,14 @@ build() { # dist name, rust target, file name, rustflags, rustflags of the sourc
         flags="$flags $5"
     fi
     echo "== $name ($rt): $how" >&2
-    RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags $remap" cargo build --release --locked ${OFFLINE:+--offline --frozen} \
+    RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags $remap" $cargo_build --release --locked ${OFFLINE:+--offline --frozen} \
         --config 'source.crates-io.replace-with="fixed-path"' \
         --config "source.fixed-path.directory=\"$deps\"" \
         $std --target "$rt" --bin docker-credential-ecr-login
     mkdir -p "$out/$name"
     cp "target/$rt/release/$file" "$out/$name/$file"
+    case "$name" in windows-arm64|darwin-*) python3 scripts/binaries.py fix "$out/$name/$file" ;; esac
+    (cd "$out/$name" && sha256sum "$file" > "$file.sha256")
     echo "built $out/$name/$file ($(wc -c < "$out/$name/$file") bytes)" >&2
 }
 uses_source() { [ "$route" = source ] || ! has_std "$1"; }
@@ -132,6 +157,14 @@ for t in $targets; do
             CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
                 build windows-amd64 "$rt" docker-credential-ecr-login.exe \
                 "-C target-feature=+crt-static -C link-arg=-Wl,--no-insert-timestamp" "-C link-self-contained=no" ;;
+        windows-arm64)
+            build windows-arm64 "$rt" docker-credential-ecr-login.exe "-C target-feature=+crt-static" "" ;;
+        darwin-amd64)
+            # The deployment target is Rust's own minimum (zig would write its newest); dead_strip
+            # drops libiconv and libcharset, which the libc crate names and nothing uses.
+            MACOSX_DEPLOYMENT_TARGET=10.12 build darwin-amd64 "$rt" docker-credential-ecr-login "-C link-arg=-Wl,-dead_strip_dylibs" "" ;;
+        darwin-arm64)
+            MACOSX_DEPLOYMENT_TARGET=11.0 build darwin-arm64 "$rt" docker-credential-ecr-login "-C link-arg=-Wl,-dead_strip_dylibs" "" ;;
         linux-amd64-glibc)
             build linux-amd64-glibc "$rt" docker-credential-ecr-login "-C target-feature=+crt-static" "" ;;
     esac

@@ -8,20 +8,22 @@
 #   scripts/cross-setup.sh                # linkers for linux-amd64, linux-arm64, windows-amd64
 #   scripts/cross-setup.sh source         # and the standard library's sources, libunwind
 #   scripts/cross-setup.sh source wine    # and Wine, for running the Windows tests
+#   scripts/cross-setup.sh zig            # and Zig with cargo-zigbuild (PyPI), for macOS and Windows arm64
 #   scripts/cross-setup.sh wine-stop      # stops the wineserver that `wine` leaves running
 set -eu
 X=${CROSS_HOME:-$HOME/.cache/ecr-login-cross}
-want_source=no want_wine=no
+want_source=no want_wine=no want_zig=no
 for a in "$@"; do
     case "$a" in
         source) want_source=yes ;;
         wine) want_wine=yes ;;
+        zig) want_zig=yes ;;
         wine-stop)
             [ -x "$X/trixie/usr/lib/wine/wineserver" ] || exit 0
             chroot "$X/trixie" /usr/bin/env WINEPREFIX=/root/wineprefix XDG_RUNTIME_DIR=/run/wine-xdg \
                 /usr/lib/wine/wineserver -k 2> /dev/null || true
             exit 0 ;;
-        *) echo "usage: scripts/cross-setup.sh [source] [wine] | wine-stop" >&2; exit 2 ;;
+        *) echo "usage: scripts/cross-setup.sh [source] [wine] [zig] | wine-stop" >&2; exit 2 ;;
     esac
 done
 mkdir -p "$X"
@@ -68,6 +70,16 @@ cat > "$X/aarch64-linux-musl-gcc" <<'SH'
 exec aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs "$@"
 SH
 chmod +x "$X/aarch64-linux-musl-gcc"
+
+if [ "$want_zig" = yes ] && ! "$X/zig/bin/cargo-zigbuild" --version 2> /dev/null | grep -q "0.24.1"; then
+    # Zig (the C compiler and linker, with macOS's libSystem stubs and mingw-w64 for arm64) and
+    # cargo-zigbuild, pinned, from PyPI's wheels, in a virtual environment of their own.
+    say "installing ziglang and cargo-zigbuild from PyPI"
+    dpkg -s python3-venv > /dev/null 2>&1 || { apt-get update -qq; apt-get install -y -qq --no-install-recommends python3-venv > /dev/null; }
+    rm -rf "$X/zig"
+    python3 -m venv "$X/zig"
+    "$X/zig/bin/pip" install -q ziglang==0.17.1 cargo-zigbuild==0.24.1
+fi
 
 if [ "$want_source" = yes ]; then
 # The standard library's sources, of exactly this compiler's version.

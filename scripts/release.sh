@@ -1,12 +1,20 @@
 #!/bin/sh
-# The release, in dist/ (Amazon's layout), from one command:
+# The release, in dist/ (Amazon's layout: each binary with its .sha256 beside it), from one
+# command:
 #
 #   dist/linux-amd64/docker-credential-ecr-login        static, musl (the recommended Linux build)
 #   dist/linux-arm64/docker-credential-ecr-login        static, musl
 #   dist/windows-amd64/docker-credential-ecr-login.exe  needs no DLL beyond Windows' own
+#   dist/windows-arm64/docker-credential-ecr-login.exe  the same, for arm64 (built and checked, not run)
+#   dist/darwin-amd64/docker-credential-ecr-login       macOS 10.12+, links libSystem only (not run)
+#   dist/darwin-arm64/docker-credential-ecr-login       macOS 11+, ad-hoc signed (not run)
+#   dist/darwin-universal/docker-credential-ecr-login   both macOS binaries in one file
 #   dist/linux-amd64-glibc/docker-credential-ecr-login  static, glibc (a fallback)
+#   dist/docker-credential-ecr-login_VERSION_{amd64,arm64}.deb, dist/docker-credential-ecr-login-VERSION-1.{x86_64,aarch64}.rpm
 #   dist/docker-credential-ecr-login-oci.tar            OCI image index, linux/amd64 + linux/arm64
 #   dist/docker-credential-ecr-login-VERSION-src.tar.gz source, every dependency vendored
+#   dist/docker-credential-ecr-login.1                  the manual page
+#   dist/THIRD-PARTY-NOTICES.txt                        the licences of all that the binaries contain
 #   dist/LICENSE, dist/README.md, dist/SHA256SUMS       SHA256SUMS covers all of the above
 #
 # Two runs on the same commit give the same bytes. scripts/verify-package.sh rebuilds the
@@ -18,6 +26,10 @@ ECR_LOGIN_GIT_COMMIT=${ECR_LOGIN_GIT_COMMIT:-$(git rev-parse --short=7 HEAD)}
 export ECR_LOGIN_GIT_COMMIT
 rm -rf dist && mkdir -p dist
 scripts/build-static.sh
+mkdir -p dist/darwin-universal
+python3 scripts/binaries.py universal dist/darwin-universal/docker-credential-ecr-login \
+    dist/darwin-arm64/docker-credential-ecr-login dist/darwin-amd64/docker-credential-ecr-login
+(cd dist/darwin-universal && sha256sum docker-credential-ecr-login > docker-credential-ecr-login.sha256)
 python3 scripts/oci-image.py dist "$version" "$ECR_LOGIN_GIT_COMMIT"
 
 name="docker-credential-ecr-login-$version-src"
@@ -42,6 +54,11 @@ echo "$ECR_LOGIN_GIT_COMMIT" > "$stage/$name/GIT_COMMIT"
 # Fixed order, owners and times, and no gzip timestamp: the same archive every time.
 tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$stage" -cf - "$name" \
     | gzip -n -9 > "dist/$name.tar.gz"
+# The notices, from the lock file and the sources just vendored (std's own dependencies too).
+python3 scripts/licences.py write "$stage/$name/vendor" dist/THIRD-PARTY-NOTICES.txt
 cp LICENSE README.md dist/
-(cd dist && sha256sum */docker-credential-ecr-login* docker-credential-ecr-login-* LICENSE README.md > SHA256SUMS)
+cp src/docker-credential-ecr-login.1 dist/
+scripts/package.sh
+(cd dist && sha256sum $(find . -mindepth 2 -type f -name 'docker-credential-ecr-login*' ! -name '*.sha256' | sed 's|^\./||' | sort) \
+    docker-credential-ecr-login[-_]* docker-credential-ecr-login.1 THIRD-PARTY-NOTICES.txt LICENSE README.md > SHA256SUMS)
 cat dist/SHA256SUMS

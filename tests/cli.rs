@@ -620,6 +620,84 @@ fn untrusted_cache_directories() {
     }
 }
 
+/// Without `/proc` (as on macOS and the BSDs; here an empty tmpfs over it, in a mount
+/// namespace of the helper's own): another user's cache directory is still refused and its
+/// planted entry never served, because the user id comes from the OS, not from `/proc/self`.
+#[cfg(target_os = "linux")]
+#[test]
+fn owner_checks_hold_without_proc() {
+    if support::targets::skip("cli::owner_checks_hold_without_proc") {
+        return;
+    }
+    use std::os::unix::fs::MetadataExt;
+    if std::fs::metadata("/proc/self").map(|m| m.uid()).ok() != Some(0) {
+        support::report(
+            "cli::owner_checks_hold_without_proc: needs root (a directory of another user); not run",
+        );
+        return;
+    }
+    const HOST: &str = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+    let ecr = token_standin("AKIDTRUST", "trustSecretKey0123", "fresh-from-ecr");
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("nobodys-cache");
+    std::fs::create_dir_all(&dir).unwrap();
+    let planted = format!(
+        "{{\"Registries\":{{\"eu-west-1-{}-123456789012\":{{\"AuthorizationToken\":\"QVdTOnBsYW50ZWQ=\",\"RequestedAt\":\"2020-01-01T00:00:00Z\",\"ExpiresAt\":\"2999-01-01T00:00:00Z\",\"ProxyEndpoint\":\"https://{HOST}\",\"Service\":\"ecr\"}}}},\"Version\":\"1.0\"}}",
+        "rPCNwCzp/a2kSdvOcxHyDMYbTrkmz7SR8+VVNp3CtHQ="
+    );
+    std::fs::write(dir.join("cache.json"), &planted).unwrap();
+    std::os::unix::fs::chown(dir.join("cache.json"), Some(65534), Some(65534)).unwrap();
+    std::os::unix::fs::chown(&dir, Some(65534), Some(65534)).unwrap();
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args(["--mount", "--", "sh", "-c"])
+        .arg("mount -t tmpfs none /proc && exec \"$@\"")
+        .arg("sh");
+    if let Some(r) = support::run::runner() {
+        cmd.arg(r);
+    }
+    cmd.arg(support::run::bin())
+        .arg("get")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_ACCESS_KEY_ID", "AKIDTRUST")
+        .env("AWS_SECRET_ACCESS_KEY", "trustSecretKey0123")
+        .env("AWS_ENDPOINT_URL_ECR", ecr.url())
+        .env("AWS_ECR_CACHE_DIR", &dir)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("unshare (util-linux) runs the helper");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(HOST.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !stderr.contains("unshare:") && !stderr.contains("mount:"),
+        "this test needs mount namespaces: {stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("\"Secret\":\"fresh-from-ecr\""),
+        "{stdout} {stderr}"
+    );
+    assert!(
+        stderr.contains("not using") && stderr.contains("nobodys-cache"),
+        "{stderr}"
+    );
+    assert_eq!(ecr.take().len(), 1, "the planted entry must not be served");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("cache.json")).unwrap(),
+        planted
+    );
+}
+
 /// A container credentials endpoint named by a host name that resolves to this machine (here
 /// through a private /etc/hosts, in a mount namespace of the helper's own), with HTTP_PROXY
 /// set: the request, which carries the pod's token in clear, goes straight to the endpoint,

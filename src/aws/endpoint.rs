@@ -19,6 +19,16 @@ pub enum Service {
 }
 
 impl Service {
+    /// Every service called; each has an `AWS_ENDPOINT_URL_<ID>` variable.
+    pub const ALL: [Service; 6] = [
+        Service::Ecr,
+        Service::EcrPublic,
+        Service::Sts,
+        Service::Sso,
+        Service::SsoOidc,
+        Service::Signin,
+    ];
+
     /// The `AWS_ENDPOINT_URL_<ID>` suffix: the serviceId upper-cased, spaces → `_`.
     pub fn env_id(self) -> &'static str {
         match self {

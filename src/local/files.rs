@@ -40,12 +40,10 @@ impl fmt::Display for Untrusted {
 
 impl std::error::Error for Untrusted {}
 
-/// The user this process runs as, where the system says without a system call wrapper: the
-/// owner of `/proc/self` (Linux). `None` elsewhere, and the owner check is then skipped.
+/// The user this process runs as, from the OS: the owner checks hold without `/proc` too.
 #[cfg(unix)]
 fn current_uid() -> Option<u32> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").ok().map(|m| m.uid())
+    Some(crate::local::user::effective_uid())
 }
 
 /// Whether `dir` may hold the cache and the log, as OpenSSH decides for `~/.ssh`: a directory

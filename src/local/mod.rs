@@ -8,3 +8,4 @@ pub mod env;
 pub mod files;
 pub mod log;
 pub mod settings;
+pub mod user;

@@ -137,32 +137,23 @@ pub fn keys(scope: &KeyScope, identity: &Identity, env: &Env) -> Vec<String> {
         .collect()
 }
 
-/// The user and the machine, read locally: the user id on Unix (the owner of `/proc/self`, else
-/// `USER`), `USERDOMAIN\USERNAME` on Windows; the kernel's host name (else `HOSTNAME` or
+/// The user and the machine, read locally: the effective user id on Unix,
+/// `USERDOMAIN\USERNAME` on Windows; the kernel's host name (else `HOSTNAME` or
 /// `COMPUTERNAME`). Two pods on one node have two host names; two users, two ids.
 fn local_principal(env: &Env) -> String {
     #[cfg(unix)]
-    let user = {
-        use std::os::unix::fs::MetadataExt;
-        std::fs::metadata("/proc/self")
-            .map(|m| m.uid().to_string())
-            .ok()
-            .or_else(|| env.get("USER").map(str::to_string))
-    };
+    let user = crate::local::user::effective_uid().to_string();
     #[cfg(not(unix))]
     let user = env
         .get("USERNAME")
-        .map(|u| format!("{}\\{u}", env.get("USERDOMAIN").unwrap_or("")));
+        .map(|u| format!("{}\\{u}", env.get("USERDOMAIN").unwrap_or("")))
+        .unwrap_or_default();
     let machine = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
         .map(|h| h.trim().to_string())
         .or_else(|| env.get("HOSTNAME").map(str::to_string))
         .or_else(|| env.get("COMPUTERNAME").map(str::to_string));
-    format!(
-        "user {}\nmachine {}",
-        user.unwrap_or_default(),
-        machine.unwrap_or_default()
-    )
+    format!("user {user}\nmachine {}", machine.unwrap_or_default())
 }
 
 /// `GODEBUG=fips140=on|only` makes the Go helper skip its MD5-era keys; so do we.

@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""Our own reading of the release binaries we cannot run here (Mach-O for macOS, PE for
+Windows), written from Apple's and Microsoft's published formats, not from a tool's output:
+
+    scripts/binaries.py fix FILE            make a Mach-O or PE byte-for-byte reproducible
+    scripts/binaries.py check FILE OS ARCH  check it (OS: darwin or windows; ARCH: amd64, arm64,
+                                            or universal for a fat macOS binary of both)
+    scripts/binaries.py universal OUT A B   a universal (fat) Mach-O of two thin ones
+
+`fix` on a Mach-O replaces the LC_UUID (which the linker derives from build paths) with a hash
+of the file and recomputes the ad-hoc signature's page hashes; on a PE it zeroes the COFF
+TimeDateStamp (zig's linker has no switch for it). `check` verifies, for a Mach-O: an
+executable of that CPU, only /usr/lib/libSystem.B.dylib linked, the minimum macOS (11.0 arm64,
+10.12 x86_64), and on arm64 an ad-hoc signature whose every page hash matches the file; for a
+PE: a console executable of that machine that imports only DLLs every Windows 10/11 has, with
+no timestamp. Exit 1 with the reason when a check fails.
+"""
+import hashlib
+import struct
+import sys
+
+# Mach-O (mach-o/loader.h, mach-o/fat.h) and code signing (cs_blobs.h) constants.
+MH_MAGIC_64, MH_EXECUTE = 0xFEEDFACF, 2
+CPU = {"arm64": 0x0100000C, "amd64": 0x01000007}
+LC_UUID, LC_CODE_SIGNATURE, LC_BUILD_VERSION, LC_VERSION_MIN_MACOSX = 0x1B, 0x1D, 0x32, 0x24
+LC_DYLIBS = {0xC, 0x80000018, 0x8000001F, 0x20, 0x80000023}  # load, weak, reexport, lazy, upward
+CSMAGIC_EMBEDDED_SIGNATURE, CSMAGIC_CODEDIRECTORY = 0xFADE0CC0, 0xFADE0C02
+CS_HASHTYPE_SHA256, CS_ADHOC = 2, 0x2
+MIN_MACOS = {"arm64": (11, 0), "amd64": (10, 12)}
+
+# PE (Microsoft's PE format): machine types, the console subsystem, DLLs every Windows 10/11 has.
+PE_MACHINE = {"amd64": 0x8664, "arm64": 0xAA64}
+IMAGE_SUBSYSTEM_WINDOWS_CUI = 3
+SYSTEM_DLLS = {"kernel32.dll", "ntdll.dll", "advapi32.dll", "bcrypt.dll", "bcryptprimitives.dll",
+               "ws2_32.dll", "msvcrt.dll", "combase.dll", "shell32.dll", "userenv.dll", "ole32.dll",
+               "secur32.dll", "crypt32.dll", "ucrtbase.dll"}
+SYSTEM_DLL_PREFIXES = ("api-ms-win-core-", "api-ms-win-crt-")  # API sets; UCRT ships with 10/11
+
+
+class Bad(Exception):
+    pass
+
+
+# ---- Mach-O ----
+
+def load_commands(data):
+    magic, cputype, _, filetype, ncmds, _, _, _ = struct.unpack_from("<IiiIIIII", data, 0)
+    if magic != MH_MAGIC_64:
+        raise Bad(f"not a 64-bit little-endian Mach-O (magic {magic:#x})")
+    off = 32
+    for _ in range(ncmds):
+        cmd, size = struct.unpack_from("<II", data, off)
+        yield off, cmd, size
+        off += size
+
+
+def macho_header(data):
+    return struct.unpack_from("<IiiI", data, 0)
+
+
+def signature(data):
+    """(superblob offset, its size, code directory offset) or None."""
+    for off, cmd, _ in load_commands(data):
+        if cmd == LC_CODE_SIGNATURE:
+            dataoff, datasize = struct.unpack_from("<II", data, off + 8)
+            magic, _, count = struct.unpack_from(">III", data, dataoff)
+            if magic != CSMAGIC_EMBEDDED_SIGNATURE:
+                raise Bad(f"the code signature's magic is {magic:#x}")
+            for i in range(count):
+                _, blob = struct.unpack_from(">II", data, dataoff + 12 + 8 * i)
+                if struct.unpack_from(">I", data, dataoff + blob)[0] == CSMAGIC_CODEDIRECTORY:
+                    return dataoff, datasize, dataoff + blob
+            raise Bad("the code signature has no CodeDirectory")
+    return None
+
+
+def code_directory(data, cd):
+    (magic, length, version, flags, hash_off, ident_off, n_special, n_code, code_limit,
+     hash_size, hash_type, _, page_log2) = struct.unpack_from(">IIIIIIIIIBBBB", data, cd)
+    ident = data[cd + ident_off:data.index(b"\0", cd + ident_off)].decode()
+    return {"version": version, "flags": flags, "hash_off": hash_off, "n_code": n_code,
+            "code_limit": code_limit, "hash_size": hash_size, "hash_type": hash_type,
+            "page": 1 << page_log2 if page_log2 else 0, "ident": ident, "n_special": n_special}
+
+
+def page_hashes(data, cd, d):
+    """Yields (slot offset, the hash the file should have there)."""
+    for i in range(d["n_code"]):
+        start = i * d["page"]
+        end = min(start + d["page"], d["code_limit"])
+        yield cd + d["hash_off"] + i * d["hash_size"], hashlib.sha256(data[start:end]).digest()
+
+
+def fix_macho(data):
+    data = bytearray(data)
+    sig = signature(data)
+    end = sig[0] if sig else len(data)
+    uuid_at = next((off + 8 for off, cmd, _ in load_commands(data) if cmd == LC_UUID), None)
+    if uuid_at is not None:
+        data[uuid_at:uuid_at + 16] = bytes(16)
+        uuid = bytearray(hashlib.sha256(data[:end]).digest()[:16])
+        uuid[6] = (uuid[6] & 0x0F) | 0x50  # an RFC 4122 name-based (SHA) UUID
+        uuid[8] = (uuid[8] & 0x3F) | 0x80
+        data[uuid_at:uuid_at + 16] = uuid
+    if sig:
+        d = code_directory(data, sig[2])
+        if d["hash_type"] != CS_HASHTYPE_SHA256 or d["hash_size"] != 32:
+            raise Bad("the signature does not hash with SHA-256")
+        for slot, digest in page_hashes(data, sig[2], d):
+            data[slot:slot + 32] = digest
+    return bytes(data)
+
+
+def version_text(v):
+    return f"{v >> 16}.{(v >> 8) & 0xFF}"
+
+
+def check_macho(data, arch):
+    _, cputype, _, filetype = macho_header(data)
+    if cputype != CPU[arch]:
+        raise Bad(f"CPU type {cputype:#x}, not {arch}")
+    if filetype != MH_EXECUTE:
+        raise Bad(f"file type {filetype}, not an executable")
+    dylibs, minos = [], None
+    for off, cmd, _ in load_commands(data):
+        if cmd in LC_DYLIBS:
+            name_off = struct.unpack_from("<I", data, off + 8)[0]
+            dylibs.append(data[off + name_off:data.index(b"\0", off + name_off)].decode())
+        elif cmd == LC_BUILD_VERSION:
+            minos = struct.unpack_from("<I", data, off + 12)[0]
+        elif cmd == LC_VERSION_MIN_MACOSX:
+            minos = struct.unpack_from("<I", data, off + 8)[0]
+    if dylibs != ["/usr/lib/libSystem.B.dylib"]:
+        raise Bad(f"links {dylibs}, not libSystem alone")
+    if minos is None:
+        raise Bad("no minimum macOS version")
+    want = MIN_MACOS[arch]
+    if (minos >> 16, (minos >> 8) & 0xFF) != want:
+        raise Bad(f"minimum macOS {version_text(minos)}, want {want[0]}.{want[1]}")
+    said = [f"Mach-O {arch} executable", "links only /usr/lib/libSystem.B.dylib",
+            f"minimum macOS {version_text(minos)}"]
+    sig = signature(data)
+    if arch == "arm64":
+        if not sig:
+            raise Bad("arm64 macOS runs only signed code, and this has no signature")
+        d = code_directory(data, sig[2])
+        if not d["flags"] & CS_ADHOC:
+            raise Bad(f"the signature is not ad hoc (flags {d['flags']:#x})")
+        if d["hash_type"] != CS_HASHTYPE_SHA256 or d["page"] != 4096:
+            raise Bad("the signature does not hash 4 KiB pages with SHA-256")
+        if d["code_limit"] != sig[0]:
+            raise Bad(f"the signature covers {d['code_limit']} bytes, not all {sig[0]} before it")
+        bad = [i for i, (slot, digest) in enumerate(page_hashes(data, sig[2], d))
+               if data[slot:slot + 32] != digest]
+        if bad:
+            raise Bad(f"{len(bad)} of {d['n_code']} page hashes do not match (first: page {bad[0]})")
+        if d["n_code"] != -(-d["code_limit"] // 4096):
+            raise Bad("the signature does not hash every page")
+        said.append(f"ad-hoc signature, all {d['n_code']} page hashes match (identifier {d['ident']})")
+    return said
+
+
+def universal(out, thin):
+    """A fat Mach-O: the big-endian header, one fat_arch per slice, each slice 16 KiB aligned."""
+    slices = [open(p, "rb").read() for p in thin]
+    align = 14
+    head = struct.pack(">II", 0xCAFEBABE, len(slices))
+    body, offset = b"", 1 << align
+    for s in slices:
+        _, cputype, cpusub, _ = macho_header(s)
+        head += struct.pack(">iiIII", cputype, cpusub, offset, len(s), align)
+        pad = (-len(s)) % (1 << align) if s is not slices[-1] else 0
+        body += s + bytes(pad)
+        offset += len(s) + pad
+    with open(out, "wb") as f:
+        f.write(head + bytes((1 << align) - len(head)) + body)
+
+
+# ---- PE ----
+
+def pe_layout(data):
+    if data[:2] != b"MZ":
+        raise Bad("no MZ header")
+    pe = struct.unpack_from("<I", data, 0x3C)[0]
+    if data[pe:pe + 4] != b"PE\0\0":
+        raise Bad("no PE signature")
+    machine, nsections, stamp, _, _, opt_size, chars = struct.unpack_from("<HHIIIHH", data, pe + 4)
+    opt = pe + 24
+    if struct.unpack_from("<H", data, opt)[0] != 0x20B:
+        raise Bad("not PE32+")
+    sections = []
+    for i in range(nsections):
+        s = opt + opt_size + 40 * i
+        vsize, va, rawsize, raw = struct.unpack_from("<IIII", data, s + 8)
+        sections.append((va, max(vsize, rawsize), raw))
+    return {"pe": pe, "machine": machine, "stamp": stamp, "chars": chars, "opt": opt,
+            "sections": sections}
+
+
+def rva_to_offset(layout, rva):
+    for va, size, raw in layout["sections"]:
+        if va <= rva < va + size:
+            return raw + rva - va
+    raise Bad(f"RVA {rva:#x} is in no section")
+
+
+def c_string(data, off):
+    return data[off:data.index(b"\0", off)].decode()
+
+
+def pe_imports(data, layout):
+    opt = layout["opt"]
+    n_dirs = struct.unpack_from("<I", data, opt + 108)[0]
+    names = []
+    for index, size in ((1, 20), (13, 32)):  # the import table; the delay-load table
+        if index >= n_dirs:
+            continue
+        rva, length = struct.unpack_from("<II", data, opt + 112 + 8 * index)
+        if not rva:
+            continue
+        off = rva_to_offset(layout, rva)
+        while True:
+            entry = data[off:off + size]
+            if entry == bytes(size):
+                break
+            name_rva = struct.unpack_from("<I", entry, 12 if index == 1 else 4)[0]
+            names.append(c_string(data, rva_to_offset(layout, name_rva)))
+            off += size
+    return names
+
+
+def fix_pe(data):
+    data = bytearray(data)
+    layout = pe_layout(data)
+    struct.pack_into("<I", data, layout["pe"] + 8, 0)
+    return bytes(data)
+
+
+def check_pe(data, arch):
+    layout = pe_layout(data)
+    if layout["machine"] != PE_MACHINE[arch]:
+        raise Bad(f"machine {layout['machine']:#x}, not {arch}")
+    if not layout["chars"] & 0x2:
+        raise Bad("not an executable image")
+    subsystem = struct.unpack_from("<H", data, layout["opt"] + 68)[0]
+    if subsystem != IMAGE_SUBSYSTEM_WINDOWS_CUI:
+        raise Bad(f"subsystem {subsystem}, not the console")
+    if layout["stamp"]:
+        raise Bad(f"a link time ({layout['stamp']}) in the header: not reproducible")
+    dlls = sorted({d.lower() for d in pe_imports(data, layout)})
+    foreign = [d for d in dlls if d not in SYSTEM_DLLS and not d.startswith(SYSTEM_DLL_PREFIXES)]
+    if foreign:
+        raise Bad(f"imports {foreign}, which Windows may not have")
+    if not dlls:
+        raise Bad("imports nothing: the import table was not read")
+    return [f"PE32+ {arch} console executable, no timestamp",
+            f"imports only Windows' own DLLs: {', '.join(dlls)}"]
+
+
+def check_universal(data, _arch):
+    """A fat Mach-O of an arm64 and an x86_64 slice, each passing the thin checks."""
+    magic, n = struct.unpack_from(">II", data, 0)
+    if magic != 0xCAFEBABE:
+        raise Bad(f"not a universal Mach-O (magic {magic:#x})")
+    arch_of = {v: k for k, v in CPU.items()}
+    said, seen = [], set()
+    for i in range(n):
+        cputype, _, offset, size, _ = struct.unpack_from(">iiIII", data, 8 + 20 * i)
+        arch = arch_of.get(cputype)
+        if arch is None:
+            raise Bad(f"a slice of CPU type {cputype:#x}")
+        seen.add(arch)
+        said.append(f"{arch} slice: " + ", ".join(check_macho(data[offset:offset + size], arch)))
+    if seen != set(CPU):
+        raise Bad(f"slices for {sorted(seen)}, want arm64 and amd64")
+    return said
+
+
+def main(argv):
+    try:
+        if argv[:1] == ["fix"] and len(argv) == 2:
+            data = open(argv[1], "rb").read()
+            fixed = fix_pe(data) if data[:2] == b"MZ" else fix_macho(data)
+            open(argv[1], "wb").write(fixed)
+        elif argv[:1] == ["check"] and len(argv) == 4:
+            data = open(argv[1], "rb").read()
+            checks = {"darwin": check_universal if argv[3] == "universal" else check_macho,
+                      "windows": check_pe}
+            said = checks[argv[2]](data, argv[3])
+            print(f"{argv[1]}: " + "; ".join(said))
+        elif argv[:1] == ["universal"] and len(argv) == 4:
+            universal(argv[1], argv[2:])
+        else:
+            print(__doc__, file=sys.stderr)
+            return 2
+    except (Bad, OSError, struct.error, ValueError, KeyError) as e:
+        print(f"{argv[1] if len(argv) > 1 else ''}: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
