@@ -431,21 +431,12 @@ fn metadata_service_network_unreachable() {
         .env(
             "AWS_EC2_METADATA_SERVICE_ENDPOINT",
             "http://169.254.169.254",
-        )
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd
-        .spawn()
-        .expect("unshare (util-linux) runs the helper in a network namespace of its own");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"123456789012.dkr.ecr.us-east-1.amazonaws.com")
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+        );
+    let o = support::run::piped(
+        &mut cmd,
+        b"123456789012.dkr.ecr.us-east-1.amazonaws.com",
+        "unshare (util-linux) runs the helper in a network namespace of its own",
+    );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
         !stderr.contains("unshare:"),
@@ -664,19 +655,12 @@ fn owner_checks_hold_without_proc() {
         .env("AWS_SECRET_ACCESS_KEY", "trustSecretKey0123")
         .env("AWS_ENDPOINT_URL_ECR", ecr.url())
         .env("AWS_ECR_CACHE_DIR", &dir)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().expect("unshare (util-linux) runs the helper");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(HOST.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    let o = support::run::piped(
+        &mut cmd,
+        HOST.as_bytes(),
+        "unshare (util-linux) runs the helper",
+    );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
         !stderr.contains("unshare:") && !stderr.contains("mount:"),
@@ -751,19 +735,12 @@ fn container_name_on_loopback_is_not_proxied() {
         .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", "pod-token-in-clear")
         .env("HTTP_PROXY", "http://127.0.0.1:9")
         .env("HTTPS_PROXY", "http://127.0.0.1:9")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().expect("unshare (util-linux) runs the helper");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"123456789012.dkr.ecr.eu-west-1.amazonaws.com")
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    let o = support::run::piped(
+        &mut cmd,
+        b"123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+        "unshare (util-linux) runs the helper",
+    );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
         !stderr.contains("unshare:") && !stderr.contains("mount:"),

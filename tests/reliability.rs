@@ -408,32 +408,25 @@ fn a_read_only_login_cache_still_serves_the_get() {
         script.push_str(&format!(" '{r}'"));
     }
     script.push_str(&format!(" '{}' get", support::run::bin().display()));
-    let mut child = std::process::Command::new("unshare")
-        .args([
-            "--user",
-            "--map-root-user",
-            "--mount",
-            "--",
-            "sh",
-            "-c",
-            &script,
-        ])
-        .env_clear()
-        .envs(env)
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("AWS_ECR_LOG_LEVEL", "debug")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("unshare (util-linux) gives the helper a mount namespace of its own");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(HOST.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args([
+        "--user",
+        "--map-root-user",
+        "--mount",
+        "--",
+        "sh",
+        "-c",
+        &script,
+    ])
+    .env_clear()
+    .envs(env)
+    .env("PATH", std::env::var("PATH").unwrap_or_default())
+    .env("AWS_ECR_LOG_LEVEL", "debug");
+    let o = support::run::piped(
+        &mut cmd,
+        HOST.as_bytes(),
+        "unshare (util-linux) gives the helper a mount namespace of its own",
+    );
     let (out, err) = (
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr),

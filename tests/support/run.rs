@@ -124,3 +124,18 @@ pub fn helper_at(
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// Runs `cmd` (a wrapper such as `unshare … helper get`) with `stdin` written to it and its
+/// output captured; `what` names the wrapper for the message if it cannot start.
+pub fn piped(cmd: &mut Command, stdin: &[u8], what: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
