@@ -2,28 +2,33 @@
 # Prepares this machine to build (and run) the release targets when `rustup target add` cannot
 # download them: Debian's musl and mingw toolchains, the standard library's sources of exactly
 # this compiler's version (Debian's rust-src), LLVM's libunwind for musl, and, with `wine`, a
-# Debian trixie root with Wine 10 to run the Windows binary. Idempotent; keeps its files in
+# Debian trixie root with Wine 10 to run the Windows binary (with `wine-arm64`, an arm64 trixie
+# root with arm64 Wine, under qemu-user, for the Windows arm64 binary). Idempotent; keeps its files in
 # $CROSS_HOME (default ~/.cache/ecr-login-cross). Needs root for apt, chroot and mounts.
 #
 #   scripts/cross-setup.sh                # linkers for linux-amd64, linux-arm64, windows-amd64
 #   scripts/cross-setup.sh source         # and the standard library's sources, libunwind
 #   scripts/cross-setup.sh source wine    # and Wine, for running the Windows tests
+#   scripts/cross-setup.sh wine-arm64     # arm64 Wine under qemu-user, for the Windows arm64 tests
 #   scripts/cross-setup.sh zig            # and Zig with cargo-zigbuild (PyPI), for macOS and Windows arm64
-#   scripts/cross-setup.sh wine-stop      # stops the wineserver that `wine` leaves running
+#   scripts/cross-setup.sh wine-stop      # stops the wineservers that `wine`, `wine-arm64` leave running
 set -eu
 X=${CROSS_HOME:-$HOME/.cache/ecr-login-cross}
-want_source=no want_wine=no want_zig=no
+want_source=no want_wine=no want_wine_arm64=no want_zig=no
 for a in "$@"; do
     case "$a" in
         source) want_source=yes ;;
         wine) want_wine=yes ;;
+        wine-arm64) want_wine_arm64=yes ;;
         zig) want_zig=yes ;;
         wine-stop)
-            [ -x "$X/trixie/usr/lib/wine/wineserver" ] || exit 0
-            chroot "$X/trixie" /usr/bin/env WINEPREFIX=/root/wineprefix XDG_RUNTIME_DIR=/run/wine-xdg \
-                /usr/lib/wine/wineserver -k 2> /dev/null || true
+            for root in "$X/trixie" "$X/trixie-arm64"; do
+                [ -x "$root/usr/lib/wine/wineserver" ] || continue
+                chroot "$root" /usr/bin/env QEMU_CPU=cortex-a72 WINEPREFIX=/root/wineprefix XDG_RUNTIME_DIR=/run/wine-xdg \
+                    /usr/lib/wine/wineserver -k 2> /dev/null || true
+            done
             exit 0 ;;
-        *) echo "usage: scripts/cross-setup.sh [source] [wine] [zig] | wine-stop" >&2; exit 2 ;;
+        *) echo "usage: scripts/cross-setup.sh [source] [wine] [wine-arm64] [zig] | wine-stop" >&2; exit 2 ;;
     esac
 done
 mkdir -p "$X"
@@ -135,48 +140,59 @@ if [ ! -f "$X/unwind/aarch64/libunwind.a" ]; then
 fi
 fi
 
-[ "$want_wine" = yes ] || exit 0
-
 # Wine: bookworm's 8.0 cannot run Rust's std (it lacks bcryptprimitives' ProcessPrng); trixie's
 # 10.0 can. A minimal trixie root, with the host's /tmp bound in (where the tests keep their
 # files) and a persistent wineserver, so that each start costs tens of milliseconds.
-root="$X/trixie"
-if [ ! -x "$root/usr/lib/wine/wine64" ]; then
-    dpkg -s debootstrap > /dev/null 2>&1 || apt-get install -y -qq --no-install-recommends debootstrap > /dev/null
-    if [ ! -x "$root/usr/bin/apt-get" ]; then
-        say "debootstrap trixie (minbase)"
-        rm -rf "$root"
-        debootstrap --variant=minbase trixie "$root" http://deb.debian.org/debian > "$X/debootstrap.log" 2>&1 \
-            || { tail -n 20 "$X/debootstrap.log" >&2; exit 1; }
+#
+# For arm64 the root is an arm64 one, whose programs (Wine among them) run under qemu-user
+# through binfmt_misc. Its first start used to spin in `wineboot --init` (illegal-instruction
+# exceptions, over and over): qemu-user's default CPU, `max`, offers features that arm64 Wine
+# trips on. With QEMU_CPU=cortex-a72 (plain ARMv8.0, what Windows 11 on arm64 needs at least)
+# it starts; every command below and the wrapper set it, and child processes inherit it.
+wine_root() { # root, debootstrap arch ("" for the host's), wrapper, QEMU_CPU ("" for none)
+    root=$1 arch=$2 wrapper=$3 cpu=$4
+    if [ ! -x "$root/usr/lib/wine/wine64" ]; then
+        dpkg -s debootstrap > /dev/null 2>&1 || apt-get install -y -qq --no-install-recommends debootstrap > /dev/null
+        log="$X/debootstrap-$(basename "$root").log"
+        if [ ! -x "$root/usr/bin/apt-get" ]; then
+            say "debootstrap trixie (minbase${arch:+, $arch})"
+            rm -rf "$root"
+            debootstrap --variant=minbase ${arch:+--arch=$arch} trixie "$root" http://deb.debian.org/debian > "$log" 2>&1 \
+                || { tail -n 20 "$log" >&2; exit 1; }
+        fi
+        cp /etc/resolv.conf "$root/etc/resolv.conf"
+        say "installing Wine in $(basename "$root")"
+        mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+        chroot "$root" /usr/bin/env ${cpu:+QEMU_CPU=$cpu} apt-get install -y -qq --no-install-recommends wine64 wine \
+            > "$X/wine-install-$(basename "$root").log" 2>&1 \
+            || { tail -n 20 "$X/wine-install-$(basename "$root").log" >&2; exit 1; }
     fi
-    cp /etc/resolv.conf "$root/etc/resolv.conf"
-    say "installing Wine in the trixie root"
-    chroot "$root" apt-get install -y -qq --no-install-recommends wine64 wine > "$X/wine-install.log" 2>&1 \
-        || { tail -n 20 "$X/wine-install.log" >&2; exit 1; }
-fi
-# debootstrap writes no hosts file; the tests' stand-ins answer as localhost.
-printf '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n' > "$root/etc/hosts"
-mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
-mountpoint -q "$root/tmp" || mount --bind /tmp "$root/tmp"
-mkdir -p "$root/run/wine-xdg" && chmod 700 "$root/run/wine-xdg"
-cat > "$X/wine-run" <<SH
+    # debootstrap writes no hosts file; the tests' stand-ins answer as localhost.
+    printf '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n' > "$root/etc/hosts"
+    mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+    mountpoint -q "$root/tmp" || mount --bind /tmp "$root/tmp"
+    mkdir -p "$root/run/wine-xdg" && chmod 700 "$root/run/wine-xdg"
+    cat > "$wrapper" <<SH
 #!/bin/sh
-# Runs a Windows program (a path under /tmp) with the Wine of the trixie root.
-exec /usr/sbin/chroot "$root" /usr/bin/env WINEPREFIX=/root/wineprefix WINEDEBUG=-all XDG_RUNTIME_DIR=/run/wine-xdg \\
+# Runs a Windows program (a path under /tmp) with the Wine of $(basename "$root").
+exec /usr/sbin/chroot "$root" /usr/bin/env ${cpu:+QEMU_CPU=$cpu }WINEPREFIX=/root/wineprefix WINEDEBUG=-all XDG_RUNTIME_DIR=/run/wine-xdg \\
     /usr/lib/wine/wine64 "\$@"
 SH
-chmod +x "$X/wine-run"
-wine() { chroot "$root" /usr/bin/env WINEPREFIX=/root/wineprefix WINEDEBUG=-all XDG_RUNTIME_DIR=/run/wine-xdg "$@"; }
-if [ ! -d "$root/root/wineprefix" ]; then
-    say "creating the Wine prefix"
+    chmod +x "$wrapper"
+    wine() { chroot "$root" /usr/bin/env ${cpu:+QEMU_CPU=$cpu} WINEPREFIX=/root/wineprefix WINEDEBUG=-all XDG_RUNTIME_DIR=/run/wine-xdg "$@"; }
+    if [ ! -d "$root/root/wineprefix" ]; then
+        say "creating the Wine prefix"
+        wine /usr/lib/wine/wine64 cmd.exe /c exit < /dev/null > /dev/null 2>&1 || true
+        # Its wineserver is not persistent: wait for it to go, so that the one below starts.
+        wine /usr/lib/wine/wineserver -w || true
+    fi
+    # A persistent wineserver, then the prefix's services (services.exe, winedevice.exe, ...), all
+    # started from here with stdio on /dev/null. Each keeps the stderr of the process that started
+    # it open for its whole life: started by a test's program, they would hold that test's stderr
+    # pipe, and a test waiting for the pipe to close waits forever. -p exits 2 when one already runs.
+    wine /usr/lib/wine/wineserver -p < /dev/null > /dev/null 2>&1 || true
     wine /usr/lib/wine/wine64 cmd.exe /c exit < /dev/null > /dev/null 2>&1 || true
-    # Its wineserver is not persistent: wait for it to go, so that the one below starts.
-    wine /usr/lib/wine/wineserver -w || true
-fi
-# A persistent wineserver, then the prefix's services (services.exe, winedevice.exe, ...), all
-# started from here with stdio on /dev/null. Each keeps the stderr of the process that started
-# it open for its whole life: started by a test's program, they would hold that test's stderr
-# pipe, and a test waiting for the pipe to close waits forever. -p exits 2 when one already runs.
-wine /usr/lib/wine/wineserver -p < /dev/null > /dev/null 2>&1 || true
-wine /usr/lib/wine/wine64 cmd.exe /c exit < /dev/null > /dev/null 2>&1 || true
-say "Windows programs run with $X/wine-run PROGRAM.exe (stop the wineserver: scripts/cross-setup.sh wine-stop)"
+    say "Windows programs run with $wrapper PROGRAM.exe (stop the wineserver: scripts/cross-setup.sh wine-stop)"
+}
+[ "$want_wine" = no ] || wine_root "$X/trixie" "" "$X/wine-run" ""
+[ "$want_wine_arm64" = no ] || wine_root "$X/trixie-arm64" arm64 "$X/wine-arm64-run" cortex-a72

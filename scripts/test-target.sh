@@ -1,14 +1,14 @@
 #!/bin/sh
 # Runs the tests that drive the binary (tests/cli.rs, tests/scenarios, tests/reliability.rs)
 # against a release binary in dist/, as that target runs: natively, under qemu-user (arm64),
-# or under Wine (Windows). Linux targets also get the empty-root chroot test (root only).
+# or under Wine (Windows; arm64 Windows under an arm64 Wine under qemu-user). Linux targets also get the empty-root chroot test (root only).
 # The stand-ins stay native Linux processes on loopback. What cannot apply on a target is
 # listed, with its reason, in tests/support/targets.rs.
 #
-#   scripts/test-target.sh linux-amd64 | linux-arm64 | windows-amd64 | linux-amd64-glibc
+#   scripts/test-target.sh linux-amd64 | linux-arm64 | windows-amd64 | windows-arm64 | linux-amd64-glibc
 set -eu
 cd "$(dirname "$0")/.."
-t=${1:?usage: scripts/test-target.sh linux-amd64|linux-arm64|windows-amd64|linux-amd64-glibc}
+t=${1:?usage: scripts/test-target.sh linux-amd64|linux-arm64|windows-amd64|windows-arm64|linux-amd64-glibc}
 X=${CROSS_HOME:-$HOME/.cache/ecr-login-cross}
 dist=$(pwd)/dist
 runner=""
@@ -17,27 +17,37 @@ case "$t" in
     linux-arm64)
         bin=$dist/$t/docker-credential-ecr-login
         runner=$(command -v qemu-aarch64-static) || { scripts/cross-setup.sh; runner=$(command -v qemu-aarch64-static); } ;;
-    windows-amd64)
+    windows-amd64 | windows-arm64)
         # A fresh wineserver whose services were started by cross-setup, not by a test's
         # program (they would hold its stderr open: see scripts/cross-setup.sh); stopped at exit.
+        # arm64: the arm64 Wine of an arm64 trixie root, under qemu-user.
         scripts/cross-setup.sh wine-stop
-        scripts/cross-setup.sh wine
+        case "$t" in
+            windows-amd64) scripts/cross-setup.sh wine; wine_run=$X/wine-run rt=x86_64-pc-windows-gnu ;;
+            windows-arm64) scripts/cross-setup.sh wine-arm64; wine_run=$X/wine-arm64-run rt=aarch64-pc-windows-gnullvm ;;
+        esac
         # Wine sees the host's /tmp only, and hides HOME from Windows programs: the binary and
         # a launcher that sets HOME (examples/wine_launcher.rs) go to a folder under /tmp.
         work=$(mktemp -d /tmp/ecr-login-wine.XXXXXX)
         trap 'rm -rf "$work"; scripts/cross-setup.sh wine-stop' EXIT
         trap 'exit 130' INT TERM
-        cp "$dist/windows-amd64/docker-credential-ecr-login.exe" "$work/"
+        cp "$dist/$t/docker-credential-ecr-login.exe" "$work/"
         std=""
         flags="-C target-feature=+crt-static"
-        if ! ls "$(rustc --print sysroot)/lib/rustlib/x86_64-pc-windows-gnu/lib"/libstd-* > /dev/null 2>&1; then
+        if ! ls "$(rustc --print sysroot)/lib/rustlib/$rt/lib"/libstd-* > /dev/null 2>&1; then
             std="-Zbuild-std=std,panic_abort"
             flags="$flags -C link-self-contained=no"
         fi
-        RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags" CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
-            cargo build --quiet --release --locked $std --target x86_64-pc-windows-gnu --example wine_launcher
-        cp target/x86_64-pc-windows-gnu/release/examples/wine_launcher.exe "$work/"
-        printf '#!/bin/sh\nexec %s %s "$@"\n' "$X/wine-run" "$work/wine_launcher.exe" > "$work/run"
+        case "$t" in
+            windows-amd64)
+                RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags" CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
+                    cargo build --quiet --release --locked $std --target "$rt" --example wine_launcher ;;
+            windows-arm64)
+                PATH=$X/zig/bin:$PATH ZIG_GLOBAL_CACHE_DIR=$X/zig-cache XDG_CACHE_HOME=$X/xdg-cache \
+                    RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags" cargo zigbuild --quiet --release --locked $std --target "$rt" --example wine_launcher ;;
+        esac
+        cp "target/$rt/release/examples/wine_launcher.exe" "$work/"
+        printf '#!/bin/sh\nexec %s %s "$@"\n' "$wine_run" "$work/wine_launcher.exe" > "$work/run"
         chmod +x "$work/run"
         bin=$work/docker-credential-ecr-login.exe
         runner=$work/run ;;

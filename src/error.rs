@@ -52,6 +52,17 @@ impl From<CredentialsError> for Error {
     }
 }
 
+impl Error {
+    /// What a failed `credential_process` said on its stderr, which goes to stderr only.
+    pub fn process_stderr(&self) -> Option<&str> {
+        match self {
+            Error::Credentials(e) => e.process_stderr(),
+            Error::HalfKeys { error, .. } => error.process_stderr(),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

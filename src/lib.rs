@@ -7,7 +7,8 @@
 //! [`get::registry::parse`] → [`credentials::plan`] → [`local::cache`] →
 //! [`credentials::resolve`] → [`get::ecr::get_authorization_token`] → [`local::cache::store`];
 //! [`get::get`] strings them together.
-// One `unsafe`, allowed where it is and explained there: `local::user::effective_uid`.
+// `unsafe` in two places only, each allowed where it is with its reason beside it:
+// `local::user::effective_uid` and `local::core_dumps::turn_off`.
 #![deny(unsafe_code)]
 
 pub mod aws;

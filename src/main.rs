@@ -21,6 +21,7 @@ fn quiet_panics() {
 const PANIC_EXIT: i32 = 70;
 
 fn main() -> ExitCode {
+    docker_credential_ecr_login::local::core_dumps::turn_off();
     quiet_panics();
     let args: Vec<String> = std::env::args_os()
         .skip(1)

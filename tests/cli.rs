@@ -385,8 +385,10 @@ fn hostile_config_files() {
             },
         ),
         (&huge, "larger than 16 MiB"),
-        // Not UTF-8: read as empty, as in the SDKs; then there are no credentials.
-        (&binary, "no AWS credentials found"),
+        // Not UTF-8: read as the Go SDK reads bytes (only the bad ones replaced), so it is
+        // the parse error of a file that is no config file, naming it: never read as empty,
+        // which silently chose another source.
+        (&binary, "could not parse profile file"),
         (&a_dir, "could not read"),
         (&lp, "could not read"),
     ];
@@ -831,4 +833,310 @@ fn a_fifo_for_a_cache_file_never_blocks() {
         .unwrap()
         .file_type();
     assert!(kind.is_fifo(), "the FIFO is left alone");
+}
+
+/// A source_profile loop through 100,000 profiles: the error names the first and last few
+/// and how many are between, in one short line on stderr and in the log (the whole chain once
+/// made about a megabyte of log per failing get).
+#[test]
+fn a_loop_of_a_hundred_thousand_profiles_is_one_short_line() {
+    let home = tempfile::tempdir().unwrap();
+    let n = 100_000;
+    let mut config = String::new();
+    for i in 0..n {
+        config.push_str(&format!(
+            "[profile p{i}]\nrole_arn = arn:aws:iam::123456789012:role/r{i}\nsource_profile = p{}\n",
+            (i + 1) % n
+        ));
+    }
+    let path = home.path().join("config");
+    std::fs::write(&path, config).unwrap();
+    let (o, h) = run(
+        &["get"],
+        b"123456789012.dkr.ecr.us-east-1.amazonaws.com",
+        &[
+            ("AWS_CONFIG_FILE", path.to_str().unwrap()),
+            ("AWS_PROFILE", "p0"),
+        ],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("infinite loop")
+            && o.stderr
+                .contains("p0 → p1 → p2 → p3 → … 99993 more … → p99997 → p99998 → p99999 → p0"),
+        "{}",
+        &o.stderr[..o.stderr.len().min(2000)]
+    );
+    assert!(o.stderr.len() < 2048, "stderr has {} bytes", o.stderr.len());
+    let log = std::fs::read_to_string(h.path().join(".ecr/log/ecr-login.log")).unwrap();
+    assert!(log.len() < 2048, "the log has {} bytes", log.len());
+}
+
+/// An outside `SIGABRT` while a fetch waits on ECR, with `ulimit -c unlimited`: the helper
+/// leaves no core (which would hold the keys it has in memory). The control, a shell that
+/// aborts itself in the same folder with the same limit, shows that this machine would
+/// write one; where it would not (no `core_pattern`), the limit the kernel holds for the
+/// helper, 0, is still checked.
+#[cfg(target_os = "linux")]
+#[test]
+fn no_core_file_from_an_outside_abort() {
+    if support::targets::skip("cli::no_core_file_from_an_outside_abort") {
+        return;
+    }
+    use std::io::Write;
+    use std::os::unix::process::ExitStatusExt;
+    use support::standin::{Reply, StandIn};
+    const HOST: &str = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+    let ecr = StandIn::start(
+        std::collections::HashMap::from([("AKIDCORE".into(), "coreSecretKey0123456789".into())]),
+        None,
+    );
+    ecr.push(Reply::Hang);
+    let home = tempfile::tempdir().unwrap();
+    let cores = |dir: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.starts_with("core"))
+            .collect()
+    };
+    let control = std::process::Command::new("sh")
+        .args(["-c", "ulimit -c unlimited && kill -ABRT $$"])
+        .current_dir(home.path())
+        .status()
+        .unwrap();
+    let machine_dumps = control.core_dumped();
+    for c in cores(home.path()) {
+        std::fs::remove_file(home.path().join(c)).unwrap();
+    }
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "ulimit -c unlimited && exec \"$@\"", "sh"])
+        .arg(support::run::bin())
+        .arg("get")
+        .current_dir(home.path())
+        .env_clear()
+        .env("HOME", home.path())
+        .env("AWS_ACCESS_KEY_ID", "AKIDCORE")
+        .env("AWS_SECRET_ACCESS_KEY", "coreSecretKey0123456789")
+        .env("AWS_ENDPOINT_URL_ECR", ecr.url())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(HOST.as_bytes())
+        .unwrap();
+    // The helper holds the keys and is waiting on ECR once the stand-in has the request.
+    assert!(
+        ecr.wait_for_requests(1, std::time::Duration::from_secs(60)),
+        "the helper never called ECR"
+    );
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
+    let core_line = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap();
+    assert_eq!(
+        core_line.split_whitespace().collect::<Vec<_>>()[4..6],
+        ["0", "0"],
+        "{core_line}"
+    );
+    let killed = std::process::Command::new("kill")
+        .args(["-ABRT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(6), "{status:?}");
+    assert!(!status.core_dumped(), "the helper dumped core");
+    assert_eq!(cores(home.path()), Vec::<String>::new());
+    if !machine_dumps {
+        support::report(
+            "cli::no_core_file_from_an_outside_abort: this machine writes no core files at all; only the limit was checked",
+        );
+    }
+}
+
+/// `AWS_CA_BUNDLE` naming a FIFO that nobody writes, or `/dev/zero`: each a clear error at
+/// once (the FIFO used to hang the helper, `/dev/zero` to eat all memory).
+#[cfg(unix)]
+#[test]
+fn hostile_ca_bundles() {
+    if support::targets::skip("cli::hostile_ca_bundles") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("bundle.pem");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo (coreutils)");
+    for bundle in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let (o, _home) = run(
+            &["get"],
+            b"123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+            &[
+                ("AWS_ACCESS_KEY_ID", "AKIDBUNDLE"),
+                ("AWS_SECRET_ACCESS_KEY", "bundleSecret0123456789"),
+                ("AWS_ENDPOINT_URL_ECR", "https://127.0.0.1:9"),
+                ("AWS_CA_BUNDLE", bundle),
+            ],
+        );
+        assert_eq!(o.code, 1, "{bundle}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("could not use the CA bundle")
+                && o.stderr.contains("not a regular file"),
+            "{bundle}: {}",
+            o.stderr
+        );
+    }
+}
+
+/// With a `socks5h` proxy, a plain-HTTP endpoint's name is the proxy's to look up: it is not
+/// resolved here first (the helper once asked the local resolver whether the name was on
+/// loopback). Shown with a name that this machine's /etc/hosts (a private one, in a mount
+/// namespace) puts on loopback: the request still goes to the proxy, by name.
+#[cfg(target_os = "linux")]
+#[test]
+fn socks5h_names_are_never_resolved_here() {
+    use std::collections::HashMap;
+    use support::standin::{Reply, StandIn};
+    if support::targets::skip("cli::socks5h_names_are_never_resolved_here") {
+        return;
+    }
+    let ecr = StandIn::start(
+        HashMap::from([("AKIDSOCKSH".into(), "socksHSecret0123456789".into())]),
+        None,
+    );
+    ecr.push(Reply::Token("AWS:through-socks5h".into()));
+    let socks = support::socks::SocksProxy::start(ecr.addr);
+    let home = tempfile::tempdir().unwrap();
+    let hosts = home.path().join("hosts");
+    std::fs::write(
+        &hosts,
+        "127.0.0.1 localhost\n127.0.0.1 ecr.behind-the-proxy.internal\n",
+    )
+    .unwrap();
+    let port = ecr.addr.port();
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args(["--user", "--map-root-user", "--mount", "--", "sh", "-c"])
+        .arg("mount --bind \"$0\" /etc/hosts && exec \"$@\"")
+        .arg(&hosts);
+    if let Some(r) = support::run::runner() {
+        cmd.arg(r);
+    }
+    cmd.arg(support::run::bin())
+        .arg("get")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_ACCESS_KEY_ID", "AKIDSOCKSH")
+        .env("AWS_SECRET_ACCESS_KEY", "socksHSecret0123456789")
+        .env(
+            "AWS_ENDPOINT_URL_ECR",
+            format!("http://ecr.behind-the-proxy.internal:{port}"),
+        )
+        .env("HTTP_PROXY", format!("socks5h://{}", socks.addr))
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    let o = support::run::piped(
+        &mut cmd,
+        b"123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+        "unshare (util-linux) runs the helper",
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !stderr.contains("unshare:") && !stderr.contains("mount:"),
+        "this test needs unprivileged user namespaces (or root): {stderr}"
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("\"Secret\":\"through-socks5h\""),
+        "{stderr}"
+    );
+    assert_eq!(
+        socks.take(),
+        [format!("ecr.behind-the-proxy.internal:{port}")]
+    );
+}
+
+/// The review's case: `AWS_ECR_CACHE_DIR=SHARED/ecr` where SHARED may be written by anyone
+/// and `ecr` is a link that user nobody planted to a directory of root's (an application's
+/// own cache). Root's helper must not write there; nor into a real directory of its own that
+/// sits in such a parent (anyone could rename it away and put a link in its place).
+#[cfg(unix)]
+#[test]
+fn planted_links_in_writable_parents() {
+    if support::targets::skip("cli::planted_links_in_writable_parents") {
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    if support::run::runner().is_none() && crate_effective_uid() != 0 {
+        support::report(
+            "cli::planted_links_in_writable_parents: needs root (a link of nobody's); not run",
+        );
+        return;
+    }
+    const HOST: &str = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+    let home = tempfile::tempdir().unwrap();
+    let shared = home.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let apps = home.path().join("application-cache");
+    std::fs::create_dir(&apps).unwrap();
+    std::fs::set_permissions(&apps, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::fs::write(apps.join("cache.json"), "the application's own file").unwrap();
+    let link = shared.join("ecr");
+    std::os::unix::fs::symlink(&apps, &link).unwrap();
+    std::os::unix::fs::lchown(&link, Some(65534), Some(65534)).unwrap();
+    let own = shared.join("mine");
+    std::fs::create_dir(&own).unwrap();
+    std::fs::set_permissions(&own, std::fs::Permissions::from_mode(0o700)).unwrap();
+    // With the parent sticky, as /tmp, the link of nobody's is refused for its owner; with
+    // the parent not sticky, even our own private directory in it is.
+    for (dir, parent_mode, why) in [
+        (&link, 0o1777, "a link made by user id 65534"),
+        (&own, 0o777, "it is not sticky"),
+    ] {
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(parent_mode)).unwrap();
+        let ecr = token_standin("AKIDTRUST", "trustSecretKey0123", "fresh-from-ecr");
+        let env = [
+            ("AWS_ACCESS_KEY_ID", "AKIDTRUST".to_string()),
+            ("AWS_SECRET_ACCESS_KEY", "trustSecretKey0123".into()),
+            ("AWS_ENDPOINT_URL_ECR", ecr.url()),
+            ("AWS_ECR_CACHE_DIR", dir.display().to_string()),
+        ];
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (o, _h) = run(&["get"], HOST.as_bytes(), &env);
+        assert_eq!(o.code, 0, "{}: {}", dir.display(), o.stderr);
+        assert!(o.stdout.contains("fresh-from-ecr"), "{}", o.stdout);
+        assert!(
+            o.stderr.contains("not using") && o.stderr.contains(why),
+            "{}",
+            o.stderr
+        );
+        let names: Vec<_> = std::fs::read_dir(&apps)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["cache.json"], "written through the planted link");
+        assert_eq!(
+            std::fs::read_to_string(apps.join("cache.json")).unwrap(),
+            "the application's own file"
+        );
+        assert_eq!(
+            std::fs::read_dir(&own).unwrap().count(),
+            0,
+            "written into a loose parent"
+        );
+    }
+}
+
+/// The effective user of the test process (root can make another user's link).
+#[cfg(unix)]
+fn crate_effective_uid() -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    let probe = tempfile::tempfile().unwrap();
+    probe.metadata().unwrap().uid()
 }

@@ -462,3 +462,158 @@ fn a_read_only_login_cache_still_serves_the_get() {
     let kept = std::fs::read_to_string(home.path().join(LOGIN_FILE)).unwrap();
     assert_eq!(kept, LOGIN_CACHE);
 }
+
+/// Holds `path` (a lock file) as a stuck helper would: locked, with a claim that it needs
+/// `secs` more seconds. The lock is held until the returned file is dropped.
+fn hold_as_stuck(path: &std::path::Path, secs: u64) -> std::fs::File {
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .unwrap();
+    file.lock().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    file.set_len(0).unwrap();
+    writeln!(file, "pid=999999 since={now} until={}", now + secs).unwrap();
+    file
+}
+
+/// A stuck holder of a registry's fetch lock (a helper stopped with ^Z in mid-fetch), with
+/// eight helpers waiting: they wait out the holder's own claim, one replaces its lock file,
+/// and one call is made for all eight (they used to give up after 10 s and all call ECR).
+#[test]
+fn a_stuck_fetch_lock_holder_and_eight_waiters_make_one_call() {
+    if support::targets::skip(
+        "reliability::a_stuck_fetch_lock_holder_and_eight_waiters_make_one_call",
+    ) {
+        return;
+    }
+    let ecr = StandIn::start(HashMap::from([(KEY.0.into(), KEY.1.into())]), None);
+    let home = tempfile::tempdir().unwrap();
+    let env = env(home.path(), &ecr);
+    // A first get makes the registry's lock file; then the entry goes, so the next is a miss.
+    ecr.push(Reply::Token("AWS:first".into()));
+    assert_eq!(
+        support::run::helper(&["get"], HOST.as_bytes(), &env, home.path()).code,
+        0
+    );
+    std::fs::remove_file(home.path().join(".ecr/cache.json")).unwrap();
+    ecr.take();
+    let locks: Vec<_> = std::fs::read_dir(home.path().join(".ecr/locks"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(locks.len(), 1, "{locks:?}");
+    let _stuck = hold_as_stuck(&locks[0], 1);
+    ecr.push(Reply::Token("AWS:after-the-stuck-one".into()));
+    let want = format!(
+        "{{\"ServerURL\":\"{HOST}\",\"Username\":\"AWS\",\"Secret\":\"after-the-stuck-one\"}}\n"
+    );
+    let results = stampede(8, HOST, &env);
+    let good = results
+        .iter()
+        .filter(|(c, out)| *c == 0 && *out == want)
+        .count();
+    assert_eq!(good, 8, "{results:?}");
+    assert_eq!(ecr.take().len(), 1, "one call for the eight waiters");
+}
+
+/// A stuck holder of `cache.json.lock` and eight helpers of eight registries that must each
+/// store a token: none stores without the lock (read, merge and rename at once lose entries:
+/// 6 of 8 survived), so after the holder's claim runs out they store one at a time, all 8.
+#[test]
+fn a_stuck_store_lock_holder_and_eight_writers_lose_nothing() {
+    if support::targets::skip(
+        "reliability::a_stuck_store_lock_holder_and_eight_writers_lose_nothing",
+    ) {
+        return;
+    }
+    let ecr = StandIn::start(HashMap::from([(KEY.0.into(), KEY.1.into())]), None);
+    let home = tempfile::tempdir().unwrap();
+    let env = env(home.path(), &ecr);
+    std::fs::create_dir_all(home.path().join(".ecr")).unwrap();
+    let _stuck = hold_as_stuck(&home.path().join(".ecr/cache.json.lock"), 1);
+    for _ in 0..8 {
+        ecr.push(Reply::Token("AWS:pw-stored".into()));
+    }
+    let hosts: Vec<String> = (0..8u64)
+        .map(|i| {
+            format!(
+                "{:012}.dkr.ecr.eu-west-1.amazonaws.com",
+                500_000_000_000u64 + i
+            )
+        })
+        .collect();
+    let children: Vec<_> = hosts
+        .iter()
+        .map(|h| spawn_get(h, &env, Stdio::piped))
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("pw-stored"),
+            "{o:?}"
+        );
+    }
+    assert_eq!(ecr.take().len(), 8);
+    let cache: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(home.path().join(".ecr/cache.json")).unwrap())
+            .unwrap();
+    let stored = cache["Registries"].as_object().unwrap().len();
+    assert_eq!(stored, 8, "entries lost: {cache}");
+}
+
+/// A holder that dies (killed with -9 while it holds the lock and claims ten minutes more):
+/// the OS releases its lock, and the waiters go on at once, not after its claim.
+#[cfg(unix)]
+#[test]
+fn a_dead_holder_is_skipped_at_once() {
+    if support::targets::skip("reliability::a_dead_holder_is_skipped_at_once") {
+        return;
+    }
+    let ecr = StandIn::start(HashMap::from([(KEY.0.into(), KEY.1.into())]), None);
+    let home = tempfile::tempdir().unwrap();
+    let env = env(home.path(), &ecr);
+    std::fs::create_dir_all(home.path().join(".ecr")).unwrap();
+    let lock = home.path().join(".ecr/cache.json.lock");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    std::fs::write(&lock, format!("pid=1 since={now} until={}\n", now + 600)).unwrap();
+    // flock(1), from util-linux: takes the lock as the helper does (flock(2)), then waits.
+    let mut holder = std::process::Command::new("flock")
+        .arg(&lock)
+        .args(["sleep", "600"])
+        .spawn()
+        .expect("flock (util-linux)");
+    let held = (0..)
+        .map(|_| {
+            let f = std::fs::File::open(&lock).unwrap();
+            let busy = matches!(f.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock));
+            if !busy {
+                std::thread::yield_now();
+            }
+            busy
+        })
+        .take(1_000_000)
+        .any(|busy| busy);
+    assert!(held, "flock never took the lock");
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    ecr.push(Reply::Token("AWS:pw-after-death".into()));
+    let started = std::time::Instant::now();
+    let o = support::run::helper(&["get"], HOST.as_bytes(), &env, home.path());
+    assert_eq!(o.code, 0, "{o:?}");
+    // Its claim ran for ten minutes; a live claim would have held us that long.
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+}

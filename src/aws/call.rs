@@ -203,7 +203,7 @@ pub fn call(
             "Calling AWS",
             &[
                 ("service", &callee.to_string()),
-                ("url", &req.url),
+                ("url", &crate::aws::http::loggable_url(&req.url)),
                 ("attempt", &attempt.to_string()),
             ],
         );
@@ -255,8 +255,8 @@ pub fn api_error(callee: impl Into<Callee>, format: ErrorFormat, r: &Response) -
         ErrorFormat::Xml => {
             let text = String::from_utf8_lossy(&r.body);
             (
-                crate::aws::xml::text(&text, "Code").unwrap_or_default(),
-                crate::aws::xml::text(&text, "Message").unwrap_or_default(),
+                crate::aws::xml::text_cut(&text, "Code", 100).unwrap_or_default(),
+                crate::aws::xml::text_cut(&text, "Message", 300).unwrap_or_default(),
             )
         }
     };

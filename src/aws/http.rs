@@ -195,6 +195,16 @@ pub fn redact_userinfo(input: &str) -> String {
     }
 }
 
+/// A URL as it may be shown or logged: no user info (an endpoint's password), and no query or
+/// fragment (a query can carry a token: `?access_token=…`), each replaced by `xxxxx`.
+pub fn loggable_url(url: &str) -> String {
+    let url = redact_userinfo(url);
+    match url.find(['?', '#']) {
+        Some(i) => format!("{}{}xxxxx", &url[..i], &url[i..i + 1]),
+        None => url,
+    }
+}
+
 /// RFC 3986 percent-encoding: everything but unreserved characters.
 pub fn percent_encode(s: &str) -> String {
     let mut out = String::new();
@@ -262,6 +272,13 @@ pub fn proxy_for(env: &Env, scheme: &str, host: &str, port: u16) -> Option<Strin
 
 /// Whether a host name resolves, and only, to loopback addresses (a DNS query: used only
 /// for a plain-HTTP request that a proxy would otherwise carry).
+/// A proxy that looks names up itself (`socks5h://`, as curl names it).
+fn resolves_names(proxy: &str) -> bool {
+    proxy
+        .get(..9)
+        .is_some_and(|s| s.eq_ignore_ascii_case("socks5h:/"))
+}
+
 fn resolves_to_loopback(host: &str, port: u16) -> bool {
     use std::net::ToSocketAddrs;
     let host = host.trim_start_matches('[').trim_end_matches(']');
@@ -298,7 +315,7 @@ pub struct Target {
 
 pub fn target(url: &str) -> Result<Target, HttpError> {
     let invalid = |reason| HttpError::InvalidUrl {
-        url: url.to_string(),
+        url: loggable_url(url),
         reason,
     };
     let uri: ureq::http::Uri = url.parse().map_err(|_| invalid("not a URL"))?;
@@ -394,8 +411,11 @@ impl<'a> Http<'a> {
             .timeout_global(Some(req.timeouts.total.min(remaining)));
         // A plain-HTTP endpoint whose name resolves to this machine (a container credentials
         // agent) never goes through a proxy, where its token would cross the network in clear.
-        let proxy = proxy_for(self.env, &t.scheme, &t.host, t.port)
-            .filter(|_| !(t.scheme == "http" && resolves_to_loopback(&t.host, t.port)));
+        // Not asked of the local resolver when the proxy resolves names itself (`socks5h`):
+        // the user chose that so that names are never looked up here.
+        let proxy = proxy_for(self.env, &t.scheme, &t.host, t.port).filter(|p| {
+            !(t.scheme == "http" && !resolves_names(p) && resolves_to_loopback(&t.host, t.port))
+        });
         match &proxy {
             Some(p) if p.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("socks4")) => {
                 return Err(HttpError::UnsupportedProxy {
@@ -434,7 +454,7 @@ impl<'a> Http<'a> {
         let request = builder
             .body(req.body.clone())
             .map_err(|_| HttpError::InvalidUrl {
-                url: req.url.clone(),
+                url: loggable_url(&req.url),
                 reason: "not a valid request",
             })?;
         let mut response = agent
@@ -668,15 +688,31 @@ fn pem_certs(pem: &[u8]) -> Vec<Certificate<'static>> {
         .collect()
 }
 
-fn load_bundle(path: &PathBuf) -> Result<RootCerts, HttpError> {
-    let pem = std::fs::read(path).map_err(|e| HttpError::CaBundle {
-        path: path.clone(),
-        detail: e.to_string(),
-    })?;
+/// No CA bundle is this large (Debian's, every public root, is about 200 KiB).
+const MAX_BUNDLE: u64 = 8 * 1024 * 1024;
+
+/// Reads the bundle as any config file is read: a FIFO or a device is refused without
+/// blocking, and no more than [`MAX_BUNDLE`] is read (`/dev/zero` once ate all memory).
+fn load_bundle(path: &std::path::Path) -> Result<RootCerts, HttpError> {
+    let failed = |detail: String| HttpError::CaBundle {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let pem = match crate::local::files::read_limited(path, MAX_BUNDLE) {
+        Ok(Some(pem)) => pem,
+        Ok(None) => return Err(failed("it does not exist".into())),
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+            return Err(failed(format!(
+                "it is larger than {} MiB, which no CA bundle is",
+                MAX_BUNDLE / 1024 / 1024
+            )));
+        }
+        Err(e) => return Err(failed(e.to_string())),
+    };
     let certs = pem_certs(&pem);
     if certs.is_empty() {
         return Err(HttpError::CaBundle {
-            path: path.clone(),
+            path: path.to_path_buf(),
             detail: "no PEM certificate in it".into(),
         });
     }
@@ -689,6 +725,23 @@ mod tests {
 
     fn env(pairs: &[(&str, &str)]) -> Env {
         Env::from_pairs(pairs.iter().copied())
+    }
+
+    #[test]
+    fn urls_as_shown() {
+        assert_eq!(
+            loggable_url("https://user:hunter2@ecr.example:8443/path?access_token=abc#f"),
+            "https://xxxxx@ecr.example:8443/path?xxxxx"
+        );
+        assert_eq!(
+            loggable_url("http://127.0.0.1:9/x#frag"),
+            "http://127.0.0.1:9/x#xxxxx"
+        );
+        assert_eq!(loggable_url("https://ecr.example/"), "https://ecr.example/");
+        let Err(e) = target("https://user:hunter2@ecr.example/") else {
+            panic!("user info accepted")
+        };
+        assert!(!e.to_string().contains("hunter2"), "{e}");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn get(settings: Settings) -> Outcome {
                 ("reason", &e.to_string()),
             ],
         ),
-        Err(e) => failed_get(&server_url, &e.to_string()),
+        Err(e) => failed_get(&server_url, &e.to_string()).process_stderr(e.process_stderr()),
     }
 }
 
@@ -76,7 +76,8 @@ pub fn get_login_password(settings: &Settings, args: &[String]) -> Outcome {
                 "Error getting the login password",
                 &[("error", &e.to_string())],
             )
-            .reason(e),
+            .reason(&e)
+            .process_stderr(e.process_stderr()),
     }
 }
 

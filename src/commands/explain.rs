@@ -3,6 +3,7 @@
 //! endpoints, and the cache entry.
 
 use crate::aws::endpoint::{self, Service};
+use crate::aws::http::loggable_url;
 use crate::credentials::{Base, Plan, Source};
 use crate::get::prepare::Prepared;
 use crate::get::registry::{self, Registry};
@@ -103,20 +104,24 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
     line(
         &mut out,
         &format!("{}:", ep.service.display_name()),
-        &format!("{} (signed for {})", ep.url, ep.signing_region),
+        &format!(
+            "{} (signed for {})",
+            loggable_url(&ep.url),
+            ep.signing_region
+        ),
     );
     if !plan.hops.is_empty() || matches!(plan.base, Base::WebIdentity(_)) {
         line(
             &mut out,
             "STS:",
-            &endpoint::for_service(Service::Sts, &sts_region, &config).url,
+            &loggable_url(&endpoint::for_service(Service::Sts, &sts_region, &config).url),
         );
     }
     if let Base::Sso(sso) = &plan.base {
         line(
             &mut out,
             "SSO:",
-            &endpoint::for_service(Service::Sso, &sso.region, &config).url,
+            &loggable_url(&endpoint::for_service(Service::Sso, &sso.region, &config).url),
         );
     }
 
@@ -126,8 +131,7 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
             "Sign-In:",
             &format!(
                 "{}/v1/token (when the login keys need a refresh)",
-                endpoint::for_service(Service::Signin, &sts_region, &config)
-                    .url
+                loggable_url(&endpoint::for_service(Service::Signin, &sts_region, &config).url)
                     .trim_end_matches('/')
             ),
         );

@@ -32,14 +32,34 @@ pub struct Request {
     pub pod: Option<ServiceAccountToken>,
 }
 
-/// Answers one request; the error is a message for the kubelet's log.
-pub fn respond(settings: &Settings, input: &[u8]) -> Result<String, String> {
+/// Why a request got no answer: a message for the kubelet's log, and what a failed
+/// `credential_process` said on stderr (for stderr only).
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub process_stderr: Option<String>,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure {
+            message,
+            process_stderr: None,
+        }
+    }
+}
+
+/// Answers one request.
+pub fn respond(settings: &Settings, input: &[u8]) -> Result<String, Failure> {
     let req = parse(settings, input)?;
     let token = match req.pod {
         Some(pod) => get_for_pod(settings, &req.host, pod),
         None => get(settings, &req.host),
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| Failure {
+        message: e.to_string(),
+        process_stderr: e.process_stderr().map(str::to_string),
+    })?;
     Ok(response(
         &req.api_version,
         &req.host,
@@ -148,8 +168,15 @@ fn registry_of(image: &str) -> &str {
     image.split('/').next().unwrap_or(image)
 }
 
+/// The longest `cacheDuration` we answer with: ECR's tokens live 12 hours, and an entry that
+/// claims more (a hand-edited or hostile cache file) must not give the kubelet a duration its
+/// parser rejects (past 2^63 ns, about 292 years) or one that outlives any real token.
+const MAX_CACHE_SECONDS: i64 = 12 * 3600;
+
 fn response(api_version: &str, host: &str, token: &Token, now: OffsetDateTime) -> String {
-    let ttl = (token.refresh_at - now).whole_seconds().max(0);
+    let ttl = (token.refresh_at - now)
+        .whole_seconds()
+        .clamp(0, MAX_CACHE_SECONDS);
     format!(
         "{{\"apiVersion\":{},\"kind\":\"CredentialProviderResponse\",\"cacheKeyType\":\"Registry\",\"cacheDuration\":\"{}\",\"auth\":{{{}:{{\"username\":{},\"password\":{}}}}}}}",
         json_string(api_version),
@@ -207,5 +234,14 @@ mod tests {
         assert_eq!(r["cacheKeyType"], "Registry");
         assert_eq!(r["cacheDuration"], "2h0m0s");
         assert_eq!(r["auth"]["1.dkr"]["password"], "pw");
+        // An entry "expiring in 9999" (the review's): at most 12 hours, never Go's overflow.
+        let far = Token {
+            refresh_at: now + time::Duration::days(365 * 7000),
+            expires_at: now + time::Duration::days(365 * 7000),
+            username: "AWS".into(),
+            password: "pw".into(),
+        };
+        let r: Value = serde_json::from_str(&response("v1", "h", &far, now)).unwrap();
+        assert_eq!(r["cacheDuration"], "12h0m0s");
     }
 }

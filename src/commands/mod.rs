@@ -154,6 +154,19 @@ impl Outcome {
         self
     }
 
+    /// A failed `credential_process`'s last stderr lines, on stderr after the reason and
+    /// never in the log line (they may hold a token).
+    pub fn process_stderr(mut self, tail: Option<&str>) -> Outcome {
+        if let Some(tail) = tail {
+            let reason = self.stderr.take().unwrap_or_default();
+            self.stderr = Some(format!(
+                "{reason}\n{}: the credential_process's stderr ended with: {tail}",
+                program()
+            ));
+        }
+        self
+    }
+
     /// Text on stderr as it is (help, Go's flag errors).
     pub(crate) fn text(mut self, text: impl Into<String>) -> Outcome {
         self.stderr = Some(text.into());
@@ -232,9 +245,13 @@ fn settings() -> Settings {
         None => env::Env::from_process(),
     };
     log::init(&env);
-    if let Some((dir, why)) = config::cache_distrust(&env) {
+    if let Some((dir, part, why)) = config::cache_distrust(&env) {
+        let at = match part == dir {
+            true => String::new(),
+            false => format!("{}: ", part.display()),
+        };
         err(&format!(
-            "{}: not using {} for the cache or the log: {why}",
+            "{}: not using {} for the cache or the log: {at}{why}",
             program(),
             dir.display()
         ));
@@ -266,13 +283,17 @@ fn kubelet_command(settings: &Settings) -> Outcome {
     }
     match kubelet::respond(settings, &input) {
         Ok(response) => Outcome::done(response),
-        Err(e) => Outcome::failed()
+        Err(kubelet::Failure {
+            message,
+            process_stderr,
+        }) => Outcome::failed()
             .log(
                 Level::Error,
                 "Error answering the kubelet",
-                &[("error", &e)],
+                &[("error", &message)],
             )
-            .reason(e),
+            .reason(message)
+            .process_stderr(process_stderr.as_deref()),
     }
 }
 

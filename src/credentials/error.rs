@@ -75,8 +75,8 @@ pub enum CredentialsError {
     },
     /// AWS Sign-In did not refresh the `aws login` session.
     LoginRefused { profile: String, why: LoginRefusal },
-    /// `credential_process` failed; `program` is its first word only (its arguments may
-    /// carry secrets).
+    /// `credential_process` failed; `program` is the file name of the program it starts
+    /// only (its arguments, and assignments before it, may carry secrets).
     Process {
         program: String,
         problem: ProcessProblem,
@@ -143,7 +143,7 @@ impl fmt::Display for ProfileProblem {
             P::Loop { chain } => write!(
                 f,
                 "the profile formed an infinite loop through source_profile ({}); break the cycle",
-                chain.join(" → ")
+                shown_chain(chain)
             ),
             P::MfaSerial => f.write_str(
                 "mfa_serial needs an MFA code typed at a prompt, which a credential helper cannot show; use a profile without mfa_serial (for example a credential_process that caches an MFA session)",
@@ -261,6 +261,36 @@ pub enum ProcessProblem {
         stderr_tail: String,
     },
     Output(DocumentError),
+}
+
+/// A chain as `A → B → A`; a long one (a generated config of 100,000 profiles once made a
+/// megabyte of log per failing get) by its first and last few names only.
+fn shown_chain(chain: &[String]) -> String {
+    const ENDS: usize = 4;
+    if chain.len() <= 2 * ENDS + 1 {
+        return chain.join(" → ");
+    }
+    format!(
+        "{} → … {} more … → {}",
+        chain[..ENDS].join(" → "),
+        chain.len() - 2 * ENDS,
+        chain[chain.len() - ENDS..].join(" → ")
+    )
+}
+
+impl CredentialsError {
+    /// The last lines a failed `credential_process` wrote to its stderr, for the person at
+    /// the terminal only (never the log): the SDKs leave that stderr on the terminal.
+    pub fn process_stderr(&self) -> Option<&str> {
+        match self {
+            CredentialsError::Process {
+                problem: ProcessProblem::Failed { stderr_tail, .. },
+                ..
+            } if !stderr_tail.is_empty() => Some(stderr_tail),
+            CredentialsError::Provider { error, .. } => error.process_stderr(),
+            _ => None,
+        }
+    }
 }
 
 fn aws_login(profile: &str) -> String {
@@ -434,16 +464,13 @@ impl fmt::Display for ProcessProblem {
                 write!(f, "did not finish within {seconds} s; it was stopped")
             }
             ProcessProblem::TooMuchOutput => f.write_str("printed more than 1 MiB"),
-            ProcessProblem::Failed { code, stderr_tail } => {
-                match code {
-                    Some(code) => write!(f, "exited with status {code}")?,
-                    None => f.write_str("was killed by a signal")?,
-                }
-                if !stderr_tail.is_empty() {
-                    write!(f, ": {stderr_tail}")?;
-                }
-                Ok(())
-            }
+            // The stderr tail is not part of the message: a message reaches the log file,
+            // and a failing program's stderr may hold a token. `stderr_tail` shows it on
+            // stderr alone.
+            ProcessProblem::Failed { code, .. } => match code {
+                Some(code) => write!(f, "exited with status {code}"),
+                None => f.write_str("was killed by a signal"),
+            },
             ProcessProblem::Output(e) => e.fmt(f),
         }
     }

@@ -19,13 +19,13 @@ pub use error::{
 };
 pub use plan::{Base, Plan};
 pub use profile::plan_profile;
-pub use provider::{Provider, Resolver, StaticKeys, token_file_identity};
+pub use provider::{LocalIdentity, Provider, Resolver, StaticKeys, token_file_identity};
 pub use sources::container::{Container, uri as container_uri};
 pub use sources::environment::half_keys;
 pub use sources::imds::Imds;
 pub use sources::imds::endpoint as imds_endpoint;
 pub use sources::login::Login;
-pub use sources::process::Process;
+pub use sources::process::{Process, TIMEOUT as PROCESS_TIMEOUT};
 pub use sources::service_account::ServiceAccountToken;
 pub use sources::sso::Sso;
 pub use sources::sts::AssumeRole;

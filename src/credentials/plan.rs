@@ -3,7 +3,7 @@
 
 use crate::aws::Credentials;
 use crate::credentials::error::CredentialsError;
-use crate::credentials::provider::{Provider, Resolver, StaticKeys};
+use crate::credentials::provider::{LocalIdentity, Provider, Resolver, StaticKeys};
 use crate::credentials::sources::container::{self, Container};
 use crate::credentials::sources::imds::{self, Imds};
 use crate::credentials::sources::login::Login;
@@ -64,15 +64,22 @@ impl Plan {
     pub fn cache_identity(&self, env: &Env) -> crate::local::cache::Identity {
         match self.static_credentials() {
             Some(c) => crate::local::cache::Identity::AccessKey(c.access_key_id.clone()),
-            None => crate::local::cache::Identity::Plan {
-                config: self.identity(),
-                local: self.local_identity(env),
+            None => match self.local_identity(env) {
+                LocalIdentity::Unknown => crate::local::cache::Identity::Unknown,
+                LocalIdentity::Nothing => crate::local::cache::Identity::Plan {
+                    config: self.identity(),
+                    local: None,
+                },
+                LocalIdentity::Token(t) => crate::local::cache::Identity::Plan {
+                    config: self.identity(),
+                    local: Some(t),
+                },
             },
         }
     }
 
     /// [`Base::local_identity`].
-    pub fn local_identity(&self, env: &Env) -> Option<String> {
+    pub fn local_identity(&self, env: &Env) -> LocalIdentity {
         self.base.local_identity(env)
     }
 
@@ -138,7 +145,7 @@ impl Base {
     }
 
     /// [`Provider::local_identity`].
-    pub fn local_identity(&self, env: &Env) -> Option<String> {
+    pub fn local_identity(&self, env: &Env) -> LocalIdentity {
         self.source().local_identity(env)
     }
 

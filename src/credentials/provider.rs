@@ -31,17 +31,32 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// A hash of a token file's content (`unreadable` when it cannot be read: the get will say
-/// why when it resolves), for [`Provider::local_identity`].
-pub fn token_file_identity(path: &str) -> String {
+/// What tells one principal apart from another configured the same way on this machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocalIdentity {
+    /// Nothing does: the configuration alone selects the identity.
+    Nothing,
+    /// A hash of the token the source sends (a pod's token file, a container token).
+    Token(String),
+    /// The token file cannot be read now, so who this is cannot be told: nothing may be
+    /// cached or served from the cache (every unreadable file once hashed to one key, shared
+    /// by everyone whose file was unreadable). The get says why when it resolves.
+    Unknown,
+}
+
+/// A hash of a token file's content, for [`Provider::local_identity`].
+pub fn token_file_identity(path: &str) -> LocalIdentity {
     match crate::local::files::read_text(path.as_ref(), 1024 * 1024) {
-        Ok(token) => {
-            let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
-            let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-            format!("token sha256 {hex}")
-        }
-        Err(_) => "token unreadable".into(),
+        Ok(token) => LocalIdentity::Token(token_hash(&token)),
+        Err(_) => LocalIdentity::Unknown,
     }
+}
+
+/// `token sha256 HEX`.
+pub fn token_hash(token: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    format!("token sha256 {hex}")
 }
 
 /// One credential source.
@@ -55,8 +70,8 @@ pub trait Provider: fmt::Debug {
     /// machine, read locally (no network): for token-file sources a hash of the token, so
     /// that two pods sharing a cache directory never share an entry. It goes into the cache
     /// key; a rotated token costs one miss.
-    fn local_identity(&self, _env: &Env) -> Option<String> {
-        None
+    fn local_identity(&self, _env: &Env) -> LocalIdentity {
+        LocalIdentity::Nothing
     }
     /// Gets the credentials: the only place with I/O.
     fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError>;

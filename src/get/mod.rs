@@ -116,12 +116,15 @@ fn serve(prepared: &Prepared, server_url: &str) -> Result<Token, Error> {
     let _lock = cache_file.as_ref().zip(keys.first()).and_then(|(f, key)| {
         let path = cache::entry_lock(f, key);
         files::create_private_dir(path.parent()?).ok()?;
-        lock::acquire(&path, lock::WAIT)
+        lock::acquire(&path, FETCH_BOUND)
     });
     let cached = match &_lock {
         Some(_) => cache_file.as_ref().and_then(|f| lookup(f, keys)),
         None => cached,
     };
+    // Freshness is judged at the moment a token is handed out: the lock wait, and below the
+    // fetch, may have taken longer than the entry had left.
+    let now = OffsetDateTime::now_utc();
     if let Some(token) = fresh(&cached, now, "Using the token another helper just cached") {
         return Ok(token);
     }
@@ -138,7 +141,9 @@ fn serve(prepared: &Prepared, server_url: &str) -> Result<Token, Error> {
             Ok(answer)
         }
         Err(e) => {
-            // A stale token that has not expired still works; an expired one never does.
+            // A stale token that has not expired still works; an expired one never does,
+            // and a hung refresh may have outlasted it.
+            let now = OffsetDateTime::now_utc();
             if let Some((key, entry)) = cached.filter(|(_, e)| !e.is_expired(now))
                 && let Some(token) = Token::from_entry(&entry)
             {
@@ -152,6 +157,14 @@ fn serve(prepared: &Prepared, server_url: &str) -> Result<Token, Error> {
         }
     }
 }
+
+/// How long a fetch may hold its entry's lock, which waiters give it: a `credential_process`
+/// (60 s) and then up to three calls (STS, SSO or Sign-In, and ECR), each within its budget.
+const FETCH_BOUND: std::time::Duration = std::time::Duration::from_secs(
+    credentials::PROCESS_TIMEOUT.as_secs() + 3 * crate::aws::retry::TOTAL_BUDGET.as_secs(),
+);
+/// How long a store may hold the file's lock: a read, a merge, a write and an fsync.
+const STORE_BOUND: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Turns a fetched token into the answer and caches it under `key` (unless it has already
 /// expired: usable once, the clock may be wrong, but not worth keeping).
@@ -182,8 +195,15 @@ fn keep(
     } else if let (Some(file), Some(key)) = (cache_file, key) {
         // The file-wide lock, only for the read, merge and rename of the store, so that
         // writers for different registries never lose each other's entries.
-        let _write = lock::acquire(&file.with_extension("json.lock"), lock::WAIT);
-        match cache::store(file, key, fetched, now) {
+        let write = lock::acquire(&file.with_extension("json.lock"), STORE_BOUND);
+        // Never a read, merge and rename without the lock: two of them at once lose an entry.
+        let result = match &write {
+            Some(w) if w.is_current() => cache::store(file, key, fetched, now),
+            _ => Err(std::io::Error::other(
+                "could not take the cache file's lock; this token is not saved",
+            )),
+        };
+        match result {
             Ok(None) => {}
             Ok(Some(cache::Replaced::Unusable(problem))) => log::warn(
                 "Replaced the cache file, which could not be used",

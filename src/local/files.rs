@@ -15,9 +15,23 @@ pub enum Untrusted {
     Owner { owner: u32, user: u32 },
     /// Group or others may create and replace files in it.
     Writable { mode: u32 },
+    /// A directory on the way to it is owned by another user (neither root nor this one),
+    /// who could replace what is below it.
+    ParentOwner { owner: u32 },
+    /// A directory on the way to it may be written by group or others (and is not sticky,
+    /// as /tmp is), who could replace what is below it.
+    ParentWritable { mode: u32 },
+    /// A link on the way, made by another user (neither root nor this one).
+    LinkOwner { owner: u32 },
+    /// Links within links, past what any real set-up needs.
+    TooManyLinks,
+    /// It, or a directory on the way, cannot be examined (other than not existing).
+    Unexaminable { error: String },
     /// On Windows: a reparse point (a link or junction) into somewhere else.
     ReparsePoint,
 }
+
+const RECREATE: &str = "files or links may already have been planted in it: move it away and let the helper create a new private one, or point AWS_ECR_CACHE_DIR at a directory of your own";
 
 impl fmt::Display for Untrusted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -25,11 +39,29 @@ impl fmt::Display for Untrusted {
             Untrusted::NotADirectory => f.write_str("it is not a directory"),
             Untrusted::Owner { owner, user } => write!(
                 f,
-                "it belongs to user id {owner}, not to this user ({user}); chown it, or point AWS_ECR_CACHE_DIR at a directory of your own"
+                "it belongs to user id {owner}, not to this user ({user}); {RECREATE}"
             ),
-            Untrusted::Writable { mode } => write!(
+            Untrusted::Writable { mode } => {
+                write!(f, "others may write in it (mode {mode:o}); {RECREATE}")
+            }
+            Untrusted::ParentOwner { owner } => write!(
                 f,
-                "others may write in it (mode {mode:o}); run chmod go-w on it, or point AWS_ECR_CACHE_DIR at a private directory"
+                "it belongs to user id {owner}, who could replace what is in it; point AWS_ECR_CACHE_DIR at a directory whose every parent belongs to root or to you"
+            ),
+            Untrusted::ParentWritable { mode } => write!(
+                f,
+                "others may write in it (mode {mode:o}) and it is not sticky, so they could replace what is in it; point AWS_ECR_CACHE_DIR at a directory whose every parent only root or you may write"
+            ),
+            Untrusted::LinkOwner { owner } => write!(
+                f,
+                "it is a link made by user id {owner}, neither root nor this user; point AWS_ECR_CACHE_DIR at a real directory of your own"
+            ),
+            Untrusted::TooManyLinks => f.write_str(
+                "it goes through more than 16 links; point AWS_ECR_CACHE_DIR at a real directory",
+            ),
+            Untrusted::Unexaminable { error } => write!(
+                f,
+                "it cannot be examined ({error}); point AWS_ECR_CACHE_DIR at a directory of your own"
             ),
             Untrusted::ReparsePoint => f.write_str(
                 "it is a link or junction; point AWS_ECR_CACHE_DIR at a real directory in your profile",
@@ -42,45 +74,138 @@ impl std::error::Error for Untrusted {}
 
 /// The user this process runs as, from the OS: the owner checks hold without `/proc` too.
 #[cfg(unix)]
-fn current_uid() -> Option<u32> {
-    Some(crate::local::user::effective_uid())
+fn current_uid() -> u32 {
+    crate::local::user::effective_uid()
 }
 
-/// Whether `dir` may hold the cache and the log, as OpenSSH decides for `~/.ssh`: a directory
-/// (a link the user made to one is followed), owned by this user, not writable by group or
-/// others. One that does not exist yet is fine: it is created private.
-pub fn check_private_dir(dir: &Path) -> Result<(), Untrusted> {
-    let meta = match std::fs::metadata(dir) {
-        Ok(m) => m,
-        Err(_) => return Ok(()),
-    };
-    if !meta.is_dir() {
-        return Err(Untrusted::NotADirectory);
-    }
+/// Whether `dir` may hold the cache and the log, as OpenSSH's `safe_path` decides for
+/// `~/.ssh`, walking the whole path: every directory on the way belongs to root or to this
+/// user and no one else may write in it (unless it is sticky, as /tmp is); a link on the
+/// way is followed only if it is root's or this user's (its parent having passed); `dir`
+/// itself is this user's and private. A part that does not exist yet is fine: it is
+/// created private. Any error but "not found" is a refusal. The error names the part that
+/// failed.
+pub fn check_private_dir(dir: &Path) -> Result<(), (std::path::PathBuf, Untrusted)> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::MetadataExt;
-        if let Some(user) = current_uid()
-            && meta.uid() != user
-        {
-            return Err(Untrusted::Owner {
-                owner: meta.uid(),
-                user,
-            });
-        }
-        if meta.mode() & 0o022 != 0 {
-            return Err(Untrusted::Writable {
-                mode: meta.mode() & 0o7777,
-            });
-        }
+        let abs = match dir.is_absolute() {
+            true => dir.to_path_buf(),
+            false => std::env::current_dir()
+                .map_err(|e| {
+                    (
+                        dir.to_path_buf(),
+                        Untrusted::Unexaminable {
+                            error: e.to_string(),
+                        },
+                    )
+                })?
+                .join(dir),
+        };
+        walk(&abs, current_uid(), 0)
     }
     #[cfg(windows)]
     {
         use std::os::windows::fs::MetadataExt;
         const FILE_ATTRIBUTE_REPARSE_POINT: u32 = 0x400;
-        let own = std::fs::symlink_metadata(dir).map_err(|_| Untrusted::NotADirectory)?;
+        let own = match std::fs::symlink_metadata(dir) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => {
+                return Err((
+                    dir.to_path_buf(),
+                    Untrusted::Unexaminable {
+                        error: e.to_string(),
+                    },
+                ));
+            }
+        };
         if own.file_attributes() & FILE_ATTRIBUTE_REPARSE_POINT != 0 {
-            return Err(Untrusted::ReparsePoint);
+            return Err((dir.to_path_buf(), Untrusted::ReparsePoint));
+        }
+        if !own.is_dir() {
+            return Err((dir.to_path_buf(), Untrusted::NotADirectory));
+        }
+        Ok(())
+    }
+}
+
+/// One step of [`check_private_dir`]: `path` is absolute; a link restarts the walk at its
+/// target with the rest of the path after it.
+#[cfg(unix)]
+fn walk(path: &Path, user: u32, links: u32) -> Result<(), (std::path::PathBuf, Untrusted)> {
+    use std::os::unix::fs::MetadataExt;
+    use std::path::Component;
+    let parts: Vec<Component> = path.components().collect();
+    let mut at = std::path::PathBuf::new();
+    for (i, part) in parts.iter().enumerate() {
+        match part {
+            Component::Normal(name) => at.push(name),
+            Component::ParentDir => {
+                at.pop();
+                continue;
+            }
+            Component::CurDir => continue,
+            Component::RootDir | Component::Prefix(_) => at.push(part.as_os_str()),
+        }
+        let last = i == parts.len() - 1;
+        let meta = match std::fs::symlink_metadata(&at) {
+            Ok(m) => m,
+            // The rest does not exist yet: it will be created, private.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => {
+                return Err((
+                    at,
+                    Untrusted::Unexaminable {
+                        error: e.to_string(),
+                    },
+                ));
+            }
+        };
+        if meta.file_type().is_symlink() {
+            if meta.uid() != 0 && meta.uid() != user {
+                return Err((at, Untrusted::LinkOwner { owner: meta.uid() }));
+            }
+            if links >= 16 {
+                return Err((at, Untrusted::TooManyLinks));
+            }
+            let target = std::fs::read_link(&at).map_err(|e| {
+                (
+                    at.clone(),
+                    Untrusted::Unexaminable {
+                        error: e.to_string(),
+                    },
+                )
+            })?;
+            let mut next = at.parent().unwrap_or(Path::new("/")).join(target);
+            for rest in &parts[i + 1..] {
+                next.push(rest.as_os_str());
+            }
+            return walk(&next, user, links + 1);
+        }
+        if !meta.is_dir() {
+            return Err((at, Untrusted::NotADirectory));
+        }
+        let mode = meta.mode() & 0o7777;
+        if last {
+            if meta.uid() != user {
+                return Err((
+                    at,
+                    Untrusted::Owner {
+                        owner: meta.uid(),
+                        user,
+                    },
+                ));
+            }
+            if mode & 0o022 != 0 {
+                return Err((at, Untrusted::Writable { mode }));
+            }
+        } else {
+            if meta.uid() != 0 && meta.uid() != user {
+                return Err((at, Untrusted::ParentOwner { owner: meta.uid() }));
+            }
+            if mode & 0o022 != 0 && mode & 0o1000 == 0 {
+                return Err((at, Untrusted::ParentWritable { mode }));
+            }
         }
     }
     Ok(())
@@ -157,10 +282,13 @@ pub fn open_regular(path: &Path, opts: &mut OpenOptions) -> std::io::Result<File
         {
             return Err(refuse("a file that was replaced while it was opened"));
         }
-        if let Some(user) = current_uid()
-            && after.uid() != user
-        {
+        if after.uid() != current_uid() {
             return Err(refuse("owned by another user"));
+        }
+        // A second name elsewhere (a hard link another user made to our file, or to theirs)
+        // would let writes or reads through it.
+        if after.nlink() != 1 {
+            return Err(refuse("a file with more than one name (a hard link)"));
         }
     }
     Ok(file)
@@ -287,13 +415,27 @@ mod tests {
         assert!(read_text(&fifo, 10).is_err());
         // A link the user made to a config file is followed.
         assert_eq!(read_text(&dir.join("link"), 10).unwrap(), "x");
-        // Directories: private is fine; others writing in it is not.
+        // Directories: private is fine; others writing in it is not; nor in a parent.
         assert_eq!(check_private_dir(&dir), Ok(()));
+        assert_eq!(check_private_dir(&dir.join("not-yet/made")), Ok(()));
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
         assert!(matches!(
             check_private_dir(&dir),
-            Err(Untrusted::Writable { .. })
+            Err((_, Untrusted::Writable { .. }))
         ));
+        std::fs::create_dir(dir.join("below")).unwrap();
+        std::fs::set_permissions(dir.join("below"), std::fs::Permissions::from_mode(0o700))
+            .unwrap();
+        assert!(matches!(
+            check_private_dir(&dir.join("below")),
+            Err((d, Untrusted::ParentWritable { .. })) if d == dir
+        ));
+        // Sticky, as /tmp: a parent others may write in, but not replace our names in.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        assert_eq!(check_private_dir(&dir.join("below")), Ok(()));
+        // Our own link to our own directory is followed.
+        std::os::unix::fs::symlink(dir.join("below"), dir.join("to-below")).unwrap();
+        assert_eq!(check_private_dir(&dir.join("to-below")), Ok(()));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod config;
+pub mod core_dumps;
 pub mod env;
 pub mod files;
 pub mod log;

@@ -80,6 +80,15 @@ impl Settings {
             return Ok(files);
         }
         let loaded = ProfileSet::load(&self.env)?;
+        for (file, line) in &loaded.not_utf8 {
+            crate::local::log::warn(
+                "A config file is not UTF-8; reading it with those bytes replaced (save it as UTF-8)",
+                &[
+                    ("file", &file.display().to_string()),
+                    ("line", &line.to_string()),
+                ],
+            );
+        }
         Ok(self.files.get_or_init(|| loaded))
     }
 

@@ -120,9 +120,17 @@ impl World {
                 std::fs::create_dir_all(&target).unwrap();
                 self.copy_tree(&entry.path(), &target, texts);
             } else {
-                let text = std::fs::read_to_string(entry.path()).unwrap();
-                std::fs::write(&target, self.substitute(&text)).unwrap();
-                texts.push(text);
+                match std::fs::read_to_string(entry.path()) {
+                    Ok(text) => {
+                        std::fs::write(&target, self.substitute(&text)).unwrap();
+                        texts.push(text);
+                    }
+                    // A file that is not UTF-8 (a scenario about such files) is copied as it
+                    // is, with no substitution.
+                    Err(_) => {
+                        std::fs::copy(entry.path(), &target).unwrap();
+                    }
+                }
             }
         }
     }

@@ -9,7 +9,7 @@ use base64::Engine;
 use std::collections::{HashMap, VecDeque};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 /// What the stand-in answers to the next request.
 #[derive(Debug, Clone)]
@@ -48,6 +48,8 @@ pub struct StandIn {
     /// Answered when no reply is scripted (the benchmark's endless stream of misses).
     fallback: Arc<Mutex<Option<Reply>>>,
     recording: Arc<Mutex<bool>>,
+    /// How many requests have come in, for tests that act once one has (no sleeps).
+    arrived: Arc<(Mutex<usize>, Condvar)>,
 }
 
 impl StandIn {
@@ -64,6 +66,7 @@ impl StandIn {
             replies: Arc::default(),
             fallback: Arc::default(),
             recording: Arc::new(Mutex::new(true)),
+            arrived: Arc::default(),
         };
         let me = s.clone();
         let secrets = Arc::new(secrets);
@@ -106,6 +109,17 @@ impl StandIn {
     /// The requests seen since the last call.
     pub fn take(&self) -> Vec<Recorded> {
         std::mem::take(&mut *self.recorded.lock().unwrap())
+    }
+
+    /// Waits until `n` requests in all have come in (read, before the reply), at most
+    /// `timeout`; whether they did.
+    pub fn wait_for_requests(&self, n: usize, timeout: std::time::Duration) -> bool {
+        let (count, arrived) = &*self.arrived;
+        let guard = count.lock().unwrap();
+        let (guard, _) = arrived
+            .wait_timeout_while(guard, timeout, |c| *c < n)
+            .unwrap();
+        *guard >= n
     }
 
     pub fn unused_replies(&self) -> usize {
@@ -164,6 +178,11 @@ impl StandIn {
                 request: request.clone(),
                 verified: verified.clone(),
             });
+        }
+        {
+            let (count, arrived) = &*self.arrived;
+            *count.lock().unwrap() += 1;
+            arrived.notify_all();
         }
         let reply = match reply {
             Reply::Slow(delay, inner) => {

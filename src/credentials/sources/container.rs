@@ -6,7 +6,9 @@ use crate::aws::Credentials;
 use crate::aws::call::{self, CallError, Callee, ErrorFormat};
 use crate::aws::http::{Request, Timeouts, target};
 use crate::credentials::error::{CONTAINER_HOSTS, CredentialsError};
-use crate::credentials::provider::{Provider, Resolver, token_file_identity};
+use crate::credentials::provider::{
+    LocalIdentity, Provider, Resolver, token_file_identity, token_hash,
+};
 use crate::credentials::sources::document::{self, Document, DocumentError};
 use crate::local::env::Env;
 use std::net::{IpAddr, ToSocketAddrs};
@@ -78,14 +80,13 @@ impl Provider for Container {
     }
 
     /// EKS Pod Identity and ECS tasks with a token: the token tells the pods apart.
-    fn local_identity(&self, env: &Env) -> Option<String> {
+    fn local_identity(&self, env: &Env) -> LocalIdentity {
         match env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
-            Some(path) => Some(token_file_identity(path)),
-            None => env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN").map(|t| {
-                let digest = ring::digest::digest(&ring::digest::SHA256, t.as_bytes());
-                let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-                format!("token sha256 {hex}")
-            }),
+            Some(path) => token_file_identity(path),
+            None => match env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN") {
+                Some(t) => LocalIdentity::Token(token_hash(t)),
+                None => LocalIdentity::Nothing,
+            },
         }
     }
 

@@ -16,6 +16,11 @@ use crate::credentials::sources::dpop::DpopKey;
 use crate::local::cache::lock;
 use crate::local::config::{Platform, home_dir};
 use crate::local::env::Env;
+
+/// How long a refresh may hold the login file's lock: one Sign-In call within its budget,
+/// then the write of the file.
+const REFRESH_BOUND: std::time::Duration =
+    std::time::Duration::from_secs(crate::aws::retry::TOTAL_BUDGET.as_secs() + 5);
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 use time::format_description::well_known::Rfc3339;
@@ -115,7 +120,7 @@ impl Login {
             path.file_name().and_then(|n| n.to_str()).unwrap_or("login")
         ));
         // No lock (a read-only directory): go on; the worst case is a second refresh.
-        let _lock = lock::acquire(&lock_path, lock::WAIT);
+        let _lock = lock::acquire(&lock_path, REFRESH_BOUND);
         // Another helper may have refreshed while this one waited.
         let cached = self.load(&path)?;
         let now = OffsetDateTime::now_utc();
@@ -185,7 +190,10 @@ impl Login {
         .to_string();
         crate::local::log::info(
             "Refreshing the aws login session",
-            &[("session", &self.session), ("url", &url)],
+            &[
+                ("session", &self.session),
+                ("url", &crate::aws::http::loggable_url(&url)),
+            ],
         );
         let resp = call::call(r.http, r.policy(), SIGN_IN, ErrorFormat::SignIn, |_| {
             let iat = OffsetDateTime::now_utc().unix_timestamp();

@@ -64,14 +64,40 @@ fn shell(command: &str) -> Command {
     }
 }
 
-/// The program a command line starts (its first word, unquoted), for messages.
+/// The program a command line starts, for messages: its first word that is not an
+/// assignment (`VAULT_TOKEN=s.… vault …` starts `vault`), unquoted, and only its file name.
+/// The rest of the line, and any assignment, may carry a secret.
 pub fn program(command: &str) -> String {
-    let command = command.trim_start();
-    let word = match command.chars().next() {
-        Some(q @ ('"' | '\'')) => command[1..].split(q).next().unwrap_or(""),
-        _ => command.split_whitespace().next().unwrap_or(""),
+    let mut rest = command.trim_start();
+    let word = loop {
+        let (word, after) = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let inner = &rest[1..];
+                let end = inner.find(q).unwrap_or(inner.len());
+                (&inner[..end], inner.get(end + 1..).unwrap_or(""))
+            }
+            _ => {
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                (&rest[..end], &rest[end..])
+            }
+        };
+        if !is_assignment(word) {
+            break word;
+        }
+        rest = after.trim_start();
     };
-    format!("`{word}`")
+    let name = word.rsplit(['/', '\\']).next().unwrap_or(word);
+    format!("`{name}`")
+}
+
+/// `NAME=value` as the shell reads it before a command: a name of letters, digits and `_`,
+/// not starting with a digit.
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 /// After the process exits, how long its pipes may take to drain: a background child that
@@ -97,10 +123,14 @@ pub fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, ProcessProblem> 
     let (done_tx, done_rx) = mpsc::channel();
     let out = drain(
         child.stdout.take().expect("piped"),
-        MAX_OUTPUT + 1,
+        Keep::First(MAX_OUTPUT as usize + 1),
         done_tx.clone(),
     );
-    let err = drain(child.stderr.take().expect("piped"), 64 * 1024, done_tx);
+    let err = drain(
+        child.stderr.take().expect("piped"),
+        Keep::Last(STDERR_KEPT),
+        done_tx,
+    );
     let mut closed_pipes = 0;
     let status = loop {
         match child.try_wait() {
@@ -152,11 +182,23 @@ pub fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, ProcessProblem> 
     Ok(out)
 }
 
-/// Reads `pipe` into a shared buffer (at most `limit` bytes kept) on a thread, signalling
+/// How much of stderr is kept: its end, where a failing program says why.
+const STDERR_KEPT: usize = 64 * 1024;
+
+/// Which part of a pipe's bytes a drain keeps.
+#[derive(Clone, Copy)]
+enum Keep {
+    /// The first N bytes (stdout: more than a document's worth is an error anyway).
+    First(usize),
+    /// The last N bytes (stderr: the last lines say what went wrong).
+    Last(usize),
+}
+
+/// Reads `pipe` into a shared buffer on a thread, keeping the part `keep` says, signalling
 /// `done` at its end; the caller takes what has come whenever it stops waiting.
 fn drain(
     mut pipe: impl Read + Send + 'static,
-    limit: u64,
+    keep: Keep,
     done: mpsc::Sender<()>,
 ) -> Arc<Mutex<Vec<u8>>> {
     let buf = Arc::new(Mutex::new(Vec::new()));
@@ -168,8 +210,20 @@ fn drain(
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
                     let mut b = shared.lock().unwrap_or_else(|e| e.into_inner());
-                    let room = (limit as usize).saturating_sub(b.len());
-                    b.extend_from_slice(&chunk[..n.min(room)]);
+                    match keep {
+                        Keep::First(limit) => {
+                            let room = limit.saturating_sub(b.len());
+                            b.extend_from_slice(&chunk[..n.min(room)]);
+                        }
+                        Keep::Last(limit) => {
+                            b.extend_from_slice(&chunk[..n]);
+                            // Dropped in halves, so that the copying stays linear.
+                            if b.len() > 2 * limit {
+                                let cut = b.len() - limit;
+                                b.drain(..cut);
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -180,6 +234,7 @@ fn drain(
 
 /// The last few non-empty lines of its stderr, trimmed, at most 1 KiB.
 fn last_lines(err: &[u8]) -> String {
+    let err = &err[err.len().saturating_sub(STDERR_KEPT)..];
     let text = String::from_utf8_lossy(err);
     let lines: Vec<&str> = text
         .lines()
@@ -261,15 +316,28 @@ mod tests {
     fn runs_through_the_shell() {
         assert_eq!(run("printf '%s' a | tr a b", TIMEOUT).unwrap(), b"b");
         let e = run("echo oops >&2; exit 3", TIMEOUT).unwrap_err();
-        assert_eq!(e.to_string(), "exited with status 3: oops");
+        assert_eq!(e.to_string(), "exited with status 3");
+        assert!(
+            matches!(e, ProcessProblem::Failed { ref stderr_tail, .. } if stderr_tail == "oops")
+        );
         let e = run(
             "for i in 1 2 3 4 5 6 7; do echo line$i >&2; done; exit 1",
             TIMEOUT,
         )
         .unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "exited with status 1: line3; line4; line5; line6; line7"
+        assert!(
+            matches!(e, ProcessProblem::Failed { ref stderr_tail, .. } if stderr_tail == "line3; line4; line5; line6; line7"),
+            "{e:?}"
+        );
+        // The tail is the end of stderr, however much came before it.
+        let e = run(
+            "head -c 300000 /dev/zero | tr '\\0' x >&2; echo >&2; echo the-last-line >&2; exit 2",
+            TIMEOUT,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(e, ProcessProblem::Failed { ref stderr_tail, .. } if stderr_tail.ends_with("the-last-line")),
+            "{e:?}"
         );
         // A background child that keeps stderr open does not hold the helper.
         let started = Instant::now();
@@ -305,11 +373,16 @@ mod tests {
             "the background child {} outlived the helper",
             pid.trim()
         );
-        assert_eq!(
-            program("\"/opt/my tools/creds\" --secret x"),
-            "`/opt/my tools/creds`"
-        );
+        assert_eq!(program("\"/opt/my tools/creds\" --secret x"), "`creds`");
         assert_eq!(program("aws-vault export --format=json ci"), "`aws-vault`");
+        // The review's: an assignment first must not be shown as "the program".
+        assert_eq!(
+            program("VAULT_TOKEN=s.abcdef A=1 /usr/local/bin/vault read -format=json x"),
+            "`vault`"
+        );
+        assert_eq!(program("'C:\\Tools\\get creds.exe' x"), "`get creds.exe`");
+        assert_eq!(program("=x cmd"), "`=x`");
+        assert_eq!(program("FOO="), "``");
         let e = run("sleep 5", Duration::from_millis(50)).unwrap_err();
         assert!(e.to_string().contains("did not finish"), "{e}");
     }

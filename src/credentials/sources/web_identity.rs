@@ -4,7 +4,7 @@
 
 use crate::aws::Credentials;
 use crate::credentials::error::CredentialsError;
-use crate::credentials::provider::{Provider, Resolver, token_file_identity};
+use crate::credentials::provider::{LocalIdentity, Provider, Resolver, token_file_identity};
 use crate::credentials::sources::sts;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +28,8 @@ impl Provider for WebIdentity {
         )
     }
 
-    fn local_identity(&self, _env: &crate::local::env::Env) -> Option<String> {
-        Some(token_file_identity(&self.token_file))
+    fn local_identity(&self, _env: &crate::local::env::Env) -> LocalIdentity {
+        token_file_identity(&self.token_file)
     }
 
     fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError> {
@@ -50,5 +50,32 @@ impl Provider for WebIdentity {
             &session,
             &token,
         )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A token file that cannot be read tells nobody apart: it must not become a key (every
+    /// such file once hashed to the one "token unreadable" key, shared by all of them).
+    #[test]
+    fn an_unreadable_token_file_is_no_identity() {
+        let env = crate::local::env::Env::from_pairs([]);
+        let missing = WebIdentity {
+            token_file: "/nonexistent/ecr-login/token".into(),
+            role_arn: "arn:aws:iam::123456789012:role/r".into(),
+            session_name: None,
+        };
+        assert_eq!(missing.local_identity(&env), LocalIdentity::Unknown);
+        let file = std::env::temp_dir().join(format!("ecr-login-wi-{}", std::process::id()));
+        std::fs::write(&file, "token-a").unwrap();
+        let readable = WebIdentity {
+            token_file: file.display().to_string(),
+            ..missing
+        };
+        let known = readable.local_identity(&env);
+        std::fs::remove_file(&file).unwrap();
+        assert!(matches!(known, LocalIdentity::Token(t) if t.starts_with("token sha256 ")));
     }
 }

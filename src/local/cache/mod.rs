@@ -85,6 +85,9 @@ pub enum Identity {
         config: String,
         local: Option<String>,
     },
+    /// Who this is cannot be told (a token file that cannot be read): no key at all, so
+    /// nothing is looked up or stored.
+    Unknown,
 }
 
 /// What a cache key is scoped to: a private registry's region and account, or ECR Public.
@@ -127,6 +130,7 @@ pub fn keys(scope: &KeyScope, identity: &Identity, env: &Env) -> Vec<String> {
             }
             vec![format!("plan:{}", sha(id.as_bytes()))]
         }
+        Identity::Unknown => return Vec::new(),
     };
     checksums
         .into_iter()
@@ -398,9 +402,18 @@ pub fn store(
     entries.retain(|_, e| !e.is_expired(now));
     entries.insert(key.to_string(), entry);
     let dir = path.parent().unwrap_or(Path::new("."));
+    // Checked again now, not only at start: a directory on the way swapped during the fetch
+    // must not redirect the write.
+    if let Err((part, why)) = files::check_private_dir(dir) {
+        return Err(std::io::Error::other(format!(
+            "{}: {why}; not saving",
+            part.display()
+        )));
+    }
     files::create_private_dir(dir)?;
     files::write_atomically(path, render(&entries).as_bytes())?;
     remove_stale_temp_files(path);
+    lock::sweep(&dir.join("locks"));
     Ok(replaced)
 }
 
@@ -411,6 +424,13 @@ mod tests {
 
     fn static_key(akid: &str) -> Identity {
         Identity::AccessKey(akid.into())
+    }
+
+    /// No key for an identity that cannot be told: nothing is looked up, nothing stored.
+    #[test]
+    fn an_unknown_identity_has_no_key() {
+        let env = Env::from_pairs([]);
+        assert!(keys(&KeyScope::Public, &Identity::Unknown, &env).is_empty());
     }
 
     #[test]

@@ -97,10 +97,13 @@ fn configured_directory(env: &Env) -> Option<PathBuf> {
     }
 }
 
-/// Why the configured directory (or its `log/`) is not used: another user owns it, or others
-/// may write in it, so that files or links planted there could be served or written through.
-pub fn cache_distrust(env: &Env) -> Option<(PathBuf, crate::local::files::Untrusted)> {
-    distrust_of(&configured_directory(env)?)
+/// Why the configured directory is not used, as `(the directory, the part that failed, why)`:
+/// it, its `log/` or `locks/`, or a directory or link on the way to them, could let another
+/// user plant files or links that would be served or written through.
+pub fn cache_distrust(env: &Env) -> Option<(PathBuf, PathBuf, crate::local::files::Untrusted)> {
+    let dir = configured_directory(env)?;
+    let (part, why) = distrust_of(&dir)?;
+    Some((dir, part, why))
 }
 
 fn distrust_of(dir: &Path) -> Option<(PathBuf, crate::local::files::Untrusted)> {
@@ -113,13 +116,9 @@ fn distrust_of(dir: &Path) -> Option<(PathBuf, crate::local::files::Untrusted)> 
     {
         return verdict.clone();
     }
-    let verdict = [dir.to_path_buf(), dir.join("log")]
+    let verdict = [dir.to_path_buf(), dir.join("log"), dir.join("locks")]
         .into_iter()
-        .find_map(|d| {
-            crate::local::files::check_private_dir(&d)
-                .err()
-                .map(|why| (d, why))
-        });
+        .find_map(|d| crate::local::files::check_private_dir(&d).err());
     *checked = Some((dir.to_path_buf(), verdict.clone()));
     verdict
 }

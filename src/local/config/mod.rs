@@ -25,6 +25,9 @@ pub struct ProfileSet {
     pub profiles: BTreeMap<String, Properties>,
     pub sso_sessions: BTreeMap<String, Properties>,
     pub services: BTreeMap<String, Properties>,
+    /// Files that were not UTF-8, read with those bytes replaced: `(file, first bad line)`,
+    /// for the caller to warn about (this module sits below the log).
+    pub not_utf8: Vec<(PathBuf, usize)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,14 +82,14 @@ impl ProfileSet {
     pub fn load(env: &Env) -> Result<ProfileSet, ConfigError> {
         let (config, credentials) = file_locations(env, Platform::current());
         let mut set = ProfileSet::default();
-        if let Some(text) = read_optional(&config)? {
+        if let Some(text) = read_optional(&config, &mut set.not_utf8)? {
             set.merge(&text, FileKind::Config)
                 .map_err(|error| ConfigError::Parse {
                     path: config.clone(),
                     error,
                 })?;
         }
-        if let Some(text) = read_optional(&credentials)? {
+        if let Some(text) = read_optional(&credentials, &mut set.not_utf8)? {
             set.merge(&text, FileKind::Credentials)
                 .map_err(|error| ConfigError::Parse {
                     path: credentials.clone(),
@@ -137,11 +140,17 @@ fn split_header(header: &str) -> Option<(&str, &str)> {
     Some((&header[..i], header[i..].trim_matches([' ', '\t'])))
 }
 
-/// The file's text; `None` when it does not exist. Non-UTF-8 content reads as empty, as in
-/// the SDKs.
-fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
+/// The file's text; `None` when it does not exist. Bytes that are not UTF-8 (a Latin-1
+/// `café` in a comment) are read as the Go SDK reads them, as they are, with only those bytes
+/// replaced (by U+FFFD), and a warning names the file and line: never the whole file dropped
+/// in silence, which made the helper use another source (the instance role) instead of the
+/// profile.
+fn read_optional(
+    path: &Path,
+    not_utf8: &mut Vec<(PathBuf, usize)>,
+) -> Result<Option<String>, ConfigError> {
     match crate::local::files::read_limited(path, MAX_FILE_SIZE) {
-        Ok(bytes) => Ok(bytes.map(|b| String::from_utf8(b).unwrap_or_default())),
+        Ok(bytes) => Ok(bytes.map(|b| text_of(path, b, not_utf8))),
         Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Err(ConfigError::TooLarge {
             path: path.to_path_buf(),
         }),
@@ -149,6 +158,19 @@ fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
             path: path.to_path_buf(),
             error,
         }),
+    }
+}
+
+fn text_of(path: &Path, bytes: Vec<u8>, not_utf8: &mut Vec<(PathBuf, usize)>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            not_utf8.push((path.to_path_buf(), line));
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
     }
 }
 
