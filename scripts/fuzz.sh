@@ -11,6 +11,8 @@ seconds=${1:-10}
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build -O
+# The built targets are run directly: `cargo fuzz run` rebuilds the crate (twice) on every call.
+bin_dir="target/$(rustc -vV | sed -n 's/^host: //p')/release"
 mkdir -p seeds/config_parser
 # The scenarios' config files seed the config parser.
 i=0
@@ -21,8 +23,10 @@ done
 for target in $(cargo fuzz list); do
     mkdir -p "corpus/$target"
     cp -n "seeds/$target"/* "corpus/$target/" 2>/dev/null || true
+    mkdir -p "artifacts/$target"
     echo "== $target, $seconds s"
-    cargo fuzz run -O "$target" -- -max_total_time="$seconds" -rss_limit_mb=2048 2>&1 \
+    "$bin_dir/$target" -artifact_prefix="artifacts/$target/" -max_total_time="$seconds" \
+        -rss_limit_mb=2048 "corpus/$target" 2>&1 \
         | grep -E '^(#[0-9]+.*DONE|Done|==[0-9]+==|SUMMARY)|panicked|Test unit written' || true
     if ls "artifacts/$target"/crash-* >/dev/null 2>&1; then
         echo "fuzz target $target found a crash: see fuzz/artifacts/$target" >&2
@@ -42,8 +46,8 @@ head -c 1048000 /dev/zero | tr '\0' '\n' > "$slow/newlines"
 { printf '<Message>'; head -c 1048000 /dev/zero | tr '\0' '&'; printf ';</Message>'; } > "$slow/sts-ampersands"
 for target in $(cargo fuzz list); do
     echo "== $target, slow inputs"
-    if ! cargo fuzz run -O "$target" "$slow" -- -runs=0 -timeout=10 -max_len=1100000 \
-        -rss_limit_mb=2048 > "$logs/$target.log" 2>&1; then
+    if ! "$bin_dir/$target" -artifact_prefix="artifacts/$target/" -runs=0 -timeout=10 \
+        -max_len=1100000 -rss_limit_mb=2048 "$slow" > "$logs/$target.log" 2>&1; then
         grep -E 'timeout|panicked|SUMMARY|ERROR' "$logs/$target.log" >&2 || tail -5 "$logs/$target.log" >&2
         echo "fuzz target $target: an input of about 1 MiB took more than 10 s or crashed" >&2
         exit 1

@@ -684,6 +684,43 @@ fn owner_checks_hold_without_proc() {
     );
 }
 
+/// Runs `get` for the usual test host in a mount namespace of its own whose `/etc/hosts` says
+/// `hosts` (Linux; `unshare` from util-linux), with only `env` (and `PATH`, `HOME`); the
+/// output, and the stderr that says whether the namespace could be made.
+#[cfg(target_os = "linux")]
+fn get_with_private_hosts(
+    home: &std::path::Path,
+    hosts: &str,
+    env: &[(&str, String)],
+) -> (std::process::Output, String) {
+    let file = home.join("hosts");
+    std::fs::write(&file, hosts).unwrap();
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args(["--user", "--map-root-user", "--mount", "--", "sh", "-c"])
+        .arg("mount --bind \"$0\" /etc/hosts && exec \"$@\"")
+        .arg(&file);
+    if let Some(r) = support::run::runner() {
+        cmd.arg(r);
+    }
+    cmd.arg(support::run::bin())
+        .arg("get")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .envs(env.iter().map(|(k, v)| (k, v)));
+    let o = support::run::piped(
+        &mut cmd,
+        b"123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+        "unshare (util-linux) runs the helper",
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        !stderr.contains("unshare:") && !stderr.contains("mount:"),
+        "this test needs unprivileged user namespaces (or root): {stderr}"
+    );
+    (o, stderr)
+}
+
 /// A container credentials endpoint named by a host name that resolves to this machine (here
 /// through a private /etc/hosts, in a mount namespace of the helper's own), with HTTP_PROXY
 /// set: the request, which carries the pod's token in clear, goes straight to the endpoint,
@@ -710,43 +747,24 @@ fn container_name_on_loopback_is_not_proxied() {
     });
     ecr.push(Reply::Token("AWS:from-the-agent".into()));
     let home = tempfile::tempdir().unwrap();
-    let hosts = home.path().join("hosts");
-    std::fs::write(
-        &hosts,
-        "127.0.0.1 localhost\n127.0.0.1 creds-agent.internal\n",
-    )
-    .unwrap();
     let port = ecr.addr.port();
-    let mut cmd = std::process::Command::new("unshare");
-    cmd.args(["--user", "--map-root-user", "--mount", "--", "sh", "-c"])
-        .arg("mount --bind \"$0\" /etc/hosts && exec \"$@\"")
-        .arg(&hosts);
-    if let Some(r) = support::run::runner() {
-        cmd.arg(r);
-    }
-    cmd.arg(support::run::bin())
-        .arg("get")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("AWS_ENDPOINT_URL_ECR", ecr.url())
-        .env(
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-            format!("http://creds-agent.internal:{port}/v1/credentials"),
-        )
-        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", "pod-token-in-clear")
-        .env("HTTP_PROXY", "http://127.0.0.1:9")
-        .env("HTTPS_PROXY", "http://127.0.0.1:9")
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    let o = support::run::piped(
-        &mut cmd,
-        b"123456789012.dkr.ecr.eu-west-1.amazonaws.com",
-        "unshare (util-linux) runs the helper",
-    );
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        !stderr.contains("unshare:") && !stderr.contains("mount:"),
-        "this test needs unprivileged user namespaces (or root): {stderr}"
+    let (o, stderr) = get_with_private_hosts(
+        home.path(),
+        "127.0.0.1 localhost\n127.0.0.1 creds-agent.internal\n",
+        &[
+            ("AWS_ENDPOINT_URL_ECR", ecr.url()),
+            (
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                format!("http://creds-agent.internal:{port}/v1/credentials"),
+            ),
+            (
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                "pod-token-in-clear".into(),
+            ),
+            ("HTTP_PROXY", "http://127.0.0.1:9".into()),
+            ("HTTPS_PROXY", "http://127.0.0.1:9".into()),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ],
     );
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("\"Secret\":\"from-the-agent\""),
@@ -1014,42 +1032,20 @@ fn socks5h_names_are_never_resolved_here() {
     ecr.push(Reply::Token("AWS:through-socks5h".into()));
     let socks = support::socks::SocksProxy::start(ecr.addr);
     let home = tempfile::tempdir().unwrap();
-    let hosts = home.path().join("hosts");
-    std::fs::write(
-        &hosts,
-        "127.0.0.1 localhost\n127.0.0.1 ecr.behind-the-proxy.internal\n",
-    )
-    .unwrap();
     let port = ecr.addr.port();
-    let mut cmd = std::process::Command::new("unshare");
-    cmd.args(["--user", "--map-root-user", "--mount", "--", "sh", "-c"])
-        .arg("mount --bind \"$0\" /etc/hosts && exec \"$@\"")
-        .arg(&hosts);
-    if let Some(r) = support::run::runner() {
-        cmd.arg(r);
-    }
-    cmd.arg(support::run::bin())
-        .arg("get")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("AWS_ACCESS_KEY_ID", "AKIDSOCKSH")
-        .env("AWS_SECRET_ACCESS_KEY", "socksHSecret0123456789")
-        .env(
-            "AWS_ENDPOINT_URL_ECR",
-            format!("http://ecr.behind-the-proxy.internal:{port}"),
-        )
-        .env("HTTP_PROXY", format!("socks5h://{}", socks.addr))
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    let o = support::run::piped(
-        &mut cmd,
-        b"123456789012.dkr.ecr.eu-west-1.amazonaws.com",
-        "unshare (util-linux) runs the helper",
-    );
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        !stderr.contains("unshare:") && !stderr.contains("mount:"),
-        "this test needs unprivileged user namespaces (or root): {stderr}"
+    let (o, stderr) = get_with_private_hosts(
+        home.path(),
+        "127.0.0.1 localhost\n127.0.0.1 ecr.behind-the-proxy.internal\n",
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIDSOCKSH".into()),
+            ("AWS_SECRET_ACCESS_KEY", "socksHSecret0123456789".into()),
+            (
+                "AWS_ENDPOINT_URL_ECR",
+                format!("http://ecr.behind-the-proxy.internal:{port}"),
+            ),
+            ("HTTP_PROXY", format!("socks5h://{}", socks.addr)),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ],
     );
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("\"Secret\":\"through-socks5h\""),
