@@ -19,6 +19,8 @@
 #   kubelet          `kubelet-credential-provider`: the node's request (a cache hit), and a
 #                    pod's request with a service-account token (STS from a second stand-in,
 #                    then ECR: two calls every time, as that mode keeps nothing on disk)
+#   fallback         a `get` for a host that is not ECR with AWS_ECR_FALLBACK_CREDS_STORE: a
+#                    stand-in helper (a shell script) alone, and through us: the hop's cost
 # Go helper: `apt-get install amazon-ecr-credential-helper` (Debian has 0.6.0); its cache is
 # seeded in its own format. AWS CLI: `pip install awscli` (`aws ecr get-login-password`).
 set -euo pipefail
@@ -96,6 +98,13 @@ printf '{"apiVersion":"%s","kind":"CredentialProviderRequest","image":"%s/app:1"
     "$kube" "$host" > "$work/kube-pod"
 as_pod="AWS_ENDPOINT_URL_STS=$sts_url"
 sh -c "$as_pod exec $BIN kubelet-credential-provider < $work/kube-pod" | grep -q '"password":"password-from-the-stand-in"'
+# A stand-in for another credential helper, and a host that is not ECR.
+mkdir -p "$work/bin"
+printf '#!/bin/sh\ncat > /dev/null\necho '"'"'{"ServerURL":"ghcr.io","Username":"bob","Secret":"x"}'"'"'\n' > "$work/bin/docker-credential-bench"
+chmod 755 "$work/bin/docker-credential-bench"
+printf ghcr.io > "$work/other-host"
+as_fallback="PATH=$work/bin:$PATH AWS_ECR_FALLBACK_CREDS_STORE=bench"
+sh -c "$as_fallback exec $BIN get < $work/other-host" | grep -q '"Username":"bob"'
 run() { echo "sh -c 'exec $1 < $work/host'"; }
 cmds=(-n floor "$(run /bin/true)"
       -n "hit" "$(run "$BIN get")"
@@ -107,6 +116,8 @@ cmds=(-n floor "$(run /bin/true)"
       -n "miss (aws login)" "sh -c '$as_login AWS_ECR_DISABLE_CACHE=1 exec $BIN get < $work/host'"
       -n "kubelet (node, hit)" "sh -c 'exec $BIN kubelet-credential-provider < $work/kube-node'"
       -n "kubelet (pod token: STS + ECR)" "sh -c '$as_pod exec $BIN kubelet-credential-provider < $work/kube-pod'"
+      -n "fallback: the other helper alone" "sh -c 'exec $work/bin/docker-credential-bench get < $work/other-host'"
+      -n "fallback: through us" "sh -c '$as_fallback exec $BIN get < $work/other-host'"
       -n "stand-in (curl)" "$(run "curl -s -o /dev/null -X POST -d {} $url")")
 if [ $have_go = yes ]; then
     # Debian's 0.6.0 predates AWS_ENDPOINT_URL_ECR, so only its hits can be measured here.
@@ -228,6 +239,7 @@ if "aws ecr get-login-password" in rows:
     print(f"aws ecr get-login-password / miss: {m('aws ecr get-login-password') / m('miss'):.0f}x")
 print(f"aws login hit / hit: {m('hit (aws login)') / m('hit'):.2f}x; aws login miss / miss: {m('miss (aws login)') / m('miss'):.2f}x")
 print(f"kubelet node hit / hit: {m('kubelet (node, hit)') / m('hit'):.2f}x; kubelet pod token (two calls) / miss (one call): {m('kubelet (pod token: STS + ECR)') / m('miss'):.2f}x")
+print(f"fallback hop (through us - the other helper alone): {m('fallback: through us') - m('fallback: the other helper alone'):.2f} ms")
 print(f"miss - hit: {m('miss') - m('hit'):.2f} ms; stand-in round trip (curl - floor): {m('stand-in (curl)') - m('floor'):.2f} ms")
 print(f"peak RSS of a hit: musl {rss['hit']/1024:.1f} MiB, glibc {rss['hit (glibc)']/1024:.1f} MiB (target at most 4 MiB)")
 print()

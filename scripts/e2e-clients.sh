@@ -9,17 +9,25 @@
 #   - skopeo inspect, skopeo copy, podman pull, buildah pull and `docker manifest inspect`
 #     (the CLI only; there is no daemon) through credHelpers and our binary;
 #   - negative controls: no helper, a stand-in that hands out another password, a failing
-#     stand-in: each ends in 401.
+#     stand-in: each ends in 401;
+#   - `credsStore: ecr-login` with AWS_ECR_FALLBACK_CREDS_STORE=pass: `docker login`,
+#     `docker manifest inspect` and `docker logout` of a second, non-ECR registry name go
+#     through our binary to Debian's docker-credential-pass (a throw-away GPG key), while the
+#     ECR host stays ours.
 # Needs root. Ends with its own count: `e2e: N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
 HOST=123456789012.dkr.ecr.us-east-1.amazonaws.com
+# A registry that is not ECR (the same server under another name), for the fallback store.
+HUB=hub.e2e.test
+HUB_PW=hub-password-kept-by-pass
 
 if [ -z "${E2E_INSIDE:-}" ]; then
     need=()
     for p in docker-registry:docker-registry skopeo:skopeo podman:podman buildah:buildah \
-             htpasswd:apache2-utils openssl:openssl ip:iproute2 unshare:util-linux; do
+             htpasswd:apache2-utils openssl:openssl ip:iproute2 unshare:util-linux \
+             pass:pass gpg:gnupg docker-credential-pass:golang-docker-credential-helpers; do
         command -v "${p%%:*}" > /dev/null || need+=("${p#*:}")
     done
     command -v docker > /dev/null || need+=(docker.io)
@@ -41,14 +49,14 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2> /dev/null; done; wait 2> /dev
 trap cleanup EXIT
 ip link set lo up
 cp /etc/hosts "$W/hosts"
-echo "127.0.0.1 $HOST" >> "$W/hosts"
+echo "127.0.0.1 $HOST $HUB" >> "$W/hosts"
 mount --bind "$W/hosts" /etc/hosts
 
 # A throw-away CA and the registry's certificate.
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=e2e-throwaway-ca \
     -keyout "$W/ca.key" -out "$W/ca.crt" 2> /dev/null
 openssl req -newkey rsa:2048 -nodes -subj "/CN=$HOST" -keyout "$W/server.key" -out "$W/server.csr" 2> /dev/null
-printf 'subjectAltName=DNS:%s\n' "$HOST" > "$W/ext"
+printf 'subjectAltName=DNS:%s,DNS:%s\n' "$HOST" "$HUB" > "$W/ext"
 openssl x509 -req -in "$W/server.csr" -CA "$W/ca.crt" -CAkey "$W/ca.key" -CAcreateserial \
     -days 2 -extfile "$W/ext" -out "$W/server.crt" 2> /dev/null
 # Go clients take extra roots from SSL_CERT_FILE.
@@ -69,6 +77,7 @@ start_standin other another-password
 start_standin failing --fail
 
 htpasswd -Bbn AWS password-from-the-stand-in > "$W/htpasswd"
+htpasswd -Bbn alice "$HUB_PW" >> "$W/htpasswd"
 cat > "$W/registry.yml" <<YML
 version: 0.1
 log:
@@ -153,6 +162,34 @@ check "no helper, docker CLI: 401" 401 env DOCKER_CONFIG="$W/docker-none" docker
 check "a stand-in with another password: 401" 401 env AWS_ENDPOINT_URL_ECR="$url_other" AWS_ECR_DISABLE_CACHE=1 skopeo inspect "docker://$ref"
 check "a failing stand-in: the client goes on anonymously and gets 401" 401 env AWS_ENDPOINT_URL_ECR="$url_failing" AWS_ECR_DISABLE_CACHE=1 skopeo inspect "docker://$ref"
 check "a failing stand-in, docker CLI: 401" 401 env AWS_ENDPOINT_URL_ECR="$url_failing" AWS_ECR_DISABLE_CACHE=1 docker manifest inspect "$ref"
+
+# credsStore: ecr-login, other registries' logins kept by docker-credential-pass through
+# AWS_ECR_FALLBACK_CREDS_STORE: a throw-away GPG key and pass store.
+export GNUPGHOME="$W/gnupg" PASSWORD_STORE_DIR="$W/pass"
+mkdir -m 700 "$GNUPGHOME"
+gpg --batch --passphrase '' --quick-gen-key 'ecr-login e2e <e2e@example.invalid>' default default never 2> /dev/null
+pass init "$(gpg --list-keys --with-colons 2> /dev/null | awk -F: '/^fpr/ { print $10; exit }')" > /dev/null 2>&1
+mkdir -p "$W/docker-store"
+echo '{"credsStore":"ecr-login"}' > "$W/docker-store/config.json"
+hub_ref="$HUB/e2e/hello:1"
+check "fallback: the image pushed to the non-ECR name (skopeo, its own credentials)" ok \
+    skopeo copy --quiet --dest-creds "alice:$HUB_PW" "oci:$img:latest" "docker://$hub_ref"
+store_env=(env DOCKER_CONFIG="$W/docker-store" AWS_ECR_FALLBACK_CREDS_STORE=pass AWS_ECR_LOG_LEVEL=debug)
+check "fallback off: docker login to the non-ECR registry fails (store: not implemented)" ok \
+    sh -c "printf '%s' '$HUB_PW' | DOCKER_CONFIG='$W/docker-store' docker login $HUB -u alice --password-stdin 2>&1 | grep -q 'not implemented'"
+check "fallback: docker login (CLI) stores through us into pass" ok \
+    sh -c "printf '%s' '$HUB_PW' | ${store_env[*]} docker login $HUB -u alice --password-stdin"
+check "fallback: pass holds the login, config.json holds no password" ok \
+    sh -c "docker-credential-pass list | grep -q '$HUB' && ! grep -q '$HUB_PW' '$W/docker-store/config.json' && ! grep -q '\"auth\"' '$W/docker-store/config.json'"
+check "fallback: docker manifest inspect of the non-ECR registry (get through us from pass)" ok \
+    "${store_env[@]}" docker manifest inspect "$hub_ref"
+check "fallback: docker manifest inspect of the ECR host (ours, same config)" ok \
+    "${store_env[@]}" docker manifest inspect "$ref"
+check "fallback: docker logout (erase through us from pass)" ok "${store_env[@]}" docker logout "$HUB"
+check "fallback: pass no longer holds it" ok sh -c "! docker-credential-pass list | grep -q '$HUB'"
+check "fallback: after logout, the non-ECR registry answers 401" 401 "${store_env[@]}" docker manifest inspect "$hub_ref"
+check "fallback: the password never reached our log" ok sh -c "! grep -rq '$HUB_PW' '$W/home/.ecr/log'"
+gpgconf --kill gpg-agent 2> /dev/null
 
 # The release image (scripts/release.sh writes it), when there is one: both platforms in the
 # archive, pushed through the helper, pulled back, and the amd64 binary taken out of its layer

@@ -56,7 +56,7 @@ esac
 [ -f "$bin" ] || { echo "$bin is missing: run scripts/release.sh (or scripts/build-static.sh $t) first" >&2; exit 1; }
 echo "== $t: $bin${runner:+, run by $runner}"
 ECR_LOGIN_TEST_BIN=$bin ECR_LOGIN_TEST_RUNNER=$runner ECR_LOGIN_TEST_TARGET=$t \
-    cargo test --locked --test cli --test scenarios --test reliability
+    cargo test --locked --test cli --test scenarios --test reliability --test fallback_store
 case "$t" in
     linux-*)
         if [ "$(id -u)" = 0 ]; then

@@ -1,17 +1,22 @@
 //! The docker credential-helper protocol's actions (`get`, `list`, `store`, `erase`) and
 //! `get-login-password`, each answering with an [`Outcome`] for the one report site.
 
+use super::fallback::{self, Fallback, FallbackError};
 use super::{Outcome, program, protocol};
 use crate::aws::http::redact_userinfo;
 use crate::error::Error;
-use crate::get;
+use crate::get::{self, registry};
 use crate::local::env::Env;
 use crate::local::log::Level;
 use crate::local::settings::Settings;
 use std::io::Read;
 
 pub fn get(settings: Settings) -> Outcome {
-    let server_url = match protocol::read_server_url(&mut std::io::stdin().lock()) {
+    let input = match protocol::read_input(&mut std::io::stdin().lock()) {
+        Ok(input) => input,
+        Err(reason) => return failed_get("", &reason),
+    };
+    let server_url = match protocol::server_url(&input) {
         Ok(s) if s.is_empty() => {
             // The Go helper's line, so that callers that match it keep working.
             let p = program();
@@ -22,6 +27,9 @@ pub fn get(settings: Settings) -> Outcome {
         Ok(s) => s,
         Err(reason) => return failed_get("", &reason),
     };
+    if let Some(handed) = hand_over(&settings.env, "get", &server_url, &input) {
+        return handed;
+    }
     match get::get(&settings, &server_url) {
         Ok(token) => Outcome::done(protocol::credentials_json(
             &server_url,
@@ -83,7 +91,27 @@ pub fn get_login_password(settings: &Settings, args: &[String]) -> Outcome {
 
 /// The cached registries, `{"https://HOST":"AWS"}`, after fetching what `list` fetches.
 pub fn list(settings: Settings) -> Outcome {
-    let body: Vec<String> = get::list(&settings)
+    // The other helper first: when it fails, the answer is its failure, and ours would be
+    // fetched for nothing.
+    let theirs = match fallback::from_env(&settings.env) {
+        None => Default::default(),
+        Some(Err(e)) => return refused("list", "", &e),
+        Some(Ok(f)) => match f.call(&settings.env, "list", b"") {
+            Err(e) => return refused("list", "", &e),
+            Ok(out) if !out.status.success() => return passed_on(&f, "list", "", out),
+            Ok(out) => match f.parse_list(&out.stdout) {
+                Ok(list) => list,
+                Err(e) => return refused("list", "", &e),
+            },
+        },
+    };
+    // ECR hosts are ours: a get for one comes here, whatever the other store lists.
+    let mut merged: std::collections::BTreeMap<String, String> = theirs
+        .into_iter()
+        .filter(|(host, _)| registry::parse(host).is_err())
+        .collect();
+    merged.extend(get::list(&settings));
+    let body: Vec<String> = merged
         .iter()
         .map(|(k, v)| format!("{}:{}", protocol::json_string(k), protocol::json_string(v)))
         .collect();
@@ -96,6 +124,16 @@ pub fn store_or_erase(env: &Env, store: bool) -> Outcome {
         .lock()
         .take(protocol::MAX_INPUT as u64 + 1)
         .read_to_end(&mut input);
+    let verb = if store { "store" } else { "erase" };
+    let host = match store {
+        true => protocol::store_server_url(&input),
+        false => Some(String::from_utf8_lossy(&input).trim().to_string()),
+    };
+    if let Some(host) = host.filter(|h| !h.trim().is_empty())
+        && let Some(handed) = hand_over(env, verb, &host, &input)
+    {
+        return handed;
+    }
     let server_url = if store {
         protocol::validate_store(&input)
     } else {
@@ -105,10 +143,16 @@ pub fn store_or_erase(env: &Env, store: bool) -> Outcome {
         }
     };
     let server_url = match server_url {
-        Ok(url) => redact_userinfo(&url),
+        Ok(url) => url,
         Err(msg) => return Outcome::failed().stdout(msg),
     };
-    let verb = if store { "store" } else { "erase" };
+    let ecr = registry::parse(&server_url).is_ok();
+    let server_url = redact_userinfo(&server_url);
+    // What keeps other registries' logins, said where a login was just refused or lost.
+    let keep_others = format!(
+        "to keep logins to other registries, set {}=NAME to hand them to docker-credential-NAME (desktop, osxkeychain, wincred, pass, secretservice), or name only ECR hosts in credHelpers in ~/.docker/config.json instead of credsStore",
+        fallback::VARIABLE
+    );
     if env.raw("AWS_ECR_IGNORE_CREDS_STORAGE") == Some("true") {
         // The login "succeeds", so say where the credentials went: nowhere.
         let what = match store {
@@ -126,7 +170,7 @@ pub fn store_or_erase(env: &Env, store: bool) -> Outcome {
                     &[("serverURL", &server_url)],
                 )
                 .reason(format!(
-                    "{verb}: the credentials for {server_url} were {what}: AWS_ECR_IGNORE_CREDS_STORAGE=true discards every docker login. Amazon ECR needs none; to keep logins to other registries, name only ECR hosts in credHelpers in ~/.docker/config.json instead of credsStore"
+                    "{verb}: the credentials for {server_url} were {what}: AWS_ECR_IGNORE_CREDS_STORAGE=true discards every docker login. Amazon ECR needs none; {keep_others}"
                 ))
         };
     }
@@ -139,7 +183,107 @@ pub fn store_or_erase(env: &Env, store: bool) -> Outcome {
             &[("serverURL", &server_url)],
         )
         .stdout("not implemented")
-        .reason(format!(
-            "Amazon ECR needs no docker login: this helper gets a token from your AWS credentials on every pull and push. Name ECR hosts in credHelpers in ~/.docker/config.json (other registries then keep their own logins), or set AWS_ECR_IGNORE_CREDS_STORAGE=true to let {verb} succeed and discard the credentials"
-        ))
+        .reason(match ecr {
+            true => format!(
+                "Amazon ECR needs no docker login: this helper gets a token from your AWS credentials on every pull and push. Name ECR hosts in credHelpers in ~/.docker/config.json (other registries then keep their own logins), or set AWS_ECR_IGNORE_CREDS_STORAGE=true to let {verb} succeed and discard the credentials"
+            ),
+            false => format!(
+                "{server_url} is not an Amazon ECR registry, and this helper keeps no other logins; {keep_others}"
+            ),
+        })
+}
+
+/// A request for a host that is not ECR, given to the fallback store when one is set:
+/// `None` when we answer it ourselves.
+fn hand_over(env: &Env, action: &str, host: &str, input: &[u8]) -> Option<Outcome> {
+    if registry::parse(host).is_ok() {
+        return None;
+    }
+    let host = redact_userinfo(host);
+    let outcome = match fallback::from_env(env)? {
+        Ok(f) => match f.call(env, action, input) {
+            Ok(out) => passed_on(&f, action, &host, out),
+            Err(e) => refused(action, &host, &e),
+        },
+        Err(e) => refused(action, &host, &e),
+    };
+    Some(outcome)
+}
+
+/// The other helper's answer as it came, its exit status ours; on a failure that is not an
+/// ordinary "not found", one line more from us saying where the answer came from.
+fn passed_on(
+    f: &Fallback,
+    action: &str,
+    host: &str,
+    out: crate::local::program::Output,
+) -> Outcome {
+    let helper = f.program();
+    let code = out.status.code();
+    let status = match code {
+        Some(c) => c.to_string(),
+        None => "killed by a signal".to_string(),
+    };
+    let fields = [
+        ("action", action),
+        ("serverURL", host),
+        ("helper", helper.as_str()),
+        ("status", status.as_str()),
+    ];
+    if out.status.success() {
+        return Outcome {
+            ok: true,
+            through: Some((out.stdout, out.stderr)),
+            ..Outcome::failed().log(Level::Debug, "Passed on to the fallback store", &fields)
+        };
+    }
+    let not_found = String::from_utf8_lossy(&out.stdout).trim() == protocol::NOT_FOUND;
+    let mut o = Outcome {
+        code: Some(
+            code.and_then(|c| u8::try_from(c).ok())
+                .filter(|c| *c != 0)
+                .unwrap_or(1),
+        ),
+        through: Some((out.stdout, out.stderr)),
+        ..Outcome::failed().log(
+            match not_found {
+                true => Level::Debug,
+                false => Level::Warn,
+            },
+            "The fallback store answered with a failure",
+            &fields,
+        )
+    };
+    if !(not_found && action == "get") {
+        let how = match code {
+            Some(c) => format!("exited with status {c}"),
+            None => "was killed by a signal".to_string(),
+        };
+        let why = match host.is_empty() {
+            true => format!("{action} went to {helper} too"),
+            false => format!("{host} is not an Amazon ECR registry, so {action} went to {helper}"),
+        };
+        o = o.reason(format!(
+            "{why} ({}), which {how}; its answer is above, as it came",
+            fallback::VARIABLE
+        ));
+    }
+    o
+}
+
+/// The fallback could not answer: its reason on stdout (docker shows stdout in its error)
+/// and stderr, and in the log.
+fn refused(action: &str, host: &str, e: &FallbackError) -> Outcome {
+    Outcome::failed()
+        .stdout(e.to_string())
+        .log(
+            Level::Error,
+            "The fallback store could not answer",
+            &[
+                ("action", action),
+                ("serverURL", host),
+                ("error", &e.to_string()),
+            ],
+        )
+        .reason(e)
 }

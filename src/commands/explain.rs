@@ -27,10 +27,48 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
         Err(_) => {
             line(
                 &mut out,
-                "error:",
-                "not an Amazon ECR or ECR Public registry host; this helper serves ACCOUNT.dkr.ecr.REGION.amazonaws.com (and the other partitions' forms) and public.ecr.aws",
+                "kind:",
+                "not an Amazon ECR or ECR Public registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com, the other partitions' forms, public.ecr.aws)",
             );
-            return (out, false);
+            let ok = match super::fallback::from_env(env) {
+                None => {
+                    line(
+                        &mut out,
+                        "answered by:",
+                        &format!(
+                            "nobody: get says \"{}\"; {}=NAME would hand it to docker-credential-NAME",
+                            crate::commands::protocol::NOT_FOUND,
+                            super::fallback::VARIABLE
+                        ),
+                    );
+                    false
+                }
+                Some(Ok(f)) => match f.locate(env) {
+                    Ok(path) => {
+                        line(
+                            &mut out,
+                            "answered by:",
+                            &format!(
+                                "{} ({}={}), at {}: get, store, erase and list go to it unchanged",
+                                f.program(),
+                                super::fallback::VARIABLE,
+                                f.name,
+                                path.display()
+                            ),
+                        );
+                        true
+                    }
+                    Err(e) => {
+                        line(&mut out, "error:", &e.to_string());
+                        false
+                    }
+                },
+                Some(Err(e)) => {
+                    line(&mut out, "error:", &e.to_string());
+                    false
+                }
+            };
+            return (out, ok);
         }
     };
     match &registry {

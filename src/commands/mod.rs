@@ -4,6 +4,7 @@
 
 mod docker;
 pub mod explain;
+pub mod fallback;
 pub mod kubelet;
 pub mod protocol;
 
@@ -29,7 +30,9 @@ Usage: docker-credential-ecr-login <get|list|store|erase|version>   (the docker 
   get                  read a registry host on stdin, print {\"ServerURL\",\"Username\",\"Secret\"}
   list                 print the cached registries as {\"https://HOST\":\"AWS\"}, first fetching the
                        default registry and ECR Public when the cache lacks them
-  store, erase         succeed only with AWS_ECR_IGNORE_CREDS_STORAGE=true (ECR needs no docker login)
+  store, erase         for ECR hosts: succeed only with AWS_ECR_IGNORE_CREDS_STORAGE=true (ECR needs
+                       no docker login); for other hosts, with AWS_ECR_FALLBACK_CREDS_STORE=NAME,
+                       handed to docker-credential-NAME (so are get and list)
   version              print the version
   get-login-password   print only the password (for helm/oras/podman login --password-stdin);
                        without HOST, for the default registry in AWS_REGION
@@ -50,8 +53,8 @@ Examples:
 Settings (environment): AWS credentials as the AWS SDKs read them (AWS_ACCESS_KEY_ID,
 AWS_PROFILE, ~/.aws/config, web identity, container, IMDS, ...), AWS_ECR_CACHE_DIR (default
 ~/.ecr), AWS_ECR_DISABLE_CACHE, AWS_ECR_LOG_LEVEL (off|error|warn|info|debug),
-AWS_ECR_IGNORE_CREDS_STORAGE, AWS_ENDPOINT_URL_ECR, AWS_CA_BUNDLE, HTTPS_PROXY. The README
-lists them all.
+AWS_ECR_IGNORE_CREDS_STORAGE, AWS_ECR_FALLBACK_CREDS_STORE, AWS_ENDPOINT_URL_ECR, AWS_CA_BUNDLE,
+HTTPS_PROXY. The README lists them all.
 ";
 
 /// What the command line asks for.
@@ -128,6 +131,8 @@ pub struct Outcome {
     pub ok: bool,
     /// The exit code when it did not (1 unless said otherwise).
     pub code: Option<u8>,
+    /// Another helper's stdout and stderr, byte for byte, written before our own lines.
+    pub through: Option<(Vec<u8>, Vec<u8>)>,
 }
 
 impl Outcome {
@@ -304,13 +309,19 @@ pub fn report(o: Outcome) -> u8 {
         let fields: Vec<(&str, &str)> = line.fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         log::write(line.level, &line.msg, &fields);
     }
-    let written = match &o.stdout {
-        Some(text) => {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{text}").and_then(|_| out.flush()).is_ok()
+    let (through_out, through_err) = o
+        .through
+        .as_ref()
+        .map_or((&[][..], &[][..]), |(out, err)| (&out[..], &err[..]));
+    let written = {
+        let mut out = std::io::stdout().lock();
+        let mut w = out.write_all(through_out);
+        if let Some(text) = &o.stdout {
+            w = w.and_then(|_| writeln!(out, "{text}"));
         }
-        None => true,
+        w.and_then(|_| out.flush()).is_ok()
     };
+    let _ = std::io::stderr().lock().write_all(through_err);
     if let Some(line) = &o.stderr {
         err(line);
     }

@@ -14,8 +14,8 @@ pub const NO_SERVER_URL: &str = "no credentials server URL";
 
 pub const USAGE: &str = "Usage: docker-credential-ecr-login <store|get|erase|list|version>";
 
-/// Reads the server URL: all lines joined with nothing between them, then trimmed.
-pub fn read_server_url(input: &mut dyn Read) -> Result<String, String> {
+/// Reads stdin, at most [`MAX_INPUT`] bytes of it.
+pub fn read_input(input: &mut dyn Read) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     input
         .take(MAX_INPUT as u64 + 1)
@@ -27,13 +27,24 @@ pub fn read_server_url(input: &mut dyn Read) -> Result<String, String> {
             MAX_INPUT / 1024
         ));
     }
-    let text = String::from_utf8(bytes)
+    Ok(bytes)
+}
+
+/// The server URL in `get`'s input: all lines joined with nothing between them, then trimmed.
+pub fn server_url(bytes: &[u8]) -> Result<String, String> {
+    let text = std::str::from_utf8(bytes)
         .map_err(|_| "the registry host on stdin is not UTF-8 text".to_string())?;
     let joined: String = text
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .collect();
     Ok(joined.trim().to_string())
+}
+
+/// The server URL a `store` is for, if its input says (the checks are [`validate_store`]'s).
+pub fn store_server_url(input: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(input).ok()?;
+    Some(v.get("ServerURL")?.as_str()?.to_string())
 }
 
 /// Writes `s` as a JSON string the way Go's encoder does: `<`, `>`, `&`, U+2028 and U+2029
@@ -87,7 +98,7 @@ mod tests {
     use super::*;
 
     fn read(s: &[u8]) -> Result<String, String> {
-        read_server_url(&mut &s[..])
+        server_url(&read_input(&mut &s[..])?)
     }
 
     #[test]

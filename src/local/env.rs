@@ -51,6 +51,20 @@ impl Env {
         self.vars.get(name).map(String::as_str)
     }
 
+    /// The value of the variable named `name` in any case: Windows names its variables so
+    /// (`Path` for `PATH`). The exact name wins when both are there.
+    pub fn raw_ignoring_case(&self, name: &str) -> Option<&str> {
+        self.raw(name).or_else(|| {
+            let mut names: Vec<&String> = self
+                .vars
+                .keys()
+                .filter(|k| k.eq_ignore_ascii_case(name))
+                .collect();
+            names.sort();
+            names.first().and_then(|k| self.raw(k))
+        })
+    }
+
     /// The value if set and non-empty: the SDKs treat an empty variable as unset.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.raw(name).filter(|v| !v.is_empty())

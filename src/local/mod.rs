@@ -8,5 +8,6 @@ pub mod core_dumps;
 pub mod env;
 pub mod files;
 pub mod log;
+pub mod program;
 pub mod settings;
 pub mod user;

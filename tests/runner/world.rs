@@ -123,6 +123,9 @@ impl World {
                 match std::fs::read_to_string(entry.path()) {
                     Ok(text) => {
                         std::fs::write(&target, self.substitute(&text)).unwrap();
+                        // A stand-in program keeps its executable bit.
+                        let mode = entry.metadata().unwrap().permissions();
+                        std::fs::set_permissions(&target, mode).unwrap();
                         texts.push(text);
                     }
                     // A file that is not UTF-8 (a scenario about such files) is copied as it

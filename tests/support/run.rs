@@ -60,7 +60,9 @@ pub fn install_as(dir: &Path, name: &str) -> std::path::PathBuf {
 /// The environment as the target needs it. Wine hides `HOME` from Windows programs (it
 /// becomes `WINEHOMEDIR`) and sets `USERPROFILE` itself, so on Windows the home goes as
 /// `ECR_LOGIN_TEST_HOME`, in its Windows form (Wine's drive Z: is the Unix root), and the
-/// runner's launcher (`examples/wine_launcher.rs`) sets `HOME` from it.
+/// runner's launcher (`examples/wine_launcher.rs`) sets `HOME` from it. A `PATH` the test
+/// sets goes the same way, as `ECR_LOGIN_TEST_PATH`, its folders in Windows form, which the
+/// launcher puts before Wine's own `PATH`.
 pub fn target_env(env: &[(String, String)]) -> Vec<(String, String)> {
     if !crate::support::targets::is_windows() {
         return env.to_vec();
@@ -68,6 +70,10 @@ pub fn target_env(env: &[(String, String)]) -> Vec<(String, String)> {
     env.iter()
         .map(|(k, v)| match k.as_str() {
             "HOME" => ("ECR_LOGIN_TEST_HOME".to_string(), windows_path(v)),
+            "PATH" => (
+                "ECR_LOGIN_TEST_PATH".to_string(),
+                v.split(':').map(windows_path).collect::<Vec<_>>().join(";"),
+            ),
             _ => (k.clone(), v.clone()),
         })
         .collect()

@@ -11,6 +11,31 @@
 pub const EXCLUDED: &[(&str, &str, &str)] = &[
     (
         "windows",
+        "fallback_store_get_erase_list",
+        "its stand-in helper is a POSIX shell script; fallback_cmd_script is the Windows build's case, through PATHEXT",
+    ),
+    (
+        "windows",
+        "fallback_helper_fails",
+        "its stand-in helper is a POSIX shell script (kill -9 $$, exit 3)",
+    ),
+    (
+        "windows",
+        "fallback_helper_hangs",
+        "its stand-in helper is a POSIX shell script with a background job; the bound is the same code on every target",
+    ),
+    (
+        "unix",
+        "fallback_cmd_script",
+        "a Windows .cmd stand-in found through PATHEXT: the Windows build's case",
+    ),
+    (
+        "windows",
+        "fallback_store::a_docker_hub_login_round_trips_through_pass",
+        "docker-credential-pass, pass and gpg are Linux programs, which a Windows program under Wine cannot start",
+    ),
+    (
+        "windows",
         "credential_process",
         "its command is a POSIX shell line (sh -c, $HOME, cat); on Windows credential_process runs through cmd.exe, which credential_process_cmd_script tests",
     ),

@@ -5,14 +5,11 @@ use crate::aws::Credentials;
 use crate::credentials::error::{CredentialsError, ProcessProblem};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::sources::document::{self, Document, DocumentError};
-use std::io::Read;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
-use std::time::{Duration, Instant};
+use crate::local::program::{self, Limits, RunError};
+use std::process::Command;
+use std::time::Duration;
 
 pub const TIMEOUT: Duration = Duration::from_secs(60);
-/// More than any credentials document; a process printing more is not one.
-const MAX_OUTPUT: u64 = 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Process {
@@ -100,141 +97,33 @@ fn is_assignment(word: &str) -> bool {
     })
 }
 
-/// After the process exits, how long its pipes may take to drain: a background child that
-/// holds them open must not keep the helper waiting.
-const DRAIN: Duration = Duration::from_millis(200);
 /// How much of its stderr a failure shows: the last lines, which say what went wrong.
 const STDERR_LINES: usize = 5;
 
-/// Runs `command` with one deadline for all of it, reading its output as it comes. Nothing
-/// it leaves behind outlives the helper: on timeout its process group is killed, and so is
-/// any part of it still holding the pipes after it exited.
+/// Runs `command` through the shell with one deadline for all of it. Nothing it leaves
+/// behind outlives the helper: it runs in a process group of its own, stopped on timeout,
+/// and so is any part of it still holding the pipes after it exited.
 pub fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, ProcessProblem> {
-    let deadline = Instant::now() + timeout;
-    let mut cmd = shell(command);
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| ProcessProblem::Start(e.to_string()))?;
-    let (done_tx, done_rx) = mpsc::channel();
-    let out = drain(
-        child.stdout.take().expect("piped"),
-        Keep::First(MAX_OUTPUT as usize + 1),
-        done_tx.clone(),
-    );
-    let err = drain(
-        child.stderr.take().expect("piped"),
-        Keep::Last(STDERR_KEPT),
-        done_tx,
-    );
-    let mut closed_pipes = 0;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) => {}
-            Err(e) => {
-                stop(&mut child);
-                return Err(ProcessProblem::Wait(e.to_string()));
-            }
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            stop(&mut child);
-            return Err(ProcessProblem::TimedOut {
-                seconds: timeout.as_secs(),
-            });
-        }
-        // Woken early when a pipe closes, which is usually when it exits.
-        if done_rx
-            .recv_timeout(left.min(Duration::from_millis(20)))
-            .is_ok()
-        {
-            closed_pipes += 1;
-        }
-    };
-    // Its output is complete when both pipes close; give that a moment, then take what came.
-    // Whatever still holds them is a leftover of its own: stopped, so that nothing outlives us.
-    let drain_until =
-        Instant::now() + DRAIN.min(deadline.saturating_duration_since(Instant::now()));
-    let closed = (closed_pipes..2).all(|_| {
-        done_rx
-            .recv_timeout(drain_until.saturating_duration_since(Instant::now()))
-            .is_ok()
-    });
-    if !closed {
-        stop_group(&child);
-    }
-    let out = std::mem::take(&mut *out.lock().unwrap_or_else(|e| e.into_inner()));
-    let err = std::mem::take(&mut *err.lock().unwrap_or_else(|e| e.into_inner()));
-    if out.len() as u64 > MAX_OUTPUT {
+    let limits = Limits::CREDENTIAL_PROCESS;
+    let out = program::run(shell(command), b"", timeout, limits).map_err(|e| match e {
+        RunError::Start(e) => ProcessProblem::Start(e),
+        RunError::Wait(e) => ProcessProblem::Wait(e),
+        RunError::TimedOut { seconds } => ProcessProblem::TimedOut { seconds },
+    })?;
+    if out.stdout_over(limits) {
         return Err(ProcessProblem::TooMuchOutput);
     }
-    if !status.success() {
+    if !out.status.success() {
         return Err(ProcessProblem::Failed {
-            code: status.code(),
-            stderr_tail: last_lines(&err),
+            code: out.status.code(),
+            stderr_tail: last_lines(&out.stderr),
         });
     }
-    Ok(out)
-}
-
-/// How much of stderr is kept: its end, where a failing program says why.
-const STDERR_KEPT: usize = 64 * 1024;
-
-/// Which part of a pipe's bytes a drain keeps.
-#[derive(Clone, Copy)]
-enum Keep {
-    /// The first N bytes (stdout: more than a document's worth is an error anyway).
-    First(usize),
-    /// The last N bytes (stderr: the last lines say what went wrong).
-    Last(usize),
-}
-
-/// Reads `pipe` into a shared buffer on a thread, keeping the part `keep` says, signalling
-/// `done` at its end; the caller takes what has come whenever it stops waiting.
-fn drain(
-    mut pipe: impl Read + Send + 'static,
-    keep: Keep,
-    done: mpsc::Sender<()>,
-) -> Arc<Mutex<Vec<u8>>> {
-    let buf = Arc::new(Mutex::new(Vec::new()));
-    let shared = buf.clone();
-    std::thread::spawn(move || {
-        let mut chunk = [0u8; 8192];
-        loop {
-            match pipe.read(&mut chunk) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    let mut b = shared.lock().unwrap_or_else(|e| e.into_inner());
-                    match keep {
-                        Keep::First(limit) => {
-                            let room = limit.saturating_sub(b.len());
-                            b.extend_from_slice(&chunk[..n.min(room)]);
-                        }
-                        Keep::Last(limit) => {
-                            b.extend_from_slice(&chunk[..n]);
-                            // Dropped in halves, so that the copying stays linear.
-                            if b.len() > 2 * limit {
-                                let cut = b.len() - limit;
-                                b.drain(..cut);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let _ = done.send(());
-    });
-    buf
+    Ok(out.stdout)
 }
 
 /// The last few non-empty lines of its stderr, trimmed, at most 1 KiB.
 fn last_lines(err: &[u8]) -> String {
-    let err = &err[err.len().saturating_sub(STDERR_KEPT)..];
     let text = String::from_utf8_lossy(err);
     let lines: Vec<&str> = text
         .lines()
@@ -252,32 +141,6 @@ fn last_lines(err: &[u8]) -> String {
     }
 }
 
-/// Stops the process and everything it started, and reaps it.
-fn stop(child: &mut Child) {
-    stop_group(child);
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// Kills the process group the command runs in (its own, from `process_group(0)`). The
-/// standard library signals only the child itself, and a group signal needs libc's `kill`
-/// behind `unsafe`; the shell that ran the command has a `kill` builtin that takes a group.
-#[cfg(unix)]
-fn stop_group(child: &Child) {
-    let _ = Command::new("sh")
-        .arg("-c")
-        .arg("kill -KILL -\"$0\" 2>/dev/null")
-        .arg(child.id().to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-}
-
-/// Windows has no process groups to signal this way; the child itself is stopped.
-#[cfg(not(unix))]
-fn stop_group(_child: &Child) {}
-
 /// A process's output: Version 1 JSON.
 pub fn parse(output: &[u8]) -> Result<Credentials, DocumentError> {
     document::parse(output, Document::Process)
@@ -286,6 +149,8 @@ pub fn parse(output: &[u8]) -> Result<Credentials, DocumentError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(unix)]
+    use std::time::Instant;
 
     #[test]
     fn parses_version_1() {
