@@ -220,15 +220,15 @@ fn passed_on(
 ) -> Outcome {
     let helper = f.program();
     let code = out.status.code();
-    let status = match code {
-        Some(c) => c.to_string(),
-        None => "killed by a signal".to_string(),
+    let how = match code {
+        Some(c) => format!("exited with status {c}"),
+        None => "was killed by a signal".to_string(),
     };
     let fields = [
         ("action", action),
         ("serverURL", host),
         ("helper", helper.as_str()),
-        ("status", status.as_str()),
+        ("status", how.as_str()),
     ];
     if out.status.success() {
         return Outcome {
@@ -255,10 +255,6 @@ fn passed_on(
         )
     };
     if !(not_found && action == "get") {
-        let how = match code {
-            Some(c) => format!("exited with status {c}"),
-            None => "was killed by a signal".to_string(),
-        };
         let why = match host.is_empty() {
             true => format!("{action} went to {helper} too"),
             false => format!("{host} is not an Amazon ECR registry, so {action} went to {helper}"),

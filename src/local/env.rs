@@ -80,3 +80,19 @@ pub fn parse_bool(v: &str) -> Option<bool> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_variable_in_any_case() {
+        let env = Env::from_pairs([("Path", "C:\\Tools"), ("PATHEXT", ".EXE")]);
+        assert_eq!(env.raw("PATH"), None);
+        assert_eq!(env.raw_ignoring_case("PATH"), Some("C:\\Tools"));
+        assert_eq!(env.raw_ignoring_case("pathext"), Some(".EXE"));
+        let both = Env::from_pairs([("Path", "a"), ("PATH", "b")]);
+        assert_eq!(both.raw_ignoring_case("PATH"), Some("b"));
+        assert_eq!(env.raw_ignoring_case("HOME"), None);
+    }
+}
