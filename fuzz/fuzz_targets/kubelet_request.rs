@@ -30,7 +30,10 @@ fuzz_target!(|data: &[u8]| {
     let planted = serde_json::to_vec(&request).unwrap();
     match kubelet::parse(&settings, &planted) {
         Ok(req) => {
-            assert!(!format!("{req:?}").contains("7f3a9c"), "the token reached Debug");
+            assert!(
+                !format!("{req:?}").contains("7f3a9c"),
+                "the token reached Debug"
+            );
             if let Some(pod) = req.pod {
                 assert_eq!(pod.token, TOKEN);
             }

@@ -7,9 +7,12 @@ use docker_credential_ecr_login::local::{config, env};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(url) = protocol::read_server_url(&mut &data[..]) else {
+    let Ok(url) = protocol::read_input(&mut &data[..]).and_then(|b| protocol::server_url(&b))
+    else {
         return;
     };
+    // What a `store` would be routed by.
+    let _ = protocol::store_server_url(data);
     if let Ok(r) = registry::parse(&url) {
         let settings = Settings::new(env::Env::default());
         let no_files = config::ProfileSet::default();
