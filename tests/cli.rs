@@ -641,18 +641,12 @@ fn owner_checks_hold_without_proc() {
     std::fs::write(dir.join("cache.json"), &planted).unwrap();
     std::os::unix::fs::chown(dir.join("cache.json"), Some(65534), Some(65534)).unwrap();
     std::os::unix::fs::chown(&dir, Some(65534), Some(65534)).unwrap();
-    let mut cmd = std::process::Command::new("unshare");
-    cmd.args(["--mount", "--", "sh", "-c"])
-        .arg("mount -t tmpfs none /proc && exec \"$@\"")
-        .arg("sh");
-    if let Some(r) = support::run::runner() {
-        cmd.arg(r);
-    }
-    cmd.arg(support::run::bin())
-        .arg("get")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home.path())
+    let mut cmd = get_in_namespace(
+        &["--mount"],
+        "mount -t tmpfs none /proc && exec \"$@\"",
+        "sh".as_ref(),
+    );
+    cmd.env("HOME", home.path())
         .env("AWS_ACCESS_KEY_ID", "AKIDTRUST")
         .env("AWS_SECRET_ACCESS_KEY", "trustSecretKey0123")
         .env("AWS_ENDPOINT_URL_ECR", ecr.url())
@@ -684,6 +678,26 @@ fn owner_checks_hold_without_proc() {
     );
 }
 
+/// `unshare UNSHARE -- sh -c SCRIPT ARG0 [runner] helper get`, with a cleared environment
+/// but `PATH`: SCRIPT prepares the namespace, then `exec "$@"` runs the helper.
+#[cfg(target_os = "linux")]
+fn get_in_namespace(
+    unshare: &[&str],
+    script: &str,
+    arg0: &std::ffi::OsStr,
+) -> std::process::Command {
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args(unshare).args(["--", "sh", "-c", script]).arg(arg0);
+    if let Some(r) = support::run::runner() {
+        cmd.arg(r);
+    }
+    cmd.arg(support::run::bin())
+        .arg("get")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    cmd
+}
+
 /// Runs `get` for the usual test host in a mount namespace of its own whose `/etc/hosts` says
 /// `hosts` (Linux; `unshare` from util-linux), with only `env` (and `PATH`, `HOME`); the
 /// output, and the stderr that says whether the namespace could be made.
@@ -695,19 +709,12 @@ fn get_with_private_hosts(
 ) -> (std::process::Output, String) {
     let file = home.join("hosts");
     std::fs::write(&file, hosts).unwrap();
-    let mut cmd = std::process::Command::new("unshare");
-    cmd.args(["--user", "--map-root-user", "--mount", "--", "sh", "-c"])
-        .arg("mount --bind \"$0\" /etc/hosts && exec \"$@\"")
-        .arg(&file);
-    if let Some(r) = support::run::runner() {
-        cmd.arg(r);
-    }
-    cmd.arg(support::run::bin())
-        .arg("get")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .envs(env.iter().map(|(k, v)| (k, v)));
+    let mut cmd = get_in_namespace(
+        &["--user", "--map-root-user", "--mount"],
+        "mount --bind \"$0\" /etc/hosts && exec \"$@\"",
+        file.as_os_str(),
+    );
+    cmd.env("HOME", home).envs(env.iter().map(|(k, v)| (k, v)));
     let o = support::run::piped(
         &mut cmd,
         b"123456789012.dkr.ecr.eu-west-1.amazonaws.com",

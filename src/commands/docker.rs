@@ -196,11 +196,14 @@ pub fn store_or_erase(env: &Env, store: bool) -> Outcome {
 /// A request for a host that is not ECR, given to the fallback store when one is set:
 /// `None` when we answer it ourselves.
 fn hand_over(env: &Env, action: &str, host: &str, input: &[u8]) -> Option<Outcome> {
+    // The variable first: without it (the usual case, and every cache hit of a
+    // `credHelpers` set-up) the host is not parsed twice.
+    let fallback = fallback::from_env(env)?;
     if registry::parse(host).is_ok() {
         return None;
     }
     let host = redact_userinfo(host);
-    let outcome = match fallback::from_env(env)? {
+    let outcome = match fallback {
         Ok(f) => match f.call(env, action, input) {
             Ok(out) => passed_on(&f, action, &host, out),
             Err(e) => refused(action, &host, &e),
