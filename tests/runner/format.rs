@@ -101,7 +101,8 @@ pub struct Run {
     /// Keys that `~/.ecr/cache.json` holds afterwards.
     #[serde(default)]
     pub cache_keys: Vec<String>,
-    /// Strings that `~/.ecr/cache.json` does not hold afterwards.
+    /// Strings that `~/.ecr/cache.json` does not hold afterwards, anywhere: pick one no
+    /// timestamp can hold (`"2.0"` with its quotes, not `2.0`, which `11:43:52.05` holds).
     #[serde(default)]
     pub cache_absent: Vec<String>,
     /// Path under the home → strings the file holds afterwards (*substituted*).
