@@ -531,6 +531,76 @@ fn a_closed_stdout_ends_quietly() {
     );
 }
 
+/// A program we run (here the fallback store; `credential_process` has the same runner) that
+/// closes its stdout and stderr and goes on running is waited for without spinning: this
+/// used to burn a whole core until it exited. `times` gives the CPU the helper used; the
+/// spinning one used about as much CPU as the program ran (3 s), the polling one almost none.
+#[cfg(unix)]
+#[test]
+fn a_program_that_closes_its_output_is_waited_for_without_spinning() {
+    if support::targets::skip(
+        "cli::a_program_that_closes_its_output_is_waited_for_without_spinning",
+    ) {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let bin_dir = home.path().join("bin");
+    std::fs::create_dir(&bin_dir).unwrap();
+    let exited = home.path().join("exited");
+    let script = bin_dir.join("docker-credential-closer");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nexec >&- 2>&-\nsleep 3\n: > '{}'\n",
+            exited.display()
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args([
+        "-c",
+        "printf ghcr.io | \"$@\" get; echo \"exit $?\"; times",
+        "sh",
+    ]);
+    cmd.args(support::run::runner()).arg(support::run::bin());
+    let env = [
+        ("HOME".to_string(), home.path().display().to_string()),
+        (
+            "PATH".into(),
+            format!("{}:/usr/bin:/bin", bin_dir.display()),
+        ),
+        ("AWS_ECR_FALLBACK_CREDS_STORE".into(), "closer".into()),
+        ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
+    ];
+    let o = cmd.env_clear().envs(env).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("exit 0\n"), "{out}");
+    assert!(
+        exited.exists(),
+        "the helper answered before its store exited: {out}"
+    );
+    // `times`: the shell's user and system time, then its children's (the helper's).
+    let children = out.lines().nth(2).expect("times printed two lines");
+    let cpu: f64 = children
+        .split_whitespace()
+        .map(|t| {
+            let (m, s) = t.trim_end_matches('s').split_once('m').unwrap();
+            m.parse::<f64>().unwrap() * 60.0 + s.parse::<f64>().unwrap()
+        })
+        .sum();
+    // The helper's, the store's and its `sleep`'s (each reaped by its parent), and for arm64
+    // qemu's: the two scripts use next to nothing, a start costs the helper a few milliseconds
+    // (tens under qemu); one second leaves room for a machine four times slower.
+    assert!(
+        cpu < 1.0,
+        "the helper used {cpu} s of CPU waiting 3 s: {children}"
+    );
+}
+
 /// A cache directory that others can write in (group-writable, or another user's): a planted
 /// entry is not served, planted links at the log and lock are not written through, the
 /// planted file is left as it was, and the get still works, saying once why there is no cache.

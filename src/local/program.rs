@@ -76,6 +76,9 @@ impl Limits {
 /// holds them open must not keep the helper waiting.
 const DRAIN: Duration = Duration::from_millis(200);
 
+/// How often a running program is asked whether it has exited, between pipe closings.
+const POLL: Duration = Duration::from_millis(20);
+
 /// `name` on `path` (the `PATH` value) as Go's `exec.LookPath` finds it, except that an
 /// entry that is empty or relative (the current directory) is never searched, as Go refuses
 /// such a find too. On Windows, `pathext` (`PATHEXT`, default `.com;.exe;.bat;.cmd`) gives
@@ -209,11 +212,13 @@ pub fn run(
             });
         }
         // Woken early when a pipe closes, which is usually when it exits.
-        if done_rx
-            .recv_timeout(left.min(Duration::from_millis(20)))
-            .is_ok()
-        {
-            closed_pipes += 1;
+        let poll = left.min(POLL);
+        match done_rx.recv_timeout(poll) {
+            Ok(()) => closed_pipes += 1,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            // Both pipes closed and it still runs (it closed them itself): nothing will wake
+            // us now, so wait out the poll rather than spin until it exits.
+            Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(poll),
         }
     };
     // Its output is complete when both pipes close; give that a moment, then take what came.

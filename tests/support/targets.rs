@@ -146,6 +146,11 @@ pub const EXCLUDED: &[(&str, &str, &str)] = &[
     ),
     (
         "windows",
+        "cli::a_program_that_closes_its_output_is_waited_for_without_spinning",
+        "the store is a POSIX shell script and the CPU comes from the shell's `times`; a Windows program under Wine cannot start Linux programs",
+    ),
+    (
+        "windows",
         "cli::metadata_service_network_unreachable",
         "Wine opens sockets in its wineserver, which runs outside the test's empty network namespace, so the request would leave loopback; the unreachable case is the Linux builds' test",
     ),
