@@ -2,6 +2,7 @@
 //! carries a secret.
 
 use crate::aws::call::CallError;
+use crate::aws::endpoint::BadRegion;
 use crate::credentials::error::CredentialsError;
 use crate::local::config::ConfigError;
 use std::fmt;
@@ -20,10 +21,8 @@ pub enum Error {
     Call(Box<CallError>),
     /// `get-login-password` with no host needs a region to find the default registry in.
     NoRegion,
-    /// The configured region cannot go into a host name.
-    InvalidRegion {
-        region: String,
-    },
+    /// A region (configured, or the registry host's) cannot go into a host name.
+    InvalidRegion(BadRegion),
     /// A failure while one half of the environment's key pair was set and ignored.
     HalfKeys {
         error: Box<Error>,
@@ -77,17 +76,14 @@ impl fmt::Display for Error {
             Error::NoRegion => f.write_str(
                 "no registry host given and no region configured: name the registry (get-login-password 123456789012.dkr.ecr.REGION.amazonaws.com) or set AWS_REGION",
             ),
-            Error::InvalidRegion { region } => write!(
-                f,
-                "the region {region:?} is not a region name (letters, digits and dashes, such as us-east-1); fix AWS_REGION, AWS_DEFAULT_REGION or the profile's region"
-            ),
+            Error::InvalidRegion(bad) => bad.fmt(f),
             Error::HalfKeys {
                 error,
                 set,
                 missing,
             } => write!(
                 f,
-                "{error} (note: {set} is set but {missing} is not, so the environment's keys were not used; set both, or unset {set})"
+                "{missing} is not set, though {set} is, so the environment's keys were not used: set {missing} too, or unset {set}. Without them: {error}"
             ),
         }
     }

@@ -12,6 +12,7 @@
 
 mod support;
 
+use docker_credential_ecr_login::aws::endpoint::{Region, RegionOrigin};
 use docker_credential_ecr_login::aws::http::Http;
 use docker_credential_ecr_login::credentials::{self, Resolver};
 use docker_credential_ecr_login::local::config::ProfileSet;
@@ -194,7 +195,10 @@ fn run_case(case: &Path, profile_only: bool) -> Result<Result<Value, String>, St
         let resolver = Resolver {
             config,
             http: &http,
-            region: credentials::sts_region(&config, "us-east-1"),
+            region: credentials::sts_region(
+                &config,
+                Region::new("us-east-1", RegionOrigin::Configured),
+            ),
             deadline: Instant::now() + Duration::from_secs(10),
         };
         credentials::resolve(&plan, &resolver).map_err(|e| e.to_string())

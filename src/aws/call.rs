@@ -55,6 +55,8 @@ pub enum CallErrorKind {
     BadResponse(String),
     /// The request could not be signed (or given its proof).
     Signing(String),
+    /// The region it would go to cannot go into a host name: no request was made.
+    BadRegion(crate::aws::endpoint::BadRegion),
 }
 
 impl CallError {
@@ -118,6 +120,7 @@ impl fmt::Display for CallError {
                 )
             }
             CallErrorKind::Signing(detail) => write!(f, "could not sign the request: {detail}"),
+            CallErrorKind::BadRegion(bad) => write!(f, "{callee} is not called: {bad}"),
         }
     }
 }

@@ -142,6 +142,62 @@ pub fn configured_url(config: &Config, service: Service) -> Option<String> {
     config.profile_value("endpoint_url").map(str::to_string)
 }
 
+/// Where a region came from, so that a bad one is blamed on what set it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionOrigin {
+    /// `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile's `region`.
+    Configured,
+    /// The registry host the request named.
+    Host(String),
+}
+
+/// A region to call a service in, checked only where it goes into a host name: a bad
+/// `AWS_REGION` must not refuse a get that never calls STS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    pub name: String,
+    pub origin: RegionOrigin,
+}
+
+impl Region {
+    pub fn new(name: impl Into<String>, origin: RegionOrigin) -> Region {
+        Region {
+            name: name.into(),
+            origin,
+        }
+    }
+
+    /// The name, if it can go into a host name.
+    pub fn checked(&self) -> Result<&str, BadRegion> {
+        match valid_region(&self.name) {
+            true => Ok(&self.name),
+            false => Err(BadRegion(self.clone())),
+        }
+    }
+}
+
+/// A region that cannot go into a host name, and what set it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRegion(pub Region);
+
+impl std::fmt::Display for BadRegion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Region { name, origin } = &self.0;
+        match origin {
+            RegionOrigin::Configured => write!(
+                f,
+                "the region {name:?} is not a region name (letters, digits and dashes, such as us-east-1); fix AWS_REGION, AWS_DEFAULT_REGION or the profile's region"
+            ),
+            RegionOrigin::Host(host) => write!(
+                f,
+                "the registry host {host:?} names the region {name:?}, which is not a region name (letters, digits and dashes, such as us-east-1); check the host you pull from (ACCOUNT.dkr.ecr.REGION.amazonaws.com)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BadRegion {}
+
 /// A region name goes into a host name: one DNS label of letters, digits and dashes. Anything
 /// else (`evil.example/x?`) would send a request, and a bearer token, somewhere else.
 pub fn valid_region(region: &str) -> bool {

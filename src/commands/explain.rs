@@ -111,15 +111,6 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
             return (out, false);
         }
     };
-    // A get that misses refuses a region that cannot go into a host name; so does explain,
-    // rather than print URLs no request would go to.
-    let sts_region = match prepared.sts_region() {
-        Ok(r) => r,
-        Err(e) => {
-            line(&mut out, "error:", &e.to_string());
-            return (out, false);
-        }
-    };
     let plan = &prepared.plan;
     line(&mut out, "source:", &plan.describe());
     line(&mut out, "why:", &why(settings, plan));
@@ -139,16 +130,35 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
     let _ = writeln!(out, "Endpoints");
     let config = prepared.config();
     let ep = prepared.endpoint();
-    line(
-        &mut out,
-        &format!("{}:", ep.service.display_name()),
-        &format!(
-            "{} (signed for {})",
-            loggable_url(&ep.url),
-            ep.signing_region
+    // A get refuses a region that cannot go into a host name where it would call that
+    // host; so does explain, rather than print URLs no request would go to.
+    let host_region = prepared.registry.region();
+    match host_region.checked() {
+        Err(bad) if !ep.configured => {
+            line(&mut out, "error:", &bad.to_string());
+            ok = false;
+        }
+        _ => line(
+            &mut out,
+            &format!("{}:", ep.service.display_name()),
+            &format!(
+                "{} (signed for {})",
+                loggable_url(&ep.url),
+                ep.signing_region
+            ),
         ),
-    );
-    if !plan.hops.is_empty() || matches!(plan.base, Base::WebIdentity(_)) {
+    }
+    let sts_region = prepared.sts_region();
+    let calls_sts = !plan.hops.is_empty() || matches!(plan.base, Base::WebIdentity(_));
+    let sts_region = match sts_region.checked() {
+        Ok(r) => r.to_string(),
+        Err(bad) if calls_sts || login.is_some() => {
+            line(&mut out, "error:", &bad.to_string());
+            return (out, false);
+        }
+        Err(_) => String::new(),
+    };
+    if calls_sts {
         line(
             &mut out,
             "STS:",

@@ -32,13 +32,18 @@ pub use sources::sts::AssumeRole;
 pub use sources::web_identity::WebIdentity;
 pub use value::Source;
 
+use crate::aws::endpoint::{Region, RegionOrigin};
 use crate::local::settings::{ChosenBy, Config, Settings};
 use plan::{container_plan, imds_plan};
 use sources::{environment, imds, sts};
 
-/// The region STS is called in, by the rule on [`Resolver::region`].
-pub fn sts_region(config: &Config, registry_region: &str) -> String {
-    config.region().unwrap_or(registry_region).to_string()
+/// The region STS is called in, by the rule on [`Resolver::region`]: the configured one,
+/// else the registry's.
+pub fn sts_region(config: &Config, registry_region: Region) -> Region {
+    match config.region() {
+        Some(r) => Region::new(r, RegionOrigin::Configured),
+        None => registry_region,
+    }
 }
 
 /// Chooses the credential source. Reads the environment, and the config files only when the

@@ -2,6 +2,8 @@
 //! source is handed to do its I/O ([`Resolver`]), and what several of them share.
 
 use crate::aws::Credentials;
+use crate::aws::call::{CallError, CallErrorKind};
+use crate::aws::endpoint::{Region, Service};
 use crate::aws::http::Http;
 use crate::credentials::error::CredentialsError;
 use crate::local::env::Env;
@@ -15,15 +17,23 @@ pub struct Resolver<'a> {
     /// The environment, the files and the selected profile.
     pub config: Config<'a>,
     pub http: &'a Http<'a>,
-    /// The region for STS: `AWS_REGION`, `AWS_DEFAULT_REGION`, the selected profile's
-    /// `region`, else the registry's region (which the Go helper forces).
-    pub region: String,
+    /// The region for STS and Sign-In: `AWS_REGION`, `AWS_DEFAULT_REGION`, the selected
+    /// profile's `region`, else the registry's region (which the Go helper forces). Checked
+    /// by the sources that call them, and only there.
+    pub region: Region,
     pub deadline: Instant,
 }
 
 impl<'a> Resolver<'a> {
     pub fn env(&self) -> &'a Env {
         self.config.env
+    }
+
+    /// The region, if it can go into `service`'s host name; no request is made otherwise.
+    pub fn region_for(&self, service: Service) -> Result<&str, CallError> {
+        self.region
+            .checked()
+            .map_err(|bad| CallError::new(service, CallErrorKind::BadRegion(bad)))
     }
 
     pub fn policy(&self) -> crate::aws::retry::Policy {

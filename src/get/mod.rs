@@ -194,15 +194,20 @@ fn keep(
         );
     } else if let (Some(file), Some(key)) = (cache_file, key) {
         // The file-wide lock, only for the read, merge and rename of the store, so that
-        // writers for different registries never lose each other's entries.
-        let write = lock::acquire(&file.with_extension("json.lock"), STORE_BOUND);
-        // Never a read, merge and rename without the lock: two of them at once lose an entry.
-        let result = match &write {
-            Some(w) if w.is_current() => cache::store(file, key, fetched, now),
-            _ => Err(std::io::Error::other(
-                "could not take the cache file's lock; this token is not saved",
-            )),
-        };
+        // writers for different registries never lose each other's entries. Its directory
+        // first: on a fresh machine nothing has made it yet.
+        let dir = file.parent().unwrap_or(std::path::Path::new("."));
+        let result = files::create_private_dir(dir).and_then(|()| {
+            let write = lock::acquire(&file.with_extension("json.lock"), STORE_BOUND);
+            // Never a read, merge and rename without the lock: two of them at once lose an
+            // entry.
+            match &write {
+                Some(w) if w.is_current() => cache::store(file, key, fetched, now),
+                _ => Err(std::io::Error::other(
+                    "could not take the cache file's lock; this token is not saved",
+                )),
+            }
+        });
         match result {
             Ok(None) => {}
             Ok(Some(cache::Replaced::Unusable(problem))) => log::warn(
@@ -247,27 +252,12 @@ pub fn list(settings: &Settings) -> std::collections::BTreeMap<String, String> {
 /// but only what the cache lacks, so a warm `list` makes no call. Failures are only logged:
 /// `list` answers with what the cache holds.
 fn prime_for_list(settings: &Settings) {
-    let Some(file) = cache::file(&settings.env) else {
+    if cache::file(&settings.env).is_none() {
         return;
-    };
-    let now = OffsetDateTime::now_utc();
-    let entries = cache::load(&file).unwrap_or_default();
-    // The default registry's account is known only from ECR's answer: any fresh entry of
-    // this identity in the configured region stands for it.
-    let cached = default_registry(settings)
-        .and_then(|r| Prepared::new(settings, r))
-        .map(|p| {
-            let prefix = p.keys.first().cloned().unwrap_or_default();
-            entries
-                .iter()
-                .any(|(k, e)| k.starts_with(&prefix) && e.is_fresh(now))
-        });
+    }
+    // Each answers from the cache when it can.
     let outcomes = [
-        match cached {
-            Ok(true) => Ok(()),
-            Ok(false) => get_default_registry(settings).map(|_| ()),
-            Err(e) => Err(e),
-        },
+        get_default_registry(settings).map(|_| ()),
         get(settings, "public.ecr.aws").map(|_| ()),
     ];
     for e in outcomes.into_iter().filter_map(Result::err) {
@@ -287,9 +277,8 @@ fn default_registry(settings: &Settings) -> Result<Registry, Error> {
         .region()
         .ok_or(Error::NoRegion)?
         .to_ascii_lowercase();
-    if !endpoint::valid_region(&region) {
-        return Err(Error::InvalidRegion { region });
-    }
+    let checked = endpoint::Region::new(region.as_str(), endpoint::RegionOrigin::Configured);
+    checked.checked().map_err(Error::InvalidRegion)?;
     Ok(Registry::Private(registry::PrivateRegistry {
         account_id: String::new(),
         suffix: endpoint::Partition::of_region(&region).dns_suffix,
@@ -301,6 +290,12 @@ fn default_registry(settings: &Settings) -> Result<Registry, Error> {
 
 fn get_default_registry_inner(settings: &Settings) -> Result<(String, Token), Error> {
     let prepared = Prepared::new(settings, default_registry(settings)?)?;
+    if let Some((host, entry)) = cached_default(&prepared, OffsetDateTime::now_utc())
+        && let Some(token) = Token::from_entry(&entry)
+    {
+        log::debug("Using the cached token", &[("registry", &host)]);
+        return Ok((host, token));
+    }
     let token = prepared.fetch()?;
     let host = token
         .proxy_endpoint
@@ -316,6 +311,25 @@ fn get_default_registry_inner(settings: &Settings) -> Result<(String, Token), Er
     );
     let answer = keep(&prepared.cache_file, keys.first(), &registry, token)?;
     Ok((host, answer))
+}
+
+/// A fresh cached token of the default registry: its account is known only from ECR's
+/// answer, so any fresh private-ECR entry of this identity in the configured region stands
+/// for it (ECR's token serves every registry the principal may pull from), the one fresh the
+/// longest. `(registry host, entry)`.
+fn cached_default(prepared: &Prepared, now: OffsetDateTime) -> Option<(String, Entry)> {
+    let file = prepared.cache_file.as_ref()?;
+    // The key of the registry with no account id: `REGION-IDENTITY-`.
+    let prefix = prepared.keys.first()?;
+    cache::load(file)
+        .ok()?
+        .into_iter()
+        .filter(|(k, e)| k.starts_with(prefix.as_str()) && e.service == "ecr" && e.is_fresh(now))
+        .max_by_key(|(_, e)| e.refresh_at())
+        .map(|(_, e)| {
+            let host = e.proxy_endpoint.trim_start_matches("https://").to_string();
+            (host, e)
+        })
 }
 
 fn lookup(file: &std::path::Path, keys: &[String]) -> Option<(String, Entry)> {

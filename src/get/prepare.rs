@@ -3,7 +3,7 @@
 //! need) the settings over the config files, the ECR endpoint and the STS region. `get`
 //! executes it; `explain` prints it. Both see the same value, so they cannot drift apart.
 
-use crate::aws::endpoint::{self, Endpoint};
+use crate::aws::endpoint::{Endpoint, Region};
 use crate::aws::http::Http;
 use crate::aws::retry;
 use crate::credentials::{self, Credentials, Plan, Resolver};
@@ -17,7 +17,7 @@ use crate::local::log;
 use crate::local::settings::{Config, Settings};
 use std::cell::OnceCell;
 use std::path::PathBuf;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 use std::time::Instant;
 
 /// What a `get` does for `registry`, before it does it.
@@ -32,7 +32,7 @@ pub struct Prepared<'a> {
     /// The settings over the files, worked out on first use.
     config: OnceCell<Config<'a>>,
     /// The region STS must be called in whatever is configured (the kubelet's token mode).
-    fixed_sts_region: Option<String>,
+    fixed_sts_region: Option<Region>,
 }
 
 /// The files as loaded, or none: a broken config file must not stop environment credentials.
@@ -68,7 +68,7 @@ impl<'a> Prepared<'a> {
         };
         Prepared {
             settings,
-            fixed_sts_region: Some(registry.api_region().to_string()),
+            fixed_sts_region: Some(registry.region()),
             registry,
             plan: Plan::new(source, pod),
             cache_file: None,
@@ -104,28 +104,32 @@ impl<'a> Prepared<'a> {
         ecr_endpoint::for_registry(&self.registry, &self.config())
     }
 
-    /// The region STS (and SSO's, Sign-In's neighbours) is called in: the configured region,
-    /// else the registry's. It goes into host names, so it must be one DNS label; a get that
-    /// misses and `explain` both refuse it here, with the same words.
-    pub fn sts_region(&self) -> Result<String, Error> {
-        if let Some(region) = &self.fixed_sts_region {
-            return Ok(region.clone());
+    /// The region STS and Sign-In are called in: the configured region, else the registry's.
+    /// It goes into host names, so the sources that call them check it ([`Region::checked`]),
+    /// and so does `explain` where it prints their URLs: a source that calls neither never
+    /// refuses it.
+    pub fn sts_region(&self) -> Region {
+        match &self.fixed_sts_region {
+            Some(region) => region.clone(),
+            None => credentials::sts_region(&self.config(), self.registry.region()),
         }
-        let region = credentials::sts_region(&self.config(), self.registry.api_region());
-        if !endpoint::valid_region(&region) {
-            return Err(Error::InvalidRegion { region });
-        }
-        Ok(region)
     }
 
     /// The network part of a miss: credentials, then the ECR call.
     pub fn fetch(&self) -> Result<ecr::AuthorizationToken, Error> {
+        // The host's region goes into ECR's host name unless an endpoint is configured.
+        let endpoint = self.endpoint();
+        if !endpoint.configured {
+            self.registry
+                .region()
+                .checked()
+                .map_err(Error::InvalidRegion)?;
+        }
         let deadline = Instant::now() + retry::TOTAL_BUDGET;
         let http = self.http();
         let creds = self.resolve(&http, deadline)?;
         let policy = retry::Policy::from_env(self.env(), deadline);
-        let token =
-            ecr::get_authorization_token(&http, policy, &self.endpoint(), &self.registry, &creds)?;
+        let token = ecr::get_authorization_token(&http, policy, &endpoint, &self.registry, &creds)?;
         Ok(token)
     }
 
@@ -144,14 +148,28 @@ impl<'a> Prepared<'a> {
         Http::new(self.env(), ca_bundle)
     }
 
+    /// The plan's credentials, resolved once per process: a command that makes two calls
+    /// (`list`: the default registry and ECR Public) runs a `credential_process`, or assumes
+    /// a role, once, as the SDKs' shared configuration does.
     fn resolve(&self, http: &Http, deadline: Instant) -> Result<Credentials, Error> {
-        let region = self.sts_region()?;
+        static RESOLVED: Mutex<Vec<(String, Credentials)>> = Mutex::new(Vec::new());
+        let key = self.plan.identity();
+        let known = RESOLVED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, creds)) = known.iter().find(|(k, _)| *k == key) {
+            return Ok(creds.clone());
+        }
+        drop(known);
         let resolver = Resolver {
             config: self.config(),
             http,
-            region,
+            region: self.sts_region(),
             deadline,
         };
-        Ok(credentials::resolve(&self.plan, &resolver)?)
+        let creds = credentials::resolve(&self.plan, &resolver)?;
+        RESOLVED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((key, creds.clone()));
+        Ok(creds)
     }
 }

@@ -1,6 +1,7 @@
 //! Registry host → [`Registry`]: every ECR host form the Go helper accepts, matched the way
 //! DNS matches names (any case, an optional trailing dot).
 
+use crate::aws::endpoint::{Region, RegionOrigin};
 use crate::local::cache::KeyScope;
 use std::fmt;
 
@@ -53,6 +54,15 @@ impl Registry {
         }
     }
 
+    /// [`Registry::api_region`], with the host it came from for messages.
+    pub fn region(&self) -> Region {
+        let host = match self {
+            Registry::Private(p) => p.host(),
+            Registry::Public { host } => host.clone(),
+        };
+        Region::new(self.api_region(), RegionOrigin::Host(host))
+    }
+
     /// What its cache keys are scoped to.
     pub fn key_scope(&self) -> KeyScope {
         match self {
@@ -70,6 +80,20 @@ impl Registry {
 }
 
 impl PrivateRegistry {
+    /// Its host, in the form the host named it (`dkr-ecr` for the dual-stack suffixes).
+    pub fn host(&self) -> String {
+        let (dkr, fips) = match (self.dual_stack, self.fips) {
+            (true, true) => ("dkr-ecr", "-fips"),
+            (true, false) => ("dkr-ecr", ""),
+            (false, true) => ("dkr.ecr", "-fips"),
+            (false, false) => ("dkr.ecr", ""),
+        };
+        format!(
+            "{}.{dkr}{fips}.{}.{}",
+            self.account_id, self.region, self.suffix
+        )
+    }
+
     pub fn partition(&self) -> &'static crate::aws::partition::Partition {
         crate::aws::partition::Partition::of_region(&self.region)
     }

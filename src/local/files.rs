@@ -294,13 +294,75 @@ pub fn open_regular(path: &Path, opts: &mut OpenOptions) -> std::io::Result<File
     Ok(file)
 }
 
-/// Creates `dir` (and its parents) with mode 0700 where modes exist.
+/// Creates what is missing of `dir`, one level at a time, each private (mode 0700 where
+/// modes exist) and checked as it is made; then walks the whole path again
+/// ([`check_private_dir`]). A level that someone else creates meanwhile (a directory or a
+/// link of another user's in a shared parent such as `/tmp`) is refused, never followed:
+/// a recursive mkdir would accept it and write through it.
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
+    let mut missing = Vec::new();
+    let mut at = dir;
+    loop {
+        match std::fs::symlink_metadata(at) {
+            Ok(_) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing.push(at),
+            Err(e) => return Err(e),
+        }
+        match at.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => at = parent,
+            _ => break,
+        }
+    }
+    for level in missing.into_iter().rev() {
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        match builder.create(level) {
+            // Made by someone else since the look above: checked like ours, and refused
+            // unless it is a private directory of this user's.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            other => other?,
+        }
+        made_privately(level)?;
+    }
+    check_private_dir(dir).map_err(|(part, why)| {
+        std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("{}: {why}", part.display()),
+        )
+    })
+}
+
+/// A directory just made (or found made): a real directory, not a link, this user's and
+/// private.
+fn made_privately(level: &Path) -> std::io::Result<()> {
+    let meta = std::fs::symlink_metadata(level)?;
+    let refuse = |what: String| {
+        std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!(
+                "{} {what} while it was being created; not using it",
+                level.display()
+            ),
+        )
+    };
+    if !meta.file_type().is_dir() {
+        return Err(refuse("appeared as a link or a file".into()));
+    }
     #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != current_uid() {
+            return Err(refuse(format!("was made by user id {}", meta.uid())));
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Err(refuse(format!(
+                "was made writable by others (mode {:o})",
+                meta.mode() & 0o7777
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Reads a config file ([`open_file`]) of at most `limit` bytes; `Ok(None)` if it does not

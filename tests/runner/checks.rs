@@ -116,6 +116,15 @@ fn output(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
             }
         }
     }
+    if let Some(want) = &run.stderr_starts {
+        let want = world.substitute(want);
+        if !out.stderr.starts_with(&want) {
+            return Err(format!(
+                "stderr {:?} does not start with {want:?}",
+                out.stderr
+            ));
+        }
+    }
     if let Some(n) = run.stderr_lines
         && out.stderr.lines().count() != n
     {

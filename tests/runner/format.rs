@@ -87,6 +87,8 @@ pub struct Run {
     /// *Substituted.*
     #[serde(default)]
     pub stderr_contains: Vec<String>,
+    /// What stderr begins with (*substituted*): what a person reads first.
+    pub stderr_starts: Option<String>,
     /// The number of lines on stderr (the kubelet copies a failing plugin's stderr into its
     /// log).
     pub stderr_lines: Option<usize>,

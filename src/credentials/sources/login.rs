@@ -179,7 +179,7 @@ impl Login {
         // The key is read only when a refresh needs it, as the SDKs do.
         let key = DpopKey::from_pem(&cached.dpop_key)
             .map_err(|problem| self.cache_error(path, LoginCacheProblem::BadKey(problem)))?;
-        let ep = endpoint::for_service(Service::Signin, &r.region, &r.config);
+        let ep = endpoint::for_service(Service::Signin, r.region_for(Service::Signin)?, &r.config);
         let url = format!("{}/v1/token", ep.url.trim_end_matches('/'));
         let t = target(&url).map_err(|error| refused(LoginRefusal::Failed(error.to_string())))?;
         let body = serde_json::json!({

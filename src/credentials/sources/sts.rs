@@ -83,7 +83,7 @@ fn call(
     body: &str,
     signer: Option<&Credentials>,
 ) -> Result<Credentials, CallError> {
-    let ep = endpoint::for_service(Service::Sts, &r.region, &r.config);
+    let ep = endpoint::for_service(Service::Sts, r.region_for(Service::Sts)?, &r.config);
     let t = target(&ep.url).map_err(|error| CallError::http(ep.service, error))?;
     let response = call::call(r.http, r.policy(), ep.service, ErrorFormat::Xml, |_| {
         let mut req = Request {

@@ -404,13 +404,8 @@ pub fn store(
     let dir = path.parent().unwrap_or(Path::new("."));
     // Checked again now, not only at start: a directory on the way swapped during the fetch
     // must not redirect the write.
-    if let Err((part, why)) = files::check_private_dir(dir) {
-        return Err(std::io::Error::other(format!(
-            "{}: {why}; not saving",
-            part.display()
-        )));
-    }
-    files::create_private_dir(dir)?;
+    files::create_private_dir(dir)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{e}; not saving")))?;
     files::write_atomically(path, render(&entries).as_bytes())?;
     remove_stale_temp_files(path);
     lock::sweep(&dir.join("locks"));
