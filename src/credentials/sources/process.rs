@@ -28,13 +28,13 @@ impl Provider for Process {
         format!("credential-process\n{}", self.command)
     }
 
-    fn provide(&self, _r: &Resolver) -> Result<Credentials, CredentialsError> {
+    fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError> {
         // The program only: its arguments may carry something secret.
         let fail = |problem| CredentialsError::Process {
             program: program(&self.command),
             problem,
         };
-        let output = run(&self.command, TIMEOUT).map_err(fail)?;
+        let output = run(&self.command, r.env().raw("PATH"), TIMEOUT).map_err(fail)?;
         let mut creds = parse(&output).map_err(|e| fail(ProcessProblem::Output(e)))?;
         if creds.account_id.is_none() {
             creds.account_id = self.account_id.clone();
@@ -43,48 +43,87 @@ impl Provider for Process {
     }
 }
 
-fn shell(command: &str) -> Command {
+/// The shell that runs `command`. `path` is `PATH`, searched for `sh` in its absolute entries
+/// only: an empty or relative entry (`.:/usr/bin`, `:/usr/bin`) would run a `./sh` planted in
+/// the directory docker runs from, and Go refuses a program found that way too.
+fn shell(command: &str, path: Option<&str>) -> std::io::Result<Command> {
     #[cfg(windows)]
     {
         // cmd.exe parses its own command line: the line goes to it verbatim, as the SDKs pass
-        // it, since the usual argument quoting would hide a quoted path from cmd.
+        // it, since the usual argument quoting would hide a quoted path from cmd. Rust's
+        // search for it never looks in the current directory.
+        let _ = path;
         use std::os::windows::process::CommandExt;
         let mut c = Command::new("cmd.exe");
         c.arg("/C").raw_arg(command);
-        c
+        Ok(c)
     }
     #[cfg(not(windows))]
     {
-        let mut c = Command::new("sh");
+        let platform = crate::local::config::Platform::Unix;
+        let sh = program::find("sh", path, None, platform).ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no sh in the absolute folders of PATH (an empty or relative entry is never searched); put /bin in PATH",
+            )
+        })?;
+        let mut c = Command::new(sh);
         c.arg("-c").arg(command);
-        c
+        Ok(c)
     }
 }
 
 /// The program a command line starts, for messages: its first word that is not an
-/// assignment (`VAULT_TOKEN=s.… vault …` starts `vault`), unquoted, and only its file name.
-/// The rest of the line, and any assignment, may carry a secret.
+/// assignment (`VAULT_TOKEN="s.… x" vault …` starts `vault`), split and unquoted as the shell
+/// splits it, and only its file name. The rest of the line, and any assignment, may carry a
+/// secret.
 pub fn program(command: &str) -> String {
-    let mut rest = command.trim_start();
-    let word = loop {
-        let (word, after) = match rest.chars().next() {
-            Some(q @ ('"' | '\'')) => {
-                let inner = &rest[1..];
-                let end = inner.find(q).unwrap_or(inner.len());
-                (&inner[..end], inner.get(end + 1..).unwrap_or(""))
-            }
-            _ => {
-                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-                (&rest[..end], &rest[end..])
-            }
-        };
-        if !is_assignment(word) {
-            break word;
-        }
-        rest = after.trim_start();
-    };
-    let name = word.rsplit(['/', '\\']).next().unwrap_or(word);
+    let word = shell_words(command)
+        .into_iter()
+        .find(|w| !is_assignment(w))
+        .unwrap_or_default();
+    let name = word.rsplit(['/', '\\']).next().unwrap_or(&word);
     format!("`{name}`")
+}
+
+/// The words of a command line as `sh` splits them: whitespace outside quotes ends a word,
+/// `'…'` is literal, `"…"` keeps a `\` only before `"`, `\`, `$` and a backtick, and outside
+/// quotes `\` takes the next character as it is (not on Windows, where it separates folders).
+/// An unclosed quote runs to the end. Expansions are left as they are written.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => words.extend(word.take()),
+            '\'' => {
+                let w = word.get_or_insert_with(String::new);
+                w.extend(chars.by_ref().take_while(|&c| c != '\''));
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => match chars.next() {
+                            Some(n @ ('"' | '\\' | '$' | '`')) => w.push(n),
+                            Some(n) => w.extend(['\\', n]),
+                            None => w.push('\\'),
+                        },
+                        c => w.push(c),
+                    }
+                }
+            }
+            '\\' if !cfg!(windows) => {
+                let w = word.get_or_insert_with(String::new);
+                w.extend(chars.next());
+            }
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    words
 }
 
 /// `NAME=value` as the shell reads it before a command: a name of letters, digits and `_`,
@@ -103,9 +142,14 @@ const STDERR_LINES: usize = 5;
 /// Runs `command` through the shell with one deadline for all of it. Nothing it leaves
 /// behind outlives the helper: it runs in a process group of its own, stopped on timeout,
 /// and so is any part of it still holding the pipes after it exited.
-pub fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, ProcessProblem> {
+pub fn run(
+    command: &str,
+    path: Option<&str>,
+    timeout: Duration,
+) -> Result<Vec<u8>, ProcessProblem> {
     let limits = Limits::CREDENTIAL_PROCESS;
-    let out = program::run(shell(command), b"", timeout, limits).map_err(|e| match e {
+    let shell = shell(command, path).map_err(|e| ProcessProblem::Start(e.to_string()))?;
+    let out = program::run(shell, b"", timeout, limits).map_err(|e| match e {
         RunError::Start(e) => ProcessProblem::Start(e),
         RunError::Wait(e) => ProcessProblem::Wait(e),
         RunError::TimedOut { seconds } => ProcessProblem::TimedOut { seconds },
@@ -149,6 +193,8 @@ pub fn parse(output: &[u8]) -> Result<Credentials, DocumentError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const PATH: Option<&str> = Some("/usr/bin:/bin");
     #[cfg(unix)]
     use std::time::Instant;
 
@@ -179,14 +225,15 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn runs_through_the_shell() {
-        assert_eq!(run("printf '%s' a | tr a b", TIMEOUT).unwrap(), b"b");
-        let e = run("echo oops >&2; exit 3", TIMEOUT).unwrap_err();
+        assert_eq!(run("printf '%s' a | tr a b", PATH, TIMEOUT).unwrap(), b"b");
+        let e = run("echo oops >&2; exit 3", PATH, TIMEOUT).unwrap_err();
         assert_eq!(e.to_string(), "exited with status 3");
         assert!(
             matches!(e, ProcessProblem::Failed { ref stderr_tail, .. } if stderr_tail == "oops")
         );
         let e = run(
             "for i in 1 2 3 4 5 6 7; do echo line$i >&2; done; exit 1",
+            PATH,
             TIMEOUT,
         )
         .unwrap_err();
@@ -197,6 +244,7 @@ mod tests {
         // The tail is the end of stderr, however much came before it.
         let e = run(
             "head -c 300000 /dev/zero | tr '\\0' x >&2; echo >&2; echo the-last-line >&2; exit 2",
+            PATH,
             TIMEOUT,
         )
         .unwrap_err();
@@ -211,7 +259,7 @@ mod tests {
             "sleep 30 >/dev/null & echo $! > '{}'; echo done",
             pid_file.display()
         );
-        let out = run(&line, TIMEOUT).unwrap();
+        let out = run(&line, PATH, TIMEOUT).unwrap();
         assert_eq!(out, b"done\n");
         assert!(
             started.elapsed() < Duration::from_secs(10),
@@ -248,7 +296,19 @@ mod tests {
         assert_eq!(program("'C:\\Tools\\get creds.exe' x"), "`get creds.exe`");
         assert_eq!(program("=x cmd"), "`=x`");
         assert_eq!(program("FOO="), "``");
-        let e = run("sleep 5", Duration::from_millis(50)).unwrap_err();
+        // The third review's: a quoted assignment is one word, whatever its value holds.
+        assert_eq!(
+            program("VAULT_TOKEN=\"s.x SECRETPART\" sh -c 'vault read x'"),
+            "`sh`"
+        );
+        assert_eq!(program("A='x y' B=\"p \\\" q\" /opt/bin/creds --x"), "`creds`");
+        assert_eq!(program("X=a\\ b tool"), "`tool`");
+        assert_eq!(program("\"/opt/my \"'tools'/creds"), "`creds`");
+        assert_eq!(
+            shell_words(" a  'b c'd \"e\\$f\\g\" "),
+            ["a", "b cd", "e$f\\g"]
+        );
+        let e = run("sleep 5", PATH, Duration::from_millis(50)).unwrap_err();
         assert!(e.to_string().contains("did not finish"), "{e}");
     }
 }
