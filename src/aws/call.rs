@@ -6,6 +6,7 @@
 use crate::aws::endpoint::Service;
 use crate::aws::http::{Http, HttpError, Request, Response};
 use crate::aws::retry::{self, Attempt};
+use crate::local::text::shown;
 use serde_json::Value;
 use std::fmt;
 
@@ -80,6 +81,18 @@ impl CallError {
             callee: callee.into(),
             kind,
         }
+    }
+
+    /// This error with `secret` taken out of what the server said: for a call whose answer
+    /// may echo what it sent (a refresh token, a web identity token).
+    pub fn without(mut self, secret: &str) -> Self {
+        match &mut self.kind {
+            CallErrorKind::Api { message, .. } | CallErrorKind::BadResponse(message) => {
+                *message = crate::local::text::without(message, secret);
+            }
+            _ => {}
+        }
+        self
     }
 
     /// The HTTP status and error code of an error answer.
@@ -227,7 +240,8 @@ pub fn call(
     })
 }
 
-/// An error answer as [`CallErrorKind::Api`]; the message is cut to 300 characters.
+/// An error answer as [`CallErrorKind::Api`]; the code is cut to 100 characters, the message
+/// to 300, and their control characters escaped.
 pub fn api_error(callee: impl Into<Callee>, format: ErrorFormat, r: &Response) -> CallError {
     let (code, message) = match format {
         ErrorFormat::Json | ErrorFormat::SignIn => {
@@ -263,12 +277,13 @@ pub fn api_error(callee: impl Into<Callee>, format: ErrorFormat, r: &Response) -
             )
         }
     };
+    // A server's text is shown on a terminal and in the log: bounded and escaped here, once.
     CallError::new(
         callee,
         CallErrorKind::Api {
             status: r.status,
-            code,
-            message: message.chars().take(300).collect(),
+            code: shown(&code, 100),
+            message: shown(&message, 300),
         },
     )
 }

@@ -10,6 +10,7 @@ pub mod protocol;
 
 use crate::local::log::{self, Level};
 use crate::local::settings::Settings;
+use crate::local::text::escaped;
 use crate::local::{config, env};
 use std::io::{Read, Write};
 use std::sync::OnceLock;
@@ -153,8 +154,10 @@ impl Outcome {
         self
     }
 
-    /// A reason on stderr, after the program's name.
+    /// A reason on stderr, after the program's name: one line whatever it holds (no control
+    /// character of a host, a file or a server's answer reaches the terminal).
     pub fn reason(mut self, line: impl std::fmt::Display) -> Outcome {
+        let line = escaped(&line.to_string());
         self.stderr = Some(format!("{}: {line}", program()));
         self
     }
@@ -165,8 +168,9 @@ impl Outcome {
         if let Some(tail) = tail {
             let reason = self.stderr.take().unwrap_or_default();
             self.stderr = Some(format!(
-                "{reason}\n{}: the credential_process's stderr ended with: {tail}",
-                program()
+                "{reason}\n{}: the credential_process's stderr ended with: {}",
+                program(),
+                escaped(tail)
             ));
         }
         self

@@ -163,8 +163,10 @@ fn serve(prepared: &Prepared, server_url: &str) -> Result<Token, Error> {
 const FETCH_BOUND: std::time::Duration = std::time::Duration::from_secs(
     credentials::PROCESS_TIMEOUT.as_secs() + 3 * crate::aws::retry::TOTAL_BUDGET.as_secs(),
 );
-/// How long a store may hold the file's lock: a read, a merge, a write and an fsync.
-const STORE_BOUND: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long a store may hold the file's lock: a read, a merge, a write and an fsync. Short,
+/// so that waiters behind a stopped writer store their tokens soon; a writer that outlives
+/// it is safe, as a store never renames over a file it did not read (`cache::store`).
+const STORE_BOUND: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Turns a fetched token into the answer and caches it under `key` (unless it has already
 /// expired: usable once, the clock may be wrong, but not worth keeping).

@@ -401,27 +401,71 @@ fn read_bounded(file: File, limit: u64) -> std::io::Result<Vec<u8>> {
 /// Replaces `path` with `bytes`: a temp file beside it (mode 0600), fsync, rename. The temp
 /// file is removed on any failure.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    stage(path, bytes)?.commit()
+}
+
+/// `bytes` written and synced to a temp file beside `path` (mode 0600), not yet in its place:
+/// [`Staged::commit`] renames it over `path`; dropped uncommitted, it is removed.
+pub struct Staged {
+    tmp: std::path::PathBuf,
+    path: std::path::PathBuf,
+}
+
+pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
-    let tmp = dir.join(format!(".{name}.tmp{}-{nanos}", std::process::id()));
-    let result = (|| {
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        replace(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let staged = Staged {
+        tmp: dir.join(format!(".{name}.tmp{}-{nanos}", std::process::id())),
+        path: path.to_path_buf(),
+    };
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(&staged.tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    Ok(staged)
+}
+
+impl Staged {
+    pub fn commit(self) -> std::io::Result<()> {
+        replace(&self.tmp, &self.path)
+        // Drop removes the temp file if the rename failed; after it, nothing is there.
     }
-    result
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+/// Which version of a file is at `path`: its size, modification time and (on Unix) inode,
+/// to tell whether another writer replaced it since it was read. `None`: nothing there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    inode: u64,
+}
+
+pub fn version(path: &Path) -> std::io::Result<Option<Version>> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) => Ok(Some(Version {
+            len: m.len(),
+            modified: m.modified().ok(),
+            #[cfg(unix)]
+            inode: std::os::unix::fs::MetadataExt::ino(&m),
+            #[cfg(not(unix))]
+            inode: 0,
+        })),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Renames `from` over `to`. Windows refuses while another process has `to` open without

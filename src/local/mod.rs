@@ -10,4 +10,5 @@ pub mod files;
 pub mod log;
 pub mod program;
 pub mod settings;
+pub mod text;
 pub mod user;

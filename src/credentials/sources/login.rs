@@ -212,7 +212,8 @@ impl Login {
                 timeouts: Timeouts::DEFAULT,
             })
         })
-        .map_err(|e| refused(refusal(&e)))?;
+        // Sign-In may echo the request: its answer never shows the refresh token.
+        .map_err(|e| refused(refusal(&e.without(&cached.refresh_token))))?;
         parse_refresh(&resp.body, OffsetDateTime::now_utc()).map_err(|detail| {
             refused(LoginRefusal::Failed(format!(
                 "{} sent an answer this helper cannot use: {detail}",

@@ -301,7 +301,10 @@ mod tests {
             program("VAULT_TOKEN=\"s.x SECRETPART\" sh -c 'vault read x'"),
             "`sh`"
         );
-        assert_eq!(program("A='x y' B=\"p \\\" q\" /opt/bin/creds --x"), "`creds`");
+        assert_eq!(
+            program("A='x y' B=\"p \\\" q\" /opt/bin/creds --x"),
+            "`creds`"
+        );
         assert_eq!(program("X=a\\ b tool"), "`tool`");
         assert_eq!(program("\"/opt/my \"'tools'/creds"), "`creds`");
         assert_eq!(

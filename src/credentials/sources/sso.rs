@@ -139,6 +139,11 @@ impl Sso {
                 body: body.clone().into_bytes(),
                 timeouts: Timeouts::DEFAULT,
             })
+        })
+        // SSO OIDC may echo the request: its answer never shows what was sent.
+        .map_err(|e| {
+            e.without(&str_field(doc, "refreshToken").unwrap_or_default())
+                .without(&str_field(doc, "clientSecret").unwrap_or_default())
         })?;
         let new = parse_token(&resp.body, now)
             .map_err(|detail| CallError::bad_response(ep.service, detail))?;
@@ -250,6 +255,7 @@ impl Provider for Sso {
                 timeouts: Timeouts::DEFAULT,
             })
         })
+        .map_err(|e| e.without(&token))
         .map_err(|e| match e.api() {
             Some((401 | 403, _)) => CredentialsError::SsoRejected {
                 answer: e.to_string(),

@@ -74,7 +74,8 @@ pub fn assume_role_with_web_identity(
         ("RoleSessionName", session_name),
         ("WebIdentityToken", token),
     ];
-    call(r, "AssumeRoleWithWebIdentity", &form_encode(&form), None)
+    // STS may echo the request: its answer never shows the token.
+    call(r, "AssumeRoleWithWebIdentity", &form_encode(&form), None).map_err(|e| e.without(token))
 }
 
 fn call(

@@ -15,10 +15,15 @@ use std::fs::File;
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// After the holder's own bound, how long a waiter still gives it.
 const GRACE: Duration = Duration::from_secs(2);
+/// The longest a waiter waits for one lock, whatever the holder claims: a holder stopped
+/// with ^Z, or a foreign process that claims nothing, must not stall a `docker pull`. Past
+/// it, the waiter goes on without the lock (a few extra calls are better than a stalled
+/// pull); a holder past its own claim has its file replaced before that.
+pub const MAX_WAIT: Duration = Duration::from_secs(10);
 /// Lock files untouched for this long are swept (with the cache's temporary files).
 pub const STALE: Duration = Duration::from_secs(24 * 3600);
 
@@ -37,15 +42,16 @@ impl CacheLock {
 }
 
 /// Takes the lock file `path`, for at most `bound` of holding (what it claims while it holds
-/// it, and how long it waits for a holder that claims nothing). `None` when it cannot be had
-/// at all (a read-only directory, a file that is not ours): the caller says what it does then.
+/// it), waiting at most [`MAX_WAIT`] in all. `None` when it cannot be had in that time, or at
+/// all (a read-only directory, a file that is not ours): the caller says what it does then.
 pub fn acquire(path: &Path, bound: Duration) -> Option<CacheLock> {
+    let deadline = Instant::now() + MAX_WAIT;
     // A replaced file is found after each wait; three rounds cover any race of waiters.
     for _ in 0..3 {
         let file = open(path)?;
         let file = match file.try_lock() {
             Ok(()) => file,
-            Err(std::fs::TryLockError::WouldBlock) => match wait(file, path, bound) {
+            Err(std::fs::TryLockError::WouldBlock) => match wait(file, path, bound, deadline) {
                 Waited::Got(file) => file,
                 Waited::Again => continue,
                 Waited::Failed => return None,
@@ -101,16 +107,19 @@ enum Waited {
 }
 
 /// Waits for the holder of `file` for as long as it claims (at most `bound` more, so that a
-/// hostile claim cannot hang us); after that, replaces the stuck holder's file.
-fn wait(mut file: File, path: &Path, bound: Duration) -> Waited {
+/// hostile claim cannot hang us) and no later than `deadline`; a holder past its claim has
+/// its file replaced, one still within it keeps the lock and the waiter gives up.
+fn wait(mut file: File, path: &Path, bound: Duration, deadline: Instant) -> Waited {
     let claim = read_claim(&mut file);
-    let left = claim
+    // A holder that claims nothing (a foreign process) is given our own bound.
+    let claimed = claim
         .as_ref()
         .map_or(bound, |c| {
             Duration::from_secs(c.until.saturating_sub(unix_now()))
         })
         .min(bound)
         + GRACE;
+    let patience = deadline.saturating_duration_since(Instant::now());
     let holder = claim.map_or_else(|| "unknown".to_string(), |c| c.pid.to_string());
     crate::local::log::debug(
         "Waiting for another helper",
@@ -119,11 +128,22 @@ fn wait(mut file: File, path: &Path, bound: Duration) -> Waited {
     let watched = Watched::of(&file);
     // A blocking lock on a thread, so that the wait ends when the holder lets go, not at the
     // next poll.
-    if let Some(file) = lock_within(file, left) {
+    if let Some(file) = lock_within(file, claimed.min(patience)) {
         return Waited::Got(file);
     }
     if !watched.still_at(path) {
         return Waited::Again;
+    }
+    if claimed > patience {
+        crate::local::log::warn(
+            "Another helper holds a cache lock longer than a get may wait; going on without it",
+            &[
+                ("file", &path.display().to_string()),
+                ("pid", &holder),
+                ("waited", &format!("{} s", MAX_WAIT.as_secs())),
+            ],
+        );
+        return Waited::Failed;
     }
     // One waiter replaces the file, the others find it replaced: the check and the rename
     // happen under a second lock, held for no longer than that.

@@ -388,6 +388,40 @@ pub fn store(
     entry: Entry,
     now: OffsetDateTime,
 ) -> std::io::Result<Option<Replaced>> {
+    // A writer stopped in mid-store (^Z, a stalled fsync) may resume after waiters replaced
+    // its lock and stored their own tokens: it must not rename over what it never read. So
+    // the file's version is taken before the read and checked again before the rename; a
+    // change means read, merge and write again. (What is left is the instant between that
+    // check and the rename.)
+    for _ in 0..8 {
+        let before = files::version(path)?;
+        let (bytes, replaced) = merged(path, key, &entry, now)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        // Checked again now, not only at start: a directory on the way swapped during the
+        // fetch must not redirect the write.
+        files::create_private_dir(dir)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{e}; not saving")))?;
+        let staged = files::stage(path, bytes.as_bytes())?;
+        if files::version(path)? != before {
+            continue;
+        }
+        staged.commit()?;
+        remove_stale_temp_files(path);
+        lock::sweep(&dir.join("locks"));
+        return Ok(replaced);
+    }
+    Err(std::io::Error::other(
+        "other helpers kept replacing the cache file while this one stored its token; not saved",
+    ))
+}
+
+/// The file's text with `entry` under `key` and expired entries dropped.
+fn merged(
+    path: &Path,
+    key: &str,
+    entry: &Entry,
+    now: OffsetDateTime,
+) -> std::io::Result<(String, Option<Replaced>)> {
     let (mut entries, replaced) = match load(path) {
         Ok(entries) => (entries, None),
         Err(LoadProblem::Unreadable(e)) => return Err(e),
@@ -400,16 +434,8 @@ pub fn store(
         Err(problem) => (BTreeMap::new(), Some(Replaced::Unusable(problem))),
     };
     entries.retain(|_, e| !e.is_expired(now));
-    entries.insert(key.to_string(), entry);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    // Checked again now, not only at start: a directory on the way swapped during the fetch
-    // must not redirect the write.
-    files::create_private_dir(dir)
-        .map_err(|e| std::io::Error::new(e.kind(), format!("{e}; not saving")))?;
-    files::write_atomically(path, render(&entries).as_bytes())?;
-    remove_stale_temp_files(path);
-    lock::sweep(&dir.join("locks"));
-    Ok(replaced)
+    entries.insert(key.to_string(), entry.clone());
+    Ok((render(&entries), replaced))
 }
 
 #[cfg(test)]
