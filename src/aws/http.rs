@@ -87,6 +87,11 @@ pub enum HttpError {
         proxy: String,
         detail: String,
     },
+    /// The proxy URL cannot be used as it is written.
+    ProxyUrl {
+        proxy: String,
+        detail: String,
+    },
     /// The proxy answered, but did not open the way (`status` when it said why).
     Proxy {
         proxy: String,
@@ -166,6 +171,10 @@ impl fmt::Display for HttpError {
                 f,
                 "the proxy {proxy} refused the user name and password in the proxy URL (HTTP 407 Proxy Authentication Required); check them (special characters must be percent-encoded)"
             ),
+            HttpError::ProxyUrl { proxy, detail } => write!(
+                f,
+                "the proxy URL {proxy} is not usable ({detail}); fix HTTPS_PROXY / HTTP_PROXY"
+            ),
             HttpError::Proxy { proxy, detail, .. } => write!(
                 f,
                 "the proxy {proxy} did not open the connection ({detail}); check HTTPS_PROXY / HTTP_PROXY and NO_PROXY"
@@ -182,28 +191,8 @@ impl fmt::Display for HttpError {
 
 impl std::error::Error for HttpError {}
 
-/// `https://user:pass@host/…` → `https://xxxxx@host/…`: user info never reaches a message.
-pub fn redact_userinfo(input: &str) -> String {
-    let (scheme, rest) = match input.find("://") {
-        Some(i) => input.split_at(i + 3),
-        None => ("", input),
-    };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..end].rfind('@') {
-        Some(at) => format!("{scheme}xxxxx{}", &rest[at..]),
-        None => input.to_string(),
-    }
-}
-
-/// A URL as it may be shown or logged: no user info (an endpoint's password), and no query or
-/// fragment (a query can carry a token: `?access_token=…`), each replaced by `xxxxx`.
-pub fn loggable_url(url: &str) -> String {
-    let url = redact_userinfo(url);
-    match url.find(['?', '#']) {
-        Some(i) => format!("{}{}xxxxx", &url[..i], &url[i..i + 1]),
-        None => url,
-    }
-}
+use crate::local::url::userinfo_end;
+pub use crate::local::url::{loggable_url, redact_userinfo};
 
 /// RFC 3986 percent-encoding: everything but unreserved characters.
 pub fn percent_encode(s: &str) -> String {
@@ -270,6 +259,13 @@ pub fn proxy_for(env: &Env, scheme: &str, host: &str, port: u16) -> Option<Strin
     Some(proxy)
 }
 
+/// A proxy URL whose user info runs past a `/`, `?` or `#` (an unencoded one in the
+/// password): a URL parser would take the user name for the host and look it up.
+fn has_unencoded_delimiters(proxy: &str) -> bool {
+    let rest = proxy.split_once("://").map_or(proxy, |(_, rest)| rest);
+    userinfo_end(rest).is_some_and(|at| rest[..at].contains(['/', '?', '#']))
+}
+
 /// Whether a host name resolves, and only, to loopback addresses (a DNS query: used only
 /// for a plain-HTTP request that a proxy would otherwise carry).
 /// A proxy that looks names up itself (`socks5h://`, as curl names it).
@@ -327,7 +323,10 @@ pub fn target(url: &str) -> Result<Target, HttpError> {
         return Err(invalid("only http and https are supported"));
     }
     let authority = uri.authority().ok_or(invalid("no host"))?;
-    if authority.as_str().contains('@') {
+    // Judged on the text too: `user:1/x@host` parses as host `user`, which must not be
+    // looked up (the user name would go to DNS).
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    if authority.as_str().contains('@') || userinfo_end(after_scheme).is_some() {
         return Err(invalid("user info is not supported"));
     }
     let host = uri
@@ -422,12 +421,16 @@ impl<'a> Http<'a> {
                     proxy: redact_userinfo(p),
                 });
             }
-            Some(p) => {
-                let parsed = ureq::Proxy::new(p).map_err(|_| HttpError::Proxy {
+            Some(p) if has_unencoded_delimiters(p) => {
+                return Err(HttpError::ProxyUrl {
                     proxy: redact_userinfo(p),
-                    status: None,
-                    with_credentials: false,
-                    detail: "the proxy URL is not valid".into(),
+                    detail: "its user name or password holds a /, ? or # that is not percent-encoded: write them as %2F, %3F and %23".into(),
+                });
+            }
+            Some(p) => {
+                let parsed = ureq::Proxy::new(p).map_err(|_| HttpError::ProxyUrl {
+                    proxy: redact_userinfo(p),
+                    detail: "not a URL".into(),
                 })?;
                 config = config.proxy(Some(parsed));
             }

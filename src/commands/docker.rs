@@ -3,7 +3,7 @@
 
 use super::fallback::{self, Fallback, FallbackError};
 use super::{Outcome, program, protocol};
-use crate::aws::http::redact_userinfo;
+use crate::aws::http::loggable_url;
 use crate::error::Error;
 use crate::get::{self, registry};
 use crate::local::env::Env;
@@ -42,7 +42,7 @@ pub fn get(settings: Settings) -> Outcome {
             Level::Debug,
             "Not an ECR registry; no credentials for it",
             &[
-                ("serverURL", &redact_userinfo(&server_url)),
+                ("serverURL", &loggable_url(&server_url)),
                 ("reason", &e.to_string()),
             ],
         ),
@@ -52,7 +52,7 @@ pub fn get(settings: Settings) -> Outcome {
 
 /// stdout keeps the protocol line; the reason goes to stderr and the log.
 fn failed_get(server_url: &str, reason: &str) -> Outcome {
-    let host = redact_userinfo(server_url);
+    let host = loggable_url(server_url);
     let hint = match host.is_empty() {
         true => String::new(),
         false => format!(" ({} explain {host} shows how a get goes)", program()),
@@ -147,7 +147,7 @@ pub fn store_or_erase(env: &Env, store: bool) -> Outcome {
         Err(msg) => return Outcome::failed().stdout(msg),
     };
     let ecr = registry::parse(&server_url).is_ok();
-    let server_url = redact_userinfo(&server_url);
+    let server_url = loggable_url(&server_url);
     // What keeps other registries' logins, said where a login was just refused or lost.
     let keep_others = format!(
         "to keep logins to other registries, set {}=NAME to hand them to docker-credential-NAME (desktop, osxkeychain, wincred, pass, secretservice), or name only ECR hosts in credHelpers in ~/.docker/config.json instead of credsStore",
@@ -202,7 +202,7 @@ fn hand_over(env: &Env, action: &str, host: &str, input: &[u8]) -> Option<Outcom
     if registry::parse(host).is_ok() {
         return None;
     }
-    let host = redact_userinfo(host);
+    let host = loggable_url(host);
     let outcome = match fallback {
         Ok(f) => match f.call(env, action, input) {
             Ok(out) => passed_on(&f, action, &host, out),

@@ -10,6 +10,7 @@ use crate::get::registry::{self, Registry};
 use crate::local::cache;
 use crate::local::config::{Platform, file_locations};
 use crate::local::settings::{ChosenBy, Settings};
+use crate::local::text::escaped;
 use std::fmt::Write;
 use time::OffsetDateTime;
 
@@ -18,10 +19,12 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
     let mut out = String::new();
     let mut ok = true;
     let env = &settings.env;
+    // Values come from the host, the files and answers: escaped, so that none reaches the
+    // terminal as a control sequence.
     let line = |out: &mut String, k: &str, v: &str| {
-        let _ = writeln!(out, "  {k:<13}{v}");
+        let _ = writeln!(out, "  {k:<13}{}", escaped(v));
     };
-    let _ = writeln!(out, "Registry {}", crate::aws::http::redact_userinfo(host));
+    let _ = writeln!(out, "Registry {}", escaped(&loggable_url(host)));
     let registry = match registry::parse(host) {
         Ok(r) => r,
         Err(_) => {

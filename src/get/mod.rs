@@ -14,7 +14,7 @@ use crate::local::cache::{self, Entry};
 use crate::local::config::ProfileSet;
 
 use crate::aws::endpoint::{self, Service};
-use crate::aws::http::redact_userinfo;
+use crate::aws::http::loggable_url;
 use crate::error::Error;
 use crate::local::env::Env;
 use crate::local::files;
@@ -94,7 +94,7 @@ fn parse(server_url: &str) -> Result<Registry, Error> {
         return Err(Error::Input("no credentials server URL".into()));
     }
     registry::parse(server_url).map_err(|_| Error::NotEcr {
-        host: redact_userinfo(server_url),
+        host: loggable_url(server_url),
     })
 }
 
@@ -134,7 +134,7 @@ fn serve(prepared: &Prepared, server_url: &str) -> Result<Token, Error> {
             log::info(
                 "Got a new token",
                 &[
-                    ("registry", &redact_userinfo(server_url)),
+                    ("registry", &loggable_url(server_url)),
                     ("source", &prepared.plan.describe()),
                 ],
             );

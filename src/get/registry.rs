@@ -140,11 +140,13 @@ fn host_of(input: &str) -> Option<&str> {
         Some(scheme) if scheme.eq_ignore_ascii_case("https://") => &input[8..],
         _ => input,
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = match authority.rfind('@') {
-        Some(i) => &authority[i + 1..],
-        None => authority,
+    // User info as the redaction finds it, so that `user:pa/ss@host` names `host`, never
+    // `user`.
+    let rest = match crate::local::url::userinfo_end(rest) {
+        Some(at) => &rest[at + 1..],
+        None => rest,
     };
+    let host_port = rest.split(['/', '?', '#']).next().unwrap_or("");
     if host_port.starts_with('[') {
         return None; // an IP literal is never an ECR host
     }

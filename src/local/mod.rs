@@ -11,4 +11,5 @@ pub mod log;
 pub mod program;
 pub mod settings;
 pub mod text;
+pub mod url;
 pub mod user;
