@@ -16,6 +16,15 @@ pub fn sign_request(
     service: &str,
     time: SystemTime,
 ) -> Result<(), String> {
+    // Both go into headers: a control character (a NUL, a line break from a file) would make
+    // the request unsendable, and the failure would be blamed on the endpoint.
+    let header_safe = |v: &str| v.bytes().all(|b| (0x21..0x7f).contains(&b));
+    if !header_safe(&creds.access_key_id) {
+        return Err("the access key id holds a character that cannot go into a request (a space, a control character or a NUL); check AWS_ACCESS_KEY_ID, aws_access_key_id, or what the credential source printed".into());
+    }
+    if !creds.session_token.as_deref().is_none_or(header_safe) {
+        return Err("the session token holds a character that cannot go into a request (a space, a control character or a NUL); check AWS_SESSION_TOKEN, aws_session_token, or what the credential source printed".into());
+    }
     let identity: Identity = aws_credential_types::Credentials::new(
         &creds.access_key_id,
         &creds.secret_access_key,

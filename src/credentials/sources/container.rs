@@ -24,6 +24,13 @@ pub struct Container {
 /// full URI is not allowed. Relative wins over full.
 pub fn uri(env: &Env) -> Result<Option<String>, String> {
     if let Some(rel) = env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
+        // Appended to the agent's address: anything but a path (`.evil.example/creds`)
+        // would name another host, and the authorization token would go there.
+        if !rel.starts_with('/') {
+            return Err(format!(
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI {rel:?} is not a path: it must begin with / (the ECS agent sets it to /v2/credentials/…)"
+            ));
+        }
         return Ok(Some(format!("{ECS_HOST}{rel}")));
     }
     let Some(full) = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI") else {
@@ -167,6 +174,13 @@ mod tests {
         assert_eq!(
             e(&[("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/x?a=1")]),
             Ok(Some("http://169.254.170.2/v2/x?a=1".into()))
+        );
+        assert!(
+            e(&[(
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                ".evil.example/creds"
+            )])
+            .is_err_and(|m| m.contains("must begin with /"))
         );
         for ok in [
             "http://169.254.170.23/v1/credentials",
