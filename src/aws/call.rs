@@ -186,6 +186,26 @@ const RETRYABLE_CODES: &[&str] = &[
     "IDPCommunicationError",
 ];
 
+/// The error codes that can mean our clock is off, which the SDKs answer by signing again
+/// with the time of the answer's `Date` when it is more than four minutes from ours.
+const SKEW_CODES: &[&str] = &[
+    "RequestTimeTooSkewed",
+    "RequestExpired",
+    "RequestInTheFuture",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "AuthFailure",
+];
+
+/// An HTTP `Date` (`Sun, 06 Nov 1994 08:49:37 GMT`, the one form servers send).
+fn http_date(value: &str) -> Option<std::time::SystemTime> {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let t = time::PrimitiveDateTime::parse(value.trim(), format).ok()?;
+    Some(t.assume_utc().into())
+}
+
 /// How an error answer carries its code and message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorFormat {
@@ -231,6 +251,19 @@ pub fn call(
                 let e = api_error(callee, format, &r);
                 match e.api() {
                     Some((status, code)) if status >= 500 || RETRYABLE_CODES.contains(&code) => {
+                        Attempt::Retry(e)
+                    }
+                    // Our clock is off: sign again with the server's time, as the SDKs do.
+                    Some((_, code))
+                        if SKEW_CODES.contains(&code)
+                            && r.header("date")
+                                .and_then(http_date)
+                                .is_some_and(crate::aws::sign::note_server_time) =>
+                    {
+                        crate::local::log::warn(
+                            "This machine's clock is off by more than four minutes; signing with the server's time (set the clock right)",
+                            &[("service", &callee.to_string())],
+                        );
                         Attempt::Retry(e)
                     }
                     _ => Attempt::Fail(e),
@@ -329,6 +362,14 @@ mod tests {
             panic!()
         };
         assert_eq!(code, "AccessDeniedException");
+    }
+
+    #[test]
+    fn http_dates() {
+        let t = http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        let secs = t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        assert_eq!(secs, 784_111_777);
+        assert_eq!(http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
     }
 
     #[test]

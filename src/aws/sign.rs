@@ -5,7 +5,43 @@ use crate::aws::http::Request;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
-use std::time::SystemTime;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime};
+
+/// How far the services' clock is ahead of ours, in seconds, once a call has found out
+/// (an answer that refused our time and carried its own `Date`); 0 until then.
+static SKEW: AtomicI64 = AtomicI64::new(0);
+
+/// The time to sign with: ours, corrected by what the services said of it.
+pub fn now() -> SystemTime {
+    let skew = SKEW.load(Ordering::Relaxed);
+    let now = SystemTime::now();
+    match skew >= 0 {
+        true => now + Duration::from_secs(skew.unsigned_abs()),
+        false => now - Duration::from_secs(skew.unsigned_abs()),
+    }
+}
+
+/// Notes the server's time from an answer's `Date`, as the SDKs do after a clock-skew error:
+/// true when ours was off by more than four minutes (then a new attempt, signed with the
+/// corrected time, can succeed), false when the clocks agree or this was already known.
+pub fn note_server_time(server: SystemTime) -> bool {
+    let signed = now();
+    let off = match server.duration_since(signed) {
+        Ok(ahead) => ahead.as_secs() as i64,
+        Err(behind) => -(behind.duration().as_secs() as i64),
+    };
+    if off.abs() <= 240 {
+        return false;
+    }
+    let local = SystemTime::now();
+    let skew = match server.duration_since(local) {
+        Ok(ahead) => ahead.as_secs() as i64,
+        Err(behind) => -(behind.duration().as_secs() as i64),
+    };
+    SKEW.store(skew, Ordering::Relaxed);
+    true
+}
 
 /// Adds `X-Amz-Date`, `Authorization` and, for temporary credentials,
 /// `X-Amz-Security-Token` to `req`. The request must already carry its `host` header.

@@ -10,7 +10,6 @@ use crate::get::registry::{self, Registry};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
-use std::time::SystemTime;
 use time::OffsetDateTime;
 
 /// A token as ECR hands it out.
@@ -68,7 +67,7 @@ pub fn get_authorization_token(
             creds,
             &endpoint.signing_region,
             endpoint.service.signing_name(),
-            SystemTime::now(),
+            crate::aws::sign::now(),
         )
         .map_err(|detail| CallError::signing(name, detail))?;
         Ok(req)

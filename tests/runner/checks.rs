@@ -185,6 +185,20 @@ fn json_matches_in(world: &World, have: &Value, want: &Value) -> bool {
     })
 }
 
+/// An `X-Amz-Date` (`20261206T170208Z`) within 2 minutes of `*near T` (T substituted).
+fn amz_date_near(world: &World, have: &str, want: &str) -> bool {
+    let amz = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    let rfc = &time::format_description::well_known::Rfc3339;
+    let t = world.substitute(want.trim_start_matches("*near "));
+    match (
+        time::PrimitiveDateTime::parse(have, amz),
+        time::OffsetDateTime::parse(&t, rfc),
+    ) {
+        (Ok(h), Ok(t)) => (h.assume_utc() - t).abs() <= time::Duration::minutes(2),
+        _ => false,
+    }
+}
+
 /// `special` decides a (have, want) pair of strings when it returns `Some`.
 fn json_matches_with(
     have: &Value,
@@ -343,6 +357,11 @@ fn request(got: &Recorded, want: &Request, world: &World) -> Result<(), String> 
         match v {
             None if have.is_none() => {}
             Some(w) if have == Some(world.substitute(w).as_str()) => {}
+            Some(w)
+                if w.ends_with('*')
+                    && have.is_some_and(|h| h.starts_with(w.trim_end_matches('*'))) => {}
+            Some(w)
+                if w.starts_with("*near ") && have.is_some_and(|h| amz_date_near(world, h, w)) => {}
             _ => return Err(format!("header {k} = {have:?}, want {v:?}")),
         }
     }

@@ -13,7 +13,8 @@
 //! `{ecr}` (the stand-in's URL), `{ecr_port}`, `{proxy}` and `{proxy_addr}` (the CONNECT
 //! proxy's URL and `host:port`), `{socks_addr}`, `{ca}` (the test CA's PEM file), `{home}`,
 //! `{path:REL}` (`{home}/REL` as the helper names it: `Z:\…\REL` for the Windows build) and
-//! `{time:+5h}` / `{time:-30m}` / `{time:+10s}` (RFC 3339, relative to now).
+//! `{time:+5h}` / `{time:-30m}` / `{time:+10s}` (RFC 3339, relative to now), and
+//! `{httpdate:+10m}` (the same as an HTTP `Date`; reply headers are substituted too).
 //!
 //! Every secret the case knows (the keys, the secret fields of the replies and home files,
 //! environment values named `*SECRET*` or `*TOKEN*`, `secrets`, ECR passwords) is checked
@@ -168,7 +169,8 @@ pub struct Request {
     pub body: Option<Value>,
     /// Form fields (*substituted*): a value, `*absent*` or `*present*`.
     pub form: Option<BTreeMap<String, String>>,
-    /// Header values (*substituted*); `null`: the header is absent.
+    /// Header values (*substituted*; `"text*"` matches a value starting `text`, `"*near T"` an
+    /// `X-Amz-Date` within 2 minutes of T); `null`: the header is absent.
     #[serde(default)]
     pub headers: BTreeMap<String, Option<String>>,
     /// The `Host` header (*substituted*).

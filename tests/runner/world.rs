@@ -198,7 +198,11 @@ impl World {
             standin::Reply::Raw {
                 status: r.status.expect("one kind"),
                 body: self.substitute(r.body.as_deref().unwrap_or("")),
-                headers: r.headers.clone().into_iter().collect(),
+                headers: r
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), self.substitute(v)))
+                    .collect(),
             }
         }
     }
@@ -226,6 +230,18 @@ impl World {
                 false => unix,
             };
             out.replace_range(start..=end, &shown);
+        }
+        // `{httpdate:+10m}`: the same in an HTTP `Date` header's form.
+        while let Some(start) = out.find("{httpdate:") {
+            let end = start + out[start..].find('}').expect("closed {httpdate:…}");
+            let rfc = self.substitute(&format!("{{time:{}}}", &out[start + 10..end]));
+            let t =
+                time::OffsetDateTime::parse(&rfc, &time::format_description::well_known::Rfc3339)
+                    .unwrap();
+            let format = time::macros::format_description!(
+                "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+            );
+            out.replace_range(start..=end, &t.format(format).unwrap());
         }
         while let Some(start) = out.find("{time:") {
             let end = start + out[start..].find('}').expect("closed {time:…}");

@@ -106,7 +106,7 @@ fn call(
                 creds,
                 &ep.signing_region,
                 "sts",
-                SystemTime::now(),
+                crate::aws::sign::now(),
             )
             .map_err(|detail| CallError::signing(ep.service, detail))?;
         }
