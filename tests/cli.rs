@@ -38,6 +38,15 @@ fn run(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> (Output, tempfile::
 fn argument_handling_matches_go() {
     let (o, _h) = run(&[], b"", &[]);
     assert_eq!((o.code, o.stdout.as_str()), (1, USAGE));
+    // Go's line, and on stderr the commands it leaves out.
+    for more in [
+        "get-login-password [HOST]",
+        "explain HOST [--resolve]",
+        "kubelet-credential-provider",
+        "-h ",
+    ] {
+        assert!(o.stderr.contains(more), "{more}: {:?}", o.stderr);
+    }
     let (o, _h) = run(&["get", "extra"], b"", &[]);
     assert_eq!((o.code, o.stdout.as_str()), (1, USAGE));
     let (o, _h) = run(&["foo"], b"", &[]);
@@ -56,11 +65,12 @@ fn argument_handling_matches_go() {
         );
         assert!(lines[2].starts_with("Git commit: "));
     }
+    // Help asked for is the answer: on stdout (`-h | less` works), exit 0.
     for flag in ["-h", "--help", "-help"] {
         let (o, _h) = run(&[flag], b"", &[]);
-        assert_eq!((o.code, o.stdout.as_str()), (0, ""), "{flag}");
-        assert!(o.stderr.contains("Usage: docker-credential-ecr-login"));
-        assert!(o.stderr.contains("AWS_ECR_CACHE_DIR"));
+        assert_eq!((o.code, o.stderr.as_str()), (0, ""), "{flag}");
+        assert!(o.stdout.contains("Usage: docker-credential-ecr-login"));
+        assert!(o.stdout.contains("AWS_ECR_CACHE_DIR"));
     }
     let (o, _h) = run(&["--verbose"], b"", &[]);
     assert_eq!(o.code, 2);

@@ -37,15 +37,26 @@ pub fn get(settings: Settings) -> Outcome {
             &token.password,
         )),
         // With `credsStore`, docker asks about every registry: a host that is not ECR is an
-        // ordinary answer, not an error worth a line on every pull. `explain` tells why.
-        Err(e @ Error::NotEcr { .. }) => Outcome::failed().stdout(protocol::NOT_FOUND).log(
-            Level::Debug,
-            "Not an ECR registry; no credentials for it",
-            &[
-                ("serverURL", &loggable_url(&server_url)),
-                ("reason", &e.to_string()),
-            ],
-        ),
+        // ordinary answer, not an error worth a line on every pull. `explain` tells why. A
+        // near miss (a typo in an ECR host) gets one line, as it would otherwise fail in
+        // silence.
+        Err(e @ Error::NotEcr { .. }) => {
+            let answer = Outcome::failed().stdout(protocol::NOT_FOUND).log(
+                Level::Debug,
+                "Not an ECR registry; no credentials for it",
+                &[
+                    ("serverURL", &loggable_url(&server_url)),
+                    ("reason", &e.to_string()),
+                ],
+            );
+            match registry::near_miss(&server_url) {
+                Some(why) => answer.reason(format!(
+                    "{} looks like an Amazon ECR host but is not one: {why}",
+                    loggable_url(&server_url)
+                )),
+                None => answer,
+            }
+        }
         Err(e) => failed_get(&server_url, &e.to_string()).process_stderr(e.process_stderr()),
     }
 }

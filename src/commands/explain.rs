@@ -33,6 +33,9 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
                 "kind:",
                 "not an Amazon ECR or ECR Public registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com, the other partitions' forms, public.ecr.aws)",
             );
+            if let Some(why) = registry::near_miss(host) {
+                line(&mut out, "why:", &format!("it looks like one, but {why}"));
+            }
             let ok = match super::fallback::from_env(env) {
                 None => {
                     line(
@@ -210,14 +213,17 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
                     None => "no entry: the next get calls AWS".into(),
                     Some(e) if e.is_fresh(now) => format!(
                         "fresh until {} (expires {}): the next get makes no call",
-                        e.refresh_at(),
-                        e.expires_at
+                        rfc3339(e.refresh_at()),
+                        rfc3339(e.expires_at)
                     ),
                     Some(e) if !e.is_expired(now) => format!(
                         "stale (expires {}): the next get refreshes it, and serves it if that fails",
-                        e.expires_at
+                        rfc3339(e.expires_at)
                     ),
-                    Some(e) => format!("expired at {}: the next get calls AWS", e.expires_at),
+                    Some(e) => format!(
+                        "expired at {}: the next get calls AWS",
+                        rfc3339(e.expires_at)
+                    ),
                 },
             };
             line(&mut out, "entry:", &state);
@@ -242,7 +248,7 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
                     line(&mut out, "account:", a);
                 }
                 if let Some(x) = c.expiry {
-                    line(&mut out, "expires:", &x.to_string());
+                    line(&mut out, "expires:", &rfc3339(x));
                 }
             }
             Err(e) => {
@@ -275,6 +281,14 @@ fn why(settings: &Settings, plan: &Plan) -> String {
         Source::Imds => "nothing in the environment, profile or container variables; IMDS is last in the chain (AWS_EC2_METADATA_DISABLED=true turns it off)".into(),
         Source::ServiceAccount { .. } => "the kubelet sent the pod's service-account token, and a role is named for it".into(),
     }
+}
+
+/// A time as every other output of this helper writes it: RFC 3339, UTC, whole seconds.
+fn rfc3339(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let t = t.replace_nanosecond(0).unwrap_or(t);
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 /// `AKIAIOSFODNN7EXAMPLE` → `AKIA…MPLE`: enough to tell keys apart.

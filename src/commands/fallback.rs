@@ -134,6 +134,15 @@ pub fn from_env(env: &Env) -> Option<Result<Fallback, FallbackError>> {
     }))
 }
 
+/// The environment's AWS keys and tokens, which the other helper never gets.
+pub const AWS_KEYS: [&str; 5] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+];
+
 impl Fallback {
     /// `docker-credential-NAME`.
     pub fn program(&self) -> String {
@@ -157,11 +166,16 @@ impl Fallback {
 
     /// Runs `docker-credential-NAME ACTION` with `input` on its stdin, in our environment
     /// (the user's session: keychain, GPG agent, D-Bus) less our own variable, so that a copy
-    /// of this helper under that name cannot hand the request on again.
+    /// of this helper under that name cannot hand the request on again, and less the AWS
+    /// keys ([`AWS_KEYS`]). On its timeout, it and everything it started are stopped.
     pub fn call(&self, env: &Env, action: &str, input: &[u8]) -> Result<Output, FallbackError> {
         let path = self.locate(env)?;
         let mut cmd = std::process::Command::new(&path);
         cmd.arg(action).env_remove(VARIABLE);
+        // It stores logins for other registries and has no use for AWS keys.
+        for secret in AWS_KEYS {
+            cmd.env_remove(secret);
+        }
         let out = program::run(cmd, input, TIMEOUT, Limits::HELPER).map_err(|e| match e {
             RunError::Start(error) | RunError::Wait(error) => FallbackError::Start {
                 program: self.program(),

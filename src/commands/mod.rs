@@ -205,12 +205,8 @@ fn outcome(command: Command) -> Outcome {
                 "docker-credential-ecr-login\nVersion:    {VERSION}\nGit commit: {GIT_COMMIT}"
             ));
         }
-        Command::Help => {
-            return Outcome {
-                ok: true,
-                ..Outcome::failed().text(HELP.trim_end())
-            };
-        }
+        // Asked for, help is the answer: stdout, exit 0.
+        Command::Help => return Outcome::done(HELP.trim_end()),
         Command::UnknownFlag(flag) => {
             return Outcome {
                 code: Some(2),
@@ -220,7 +216,13 @@ fn outcome(command: Command) -> Outcome {
                 ))
             };
         }
-        Command::Usage => return Outcome::failed().stdout(protocol::USAGE),
+        // Go's line on stdout, as callers may match it; the commands it leaves out on stderr.
+        Command::Usage => {
+            let p = program();
+            return Outcome::failed().stdout(protocol::USAGE).text(format!(
+                "       {p} get-login-password [HOST]\n       {p} explain HOST [--resolve]\n       {p} kubelet-credential-provider\n       {p} -h    (help: every command and environment variable)"
+            ));
+        }
         _ => settings(),
     };
     match command {

@@ -133,6 +133,34 @@ pub fn parse(input: &str) -> Result<Registry, NotEcr> {
     parse_private(host).map(Registry::Private).ok_or(NotEcr)
 }
 
+/// Why a host that looks like a private ECR host (`….dkr.ecr.…`) is not one, for the one
+/// line a near miss gets (a typo otherwise fails in silence, as any other registry does).
+/// `None` for a host that is ECR, or that looks nothing like it.
+pub fn near_miss(input: &str) -> Option<String> {
+    if parse(input).is_ok() {
+        return None;
+    }
+    let host = host_of(input)?.to_ascii_lowercase();
+    let host = host.strip_suffix('.').unwrap_or(&host);
+    let at = host.find(".dkr.ecr").or_else(|| host.find(".dkr-ecr"))?;
+    let account = &host[..at];
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(format!("its account id {account:?} is not 12 digits"));
+    }
+    let rest = &host[at + 1..];
+    let after_region = rest.splitn(3, '.').nth(2).unwrap_or("");
+    let suffix = after_region
+        .split_once('.')
+        .map_or(after_region, |(_, s)| s);
+    if !PRIVATE_SUFFIXES.contains(&suffix) {
+        return Some(format!(
+            "{suffix:?} is not one of ECR's domains ({})",
+            PRIVATE_SUFFIXES.join(", ")
+        ));
+    }
+    Some("it is not in ECR's form ACCOUNT.dkr.ecr.REGION.amazonaws.com".into())
+}
+
 /// The host part of `input`, as Go's `url.Parse("https://" + input).Hostname()` would find it,
 /// or `None` where Go would fail to parse (a bad port, a control character, a `%` escape).
 fn host_of(input: &str) -> Option<&str> {
@@ -216,6 +244,21 @@ mod tests {
             Registry::Private(p) => (p.account_id.clone(), p.region.clone(), p.fips),
             Registry::Public { host } => (host.clone(), String::new(), false),
         }
+    }
+
+    #[test]
+    fn near_misses_say_why() {
+        let why = |h: &str| near_miss(h).unwrap_or_default();
+        assert!(why("12345678901.dkr.ecr.us-east-1.amazonaws.com").contains("not 12 digits"));
+        assert!(
+            why("123456789012.dkr.ecr.us-east-1.amazonaws.co").contains("\"amazonaws.co\" is not")
+        );
+        assert!(why("123456789012.dkr.ecr.amazonaws.com").contains("form"));
+        assert_eq!(
+            near_miss("123456789012.dkr.ecr.us-east-1.amazonaws.com"),
+            None
+        );
+        assert_eq!(near_miss("ghcr.io"), None);
     }
 
     /// The 29 cases of the Go helper's `TestExtractRegistry`.

@@ -51,9 +51,8 @@ pub enum RunError {
 pub struct Limits {
     pub stdout: usize,
     pub stderr: usize,
-    /// A group of its own lets a timeout stop everything it started (Unix). A program that
-    /// may ask at the terminal (a keychain, a GPG pinentry) must stay in ours: a background
-    /// group cannot read the terminal.
+    /// A group of its own lets a timeout stop everything it started (a process group on
+    /// Unix, the process tree on Windows).
     pub own_group: bool,
 }
 
@@ -64,11 +63,14 @@ impl Limits {
         stderr: 64 * 1024,
         own_group: true,
     };
-    /// Another credential helper: its `list` may be long, and it may need the terminal.
+    /// Another credential helper: its `list` may be long. A group of its own too, so that
+    /// nothing it started outlives its timeout; its prompts still reach the user, as they
+    /// come from an agent's pinentry (GPG), a desktop dialog (a keychain) or Windows'
+    /// credential UI, never from a read of our terminal.
     pub const HELPER: Limits = Limits {
         stdout: 1024 * 1024,
         stderr: 64 * 1024,
-        own_group: false,
+        own_group: true,
     };
 }
 
@@ -313,8 +315,19 @@ fn stop_group(child: &Child) {
         .status();
 }
 
-/// Windows has no process groups to signal this way; the child itself is stopped.
-#[cfg(not(unix))]
+/// Windows: the program's process tree, through `taskkill /T` (a job object needs the
+/// Win32 API behind `unsafe`; taskkill ships with every Windows).
+#[cfg(windows)]
+fn stop_group(child: &Child) {
+    let _ = Command::new("taskkill")
+        .args(["/F", "/T", "/PID", &child.id().to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+#[cfg(not(any(unix, windows)))]
 fn stop_group(_child: &Child) {}
 
 #[cfg(test)]

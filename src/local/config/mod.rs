@@ -49,6 +49,11 @@ pub enum ConfigError {
     TooLarge {
         path: PathBuf,
     },
+    /// A directory, a FIFO or a device where a file is named.
+    NotAFile {
+        path: PathBuf,
+        what: &'static str,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -62,6 +67,11 @@ impl fmt::Display for ConfigError {
             ConfigError::Read { path, error } => write!(
                 f,
                 "could not read {}: {error}; fix its permissions or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere",
+                path.display()
+            ),
+            ConfigError::NotAFile { path, what } => write!(
+                f,
+                "{} is {what}, not a config file; point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a file, or move it away",
                 path.display()
             ),
             ConfigError::TooLarge { path } => write!(
@@ -154,9 +164,18 @@ fn read_optional(
         Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Err(ConfigError::TooLarge {
             path: path.to_path_buf(),
         }),
-        Err(error) => Err(ConfigError::Read {
-            path: path.to_path_buf(),
-            error,
+        Err(error) => Err(match std::fs::metadata(path) {
+            Ok(m) if !m.is_file() => ConfigError::NotAFile {
+                path: path.to_path_buf(),
+                what: match m.is_dir() {
+                    true => "a directory",
+                    false => "not a regular file (a FIFO or a device)",
+                },
+            },
+            _ => ConfigError::Read {
+                path: path.to_path_buf(),
+                error,
+            },
         }),
     }
 }
