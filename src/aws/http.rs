@@ -437,13 +437,12 @@ impl<'a> Http<'a> {
             None => config = config.proxy(None),
         }
         if t.scheme == "https" {
+            // No crypto provider named: ureq takes ring's (its `_ring` feature, the only one
+            // built in), so this code calls nothing that rustls 0.23.48 deprecates.
             config = config.tls_config(
                 TlsConfig::builder()
                     .provider(TlsProvider::Rustls)
                     .root_certs(self.roots()?)
-                    .unversioned_rustls_crypto_provider(std::sync::Arc::new(
-                        rustls::crypto::ring::default_provider(),
-                    ))
                     .build(),
             );
         }
