@@ -211,40 +211,8 @@ fn ten_thousand_entries_hit_and_keep() {
         &ring::digest::SHA256,
         KEY.0.as_bytes(),
     ));
-    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(11);
-    let requested = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
-    let rfc = |t: time::OffsetDateTime| {
-        t.format(&time::format_description::well_known::Rfc3339)
-            .unwrap()
-    };
-    let filler = "x".repeat(2050);
-    let mut registries = serde_json::Map::new();
-    for i in 0..10_000u64 {
-        let account = format!("{:012}", 300_000_000_000u64 + i);
-        registries.insert(
-            format!("eu-west-1-{akid_hash}-{account}"),
-            serde_json::json!({
-                "AuthorizationToken": b64.encode(format!("AWS:pw-{i}-{filler}")),
-                "RequestedAt": rfc(requested),
-                "ExpiresAt": rfc(expires),
-                "ProxyEndpoint": format!("https://{account}.dkr.ecr.eu-west-1.amazonaws.com"),
-                "Service": "ecr",
-            }),
-        );
-    }
-    let doc = serde_json::json!({"Registries": registries, "Version": "1.0"});
+    big_cache(home.path(), 10_000, &format!("eu-west-1-{akid_hash}-"));
     let cache = home.path().join(".ecr/cache.json");
-    std::fs::create_dir_all(cache.parent().unwrap()).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(
-            cache.parent().unwrap(),
-            std::fs::Permissions::from_mode(0o700),
-        )
-        .unwrap();
-    }
-    std::fs::write(&cache, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
     let size = std::fs::metadata(&cache).unwrap().len();
     assert!(size > 29 * 1024 * 1024, "{size} bytes");
 
@@ -661,9 +629,9 @@ fn cache_keys(home: &std::path::Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A `~/.ecr/cache.json` of `n` fresh entries with 2 KB tokens, so that a store takes long
-/// enough to be caught in the middle.
-fn big_cache(home: &std::path::Path, n: u64) {
+/// A `~/.ecr/cache.json` of `n` fresh entries with 2 KB tokens (10,000 make about 30 MB, which
+/// both Go helpers read), keyed `PREFIX<account>`, accounts from 300000000000.
+fn big_cache(home: &std::path::Path, n: u64, prefix: &str) {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD;
     let rfc = |t: time::OffsetDateTime| {
@@ -676,7 +644,7 @@ fn big_cache(home: &std::path::Path, n: u64) {
     for i in 0..n {
         let account = format!("{:012}", 300_000_000_000u64 + i);
         registries.insert(
-            format!("eu-west-1-other-{account}"),
+            format!("{prefix}{account}"),
             serde_json::json!({
                 "AuthorizationToken": b64.encode(format!("AWS:pw-{i}-{filler}")),
                 "RequestedAt": rfc(now - time::Duration::hours(1)),
@@ -723,7 +691,7 @@ fn a_writer_stopped_in_mid_store_loses_no_entry() {
         let ecr = StandIn::start(HashMap::from([(KEY.0.into(), KEY.1.into())]), None);
         let home = tempfile::tempdir().unwrap();
         let env = env(home.path(), &ecr);
-        big_cache(home.path(), 4000);
+        big_cache(home.path(), 4000, "eu-west-1-other-");
         let dir = home.path().join(".ecr");
         for _ in 0..5 {
             ecr.push(Reply::Token("AWS:pw-stored".into()));

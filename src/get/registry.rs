@@ -147,11 +147,13 @@ pub fn near_miss(input: &str) -> Option<String> {
     if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
         return Some(format!("its account id {account:?} is not 12 digits"));
     }
-    let rest = &host[at + 1..];
-    let after_region = rest.splitn(3, '.').nth(2).unwrap_or("");
-    let suffix = after_region
-        .split_once('.')
-        .map_or(after_region, |(_, s)| s);
+    // After `dkr.ecr` or `dkr-ecr` (and `-fips`): `.REGION.SUFFIX`.
+    let rest = host[at + 8..].trim_start_matches("-fips");
+    let rest = rest.strip_prefix('.').unwrap_or(rest);
+    if PRIVATE_SUFFIXES.contains(&rest) {
+        return Some("it names no region (ACCOUNT.dkr.ecr.REGION.amazonaws.com)".into());
+    }
+    let suffix = rest.split_once('.').map_or("", |(_, s)| s);
     if !PRIVATE_SUFFIXES.contains(&suffix) {
         return Some(format!(
             "{suffix:?} is not one of ECR's domains ({})",
@@ -253,7 +255,8 @@ mod tests {
         assert!(
             why("123456789012.dkr.ecr.us-east-1.amazonaws.co").contains("\"amazonaws.co\" is not")
         );
-        assert!(why("123456789012.dkr.ecr.amazonaws.com").contains("form"));
+        assert!(why("123456789012.dkr.ecr.amazonaws.com").contains("no region"));
+        assert!(why("123456789012.dkr-ecr-fips.us-east-1.on.aw").contains("\"on.aw\" is not"));
         assert_eq!(
             near_miss("123456789012.dkr.ecr.us-east-1.amazonaws.com"),
             None

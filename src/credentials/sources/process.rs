@@ -61,6 +61,8 @@ fn shell(command: &str, path: Option<&str>) -> std::io::Result<Command> {
     #[cfg(not(windows))]
     {
         let platform = crate::local::config::Platform::Unix;
+        // No PATH at all: the default search path execvp uses then (POSIX's _CS_PATH).
+        let path = path.or(Some("/usr/bin:/bin"));
         let sh = program::find("sh", path, None, platform).ok_or_else(|| {
             std::io::Error::new(
                 std::io::ErrorKind::NotFound,
