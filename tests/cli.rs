@@ -399,7 +399,7 @@ fn hostile_config_files() {
         // the parse error of a file that is no config file, naming it: never read as empty,
         // which silently chose another source.
         (&binary, "could not parse profile file"),
-        (&a_dir, "could not read"),
+        (&a_dir, "is a directory, not a config file"),
         (&lp, "could not read"),
     ];
     for (path, want) in cases {
