@@ -1216,6 +1216,100 @@ fn planted_links_in_writable_parents() {
     }
 }
 
+/// The third review's: a cache directory that does not exist yet under a sticky shared parent
+/// (as `/tmp`), which another user creates while the get waits for ECR, with `log` a link to
+/// a directory of ours. At the default level the log is opened after the fetch (with
+/// `AWS_ECR_DISABLE_CACHE=1` nothing else makes the directory first): a recursive mkdir
+/// accepted the planted directory and root wrote `ecr-login.log` through the link, every
+/// time. Now each level is checked as it is made and the whole path walked: nothing is
+/// written through it, and the get is still served.
+#[cfg(unix)]
+#[test]
+fn a_cache_directory_planted_during_the_fetch_is_never_written_through() {
+    if support::targets::skip(
+        "cli::a_cache_directory_planted_during_the_fetch_is_never_written_through",
+    ) {
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    use support::standin::{Reply, StandIn};
+    if support::run::runner().is_none() && crate_effective_uid() != 0 {
+        support::report(
+            "cli::a_cache_directory_planted_during_the_fetch_is_never_written_through: needs root (a directory of nobody's); not run",
+        );
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let shared = home.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let ours = home.path().join("ours");
+    std::fs::create_dir(&ours).unwrap();
+    std::fs::set_permissions(&ours, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let cache_dir = shared.join("ecr");
+    let ecr = StandIn::start(
+        std::collections::HashMap::from([("AKIDPLANT".into(), "plantSecretKey0123".into())]),
+        None,
+    );
+    // Latency, not synchronisation: the planting waits for the request to arrive.
+    ecr.push(Reply::Slow(
+        std::time::Duration::from_secs(3),
+        Box::new(Reply::Token("AWS:served-anyway".into())),
+    ));
+    let env: Vec<(String, String)> = [
+        ("HOME", home.path().display().to_string()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("AWS_ACCESS_KEY_ID", "AKIDPLANT".into()),
+        ("AWS_SECRET_ACCESS_KEY", "plantSecretKey0123".into()),
+        ("AWS_ENDPOINT_URL_ECR", ecr.url()),
+        ("AWS_ECR_CACHE_DIR", cache_dir.display().to_string()),
+        ("AWS_ECR_DISABLE_CACHE", "1".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let mut child = support::run::command(&support::run::bin())
+        .arg("get")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(support::run::target_env(&env))
+        .current_dir(home.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+        .unwrap();
+    assert!(
+        ecr.wait_for_requests(1, std::time::Duration::from_secs(60)),
+        "the get never called ECR"
+    );
+    // Nobody's directory, with `log` a link of nobody's to ours.
+    std::fs::create_dir(&cache_dir).unwrap();
+    std::fs::set_permissions(&cache_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::os::unix::fs::lchown(&cache_dir, Some(65534), Some(65534)).unwrap();
+    let link = cache_dir.join("log");
+    std::os::unix::fs::symlink(&ours, &link).unwrap();
+    std::os::unix::fs::lchown(&link, Some(65534), Some(65534)).unwrap();
+    let o = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("served-anyway"), "{o:?}");
+    let written: Vec<_> = std::fs::read_dir(&ours)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        written.is_empty(),
+        "written through the planted link: {written:?}"
+    );
+}
+
 /// The effective user of the test process (root can make another user's link).
 #[cfg(unix)]
 fn crate_effective_uid() -> u32 {

@@ -314,9 +314,14 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
         }
     }
     for level in missing.into_iter().rev() {
-        let mut builder = std::fs::DirBuilder::new();
         #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        let builder = {
+            let mut b = std::fs::DirBuilder::new();
+            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+            b
+        };
+        #[cfg(not(unix))]
+        let builder = std::fs::DirBuilder::new();
         match builder.create(level) {
             // Made by someone else since the look above: checked like ours, and refused
             // unless it is a private directory of this user's.
