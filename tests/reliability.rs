@@ -620,6 +620,7 @@ fn signal(child: &std::process::Child, signal: &str) {
 }
 
 /// The entries of the cache file under `home`.
+#[cfg(unix)]
 fn cache_keys(home: &std::path::Path) -> Vec<String> {
     let bytes = std::fs::read(home.join(".ecr/cache.json")).unwrap_or_default();
     let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();

@@ -78,7 +78,16 @@ fn all_scenarios(root: &Path) -> Vec<Scenario> {
         .iter()
         .map(|d| Scenario::load(d).unwrap_or_else(|e| panic!("{}: {e}", d.display())))
         .collect();
-    let twins: Vec<Scenario> = all.iter().filter_map(first_run_twin).collect();
+    // Emulated targets run the cases once: the twins test the same code on their amd64 twin.
+    let twins: Vec<Scenario> = match support::targets::target().as_str() {
+        t @ ("linux-arm64" | "windows-arm64") => {
+            support::report(&format!(
+                "not run on {t}: the first-run twins at the default log level (emulated; the amd64 build of the same code runs them)"
+            ));
+            Vec::new()
+        }
+        _ => all.iter().filter_map(first_run_twin).collect(),
+    };
     for generated in runner::faults::all()
         .into_iter()
         .chain(runner::login_vectors::all())

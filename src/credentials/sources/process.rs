@@ -196,6 +196,7 @@ pub fn parse(output: &[u8]) -> Result<Credentials, DocumentError> {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
     const PATH: Option<&str> = Some("/usr/bin:/bin");
     #[cfg(unix)]
     use std::time::Instant;
