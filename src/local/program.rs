@@ -197,6 +197,7 @@ pub fn run(
         done_tx,
     );
     let mut closed_pipes = 0;
+    let mut pause = Duration::from_micros(500);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
@@ -218,9 +219,14 @@ pub fn run(
         match done_rx.recv_timeout(poll) {
             Ok(()) => closed_pipes += 1,
             Err(mpsc::RecvTimeoutError::Timeout) => {}
-            // Both pipes closed and it still runs (it closed them itself): nothing will wake
-            // us now, so wait out the poll rather than spin until it exits.
-            Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(poll),
+            // Both pipes closed and it still runs: usually it is exiting (its pipes close a
+            // moment before its status can be had), else it closed them itself. Nothing will
+            // wake us now: look again after a pause that starts at half a millisecond and
+            // doubles up to the poll, so that an exit costs no 20 ms and a long run no spin.
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                std::thread::sleep(pause.min(poll));
+                pause *= 2;
+            }
         }
     };
     // Its output is complete when both pipes close; give that a moment, then take what came.
