@@ -225,7 +225,7 @@ pub fn run(
             // doubles up to the poll, so that an exit costs no 20 ms and a long run no spin.
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 std::thread::sleep(pause.min(poll));
-                pause *= 2;
+                pause = (pause * 2).min(POLL);
             }
         }
     };
