@@ -5,7 +5,9 @@ use crate::aws::call::CallError;
 use crate::aws::endpoint::BadRegion;
 use crate::credentials::error::CredentialsError;
 use crate::local::config::ConfigError;
+use crate::local::registry_map::MapError;
 use std::fmt;
+use std::path::PathBuf;
 
 #[derive(Debug)]
 pub enum Error {
@@ -23,6 +25,20 @@ pub enum Error {
     NoRegion,
     /// A region (configured, or the registry host's) cannot go into a host name.
     InvalidRegion(BadRegion),
+    /// The registry map cannot be used (it is never gone around).
+    Map(MapError),
+    /// A registry map section's `ecr` names no ECR registry.
+    BadAlias {
+        file: PathBuf,
+        line: usize,
+        ecr: String,
+    },
+    /// A registry map setting this version does not do yet.
+    MapUnsupported {
+        file: PathBuf,
+        line: usize,
+        what: &'static str,
+    },
     /// A failure while one half of the environment's key pair was set and ignored.
     HalfKeys {
         error: Box<Error>,
@@ -77,6 +93,17 @@ impl fmt::Display for Error {
                 "no registry host given and no region configured: name the registry (get-login-password 123456789012.dkr.ecr.REGION.amazonaws.com) or set AWS_REGION",
             ),
             Error::InvalidRegion(bad) => bad.fmt(f),
+            Error::Map(e) => e.fmt(f),
+            Error::BadAlias { file, line, ecr } => write!(
+                f,
+                "the registry map {} line {line}: ecr = {ecr:?} is not an ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com, public.ecr.aws) or default; fix that line",
+                file.display()
+            ),
+            Error::MapUnsupported { file, line, what } => write!(
+                f,
+                "the registry map {} line {line}: {what} is not supported by this version; name the profile",
+                file.display()
+            ),
             Error::HalfKeys {
                 error,
                 set,

@@ -1310,6 +1310,63 @@ fn a_cache_directory_planted_during_the_fetch_is_never_written_through() {
     );
 }
 
+/// The registry map chooses identities, so one that someone else could have written is
+/// refused, and the get fails (no fall-back to another identity): writable by others, or
+/// another user's (root runs this part); a private one of ours is used.
+#[cfg(unix)]
+#[test]
+fn a_registry_map_others_could_write_is_refused() {
+    if support::targets::skip("cli::a_registry_map_others_could_write_is_refused") {
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    const HOST: &str = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+    let dir = tempfile::tempdir().unwrap();
+    let map = dir.path().join("map.ini");
+    std::fs::write(&map, format!("[registry {HOST}]\nprofile = nowhere\n")).unwrap();
+    let env = |ecr: &support::standin::StandIn| {
+        vec![
+            ("AWS_ACCESS_KEY_ID", "AKIDMAP".to_string()),
+            ("AWS_SECRET_ACCESS_KEY", "mapSecretKey0123".into()),
+            ("AWS_ENDPOINT_URL_ECR", ecr.url()),
+            ("AWS_ECR_CONFIG_FILE", map.display().to_string()),
+        ]
+    };
+    std::fs::set_permissions(&map, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let ecr = token_standin("AKIDMAP", "mapSecretKey0123", "never");
+    let e = env(&ecr);
+    let e: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (o, _h) = run(&["get"], HOST.as_bytes(), &e);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(
+        o.stderr.contains("is not used") && o.stderr.contains("may be written by others"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(
+        ecr.take().len(),
+        0,
+        "no call with a map that cannot be trusted"
+    );
+    if crate_effective_uid() == 0 && support::run::runner().is_none() {
+        std::fs::set_permissions(&map, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::os::unix::fs::lchown(&map, Some(65534), Some(65534)).unwrap();
+        let (o, _h) = run(&["get"], HOST.as_bytes(), &e);
+        assert_eq!(o.code, 1, "{o:?}");
+        assert!(
+            o.stderr.contains("belongs to user id 65534"),
+            "{}",
+            o.stderr
+        );
+        std::os::unix::fs::lchown(&map, Some(0), Some(0)).unwrap();
+    }
+    // Ours and private: used (its profile does not exist, which is the error now).
+    std::fs::set_permissions(&map, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (o, _h) = run(&["get"], HOST.as_bytes(), &e);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(o.stderr.contains("nowhere"), "{}", o.stderr);
+}
+
 /// The effective user of the test process (root can make another user's link).
 #[cfg(unix)]
 fn crate_effective_uid() -> u32 {

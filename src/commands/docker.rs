@@ -210,7 +210,7 @@ fn hand_over(env: &Env, action: &str, host: &str, input: &[u8]) -> Option<Outcom
     // The variable first: without it (the usual case, and every cache hit of a
     // `credHelpers` set-up) the host is not parsed twice.
     let fallback = fallback::from_env(env)?;
-    if registry::parse(host).is_ok() {
+    if registry::parse(host).is_ok() || crate::get::route::is_alias(env, host) {
         return None;
     }
     let host = loggable_url(host);

@@ -25,9 +25,56 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
         let _ = writeln!(out, "  {k:<13}{}", escaped(v));
     };
     let _ = writeln!(out, "Registry {}", escaped(&loggable_url(host)));
-    let registry = match registry::parse(host) {
+    let route = match crate::get::route::route(settings, host) {
+        Ok(r) => Some(r),
+        Err(crate::error::Error::NotEcr { .. }) => None,
+        Err(e) => {
+            line(&mut out, "error:", &e.to_string());
+            return (out, false);
+        }
+    };
+    let mapped = route.as_ref().and_then(|r| r.section.as_ref());
+    if let Some((file, entry)) = mapped {
+        line(
+            &mut out,
+            "mapped by:",
+            &format!(
+                "{} line {}, [registry {}]",
+                file.display(),
+                entry.line,
+                entry.pattern
+            ),
+        );
+        if let Some(ecr) = &entry.ecr {
+            let what = match ecr.as_str() {
+                "default" => "the caller's default registry in the configured region".to_string(),
+                _ => ecr.clone(),
+            };
+            line(&mut out, "alias of:", &what);
+        }
+        if let Some(p) = &entry.profile {
+            line(&mut out, "profile:", &format!("`{p}`, from the map"));
+        }
+    }
+    let settings = match &route {
+        Some(r) => r.settings(settings),
+        None => settings,
+    };
+    let target = route.as_ref().map(|r| r.target.clone());
+    let registry = match target {
+        Some(crate::get::route::Target::Registry(r)) => Ok(r),
+        Some(crate::get::route::Target::Default) => match crate::get::default_registry(settings) {
+            Ok(r) => Ok(r),
+            Err(e) => {
+                line(&mut out, "error:", &e.to_string());
+                return (out, false);
+            }
+        },
+        None => Err(()),
+    };
+    let registry = match registry {
         Ok(r) => r,
-        Err(_) => {
+        Err(()) => {
             line(
                 &mut out,
                 "kind:",
@@ -273,6 +320,7 @@ fn why(settings: &Settings, plan: &Plan) -> String {
                 ChosenBy::Invocation => "the helper's name (docker-credential-ecr-login-NAME), which comes before environment keys",
                 ChosenBy::AwsProfile => "AWS_PROFILE",
                 ChosenBy::AwsDefaultProfile => "AWS_DEFAULT_PROFILE",
+                ChosenBy::RegistryMap => "the registry map's section for this registry (above), which comes before AWS_PROFILE and environment keys",
                 ChosenBy::Default => "default, as no AWS_PROFILE is set",
             };
             format!("no access keys or web identity in the environment; profile `{name}` chosen by {by}")

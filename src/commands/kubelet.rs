@@ -93,7 +93,9 @@ pub fn parse(settings: &Settings, input: &[u8]) -> Result<Request, String> {
         .filter(|i| !i.is_empty())
         .ok_or("the request has no image")?;
     let host = registry_of(image);
-    if crate::get::registry::parse(host).is_err() {
+    if crate::get::registry::parse(host).is_err()
+        && !crate::get::route::is_alias(&settings.env, host)
+    {
         return Err(format!(
             "image {image:?} is not in an Amazon ECR registry; limit this provider's matchImages to ECR hosts"
         ));

@@ -51,7 +51,11 @@ pub fn sts_region(config: &Config, registry_region: Region) -> Region {
 pub fn plan(settings: &Settings) -> Result<Plan, CredentialsError> {
     let env = &settings.env;
     // A profile chosen by the invocation comes first, as one set in code does in the SDKs.
-    let explicit = settings.selected.chosen_by == ChosenBy::Invocation;
+    // So does the registry map's choice for this registry: it is the more specific one.
+    let explicit = matches!(
+        settings.selected.chosen_by,
+        ChosenBy::Invocation | ChosenBy::RegistryMap
+    );
     if !explicit && let Some(keys) = environment::keys(env) {
         return Ok(Plan::new(Source::Environment, keys));
     }

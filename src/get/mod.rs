@@ -6,6 +6,7 @@ pub mod ecr;
 pub mod ecr_endpoint;
 pub mod prepare;
 pub mod registry;
+pub mod route;
 
 use crate::aws::call::CallError;
 use crate::credentials;
@@ -99,8 +100,17 @@ fn parse(server_url: &str) -> Result<Registry, Error> {
 }
 
 fn get_inner(settings: &Settings, server_url: &str) -> Result<Token, Error> {
-    let prepared = Prepared::new(settings, parse(server_url)?)?;
-    serve(&prepared, server_url)
+    if server_url.is_empty() {
+        return Err(Error::Input("no credentials server URL".into()));
+    }
+    let route = route::route(settings, server_url)?;
+    let settings = route.settings(settings);
+    match &route.target {
+        route::Target::Registry(registry) => {
+            serve(&Prepared::new(settings, registry.clone())?, server_url)
+        }
+        route::Target::Default => get_default_registry_inner(settings).map(|(_, token)| token),
+    }
 }
 
 /// Runs a prepared get: the cache, then (on a miss, under the entry's lock) the fetch.
@@ -272,7 +282,7 @@ fn prime_for_list(settings: &Settings) {
 
 /// The configured region's registry of the caller's own account (its id left empty: ECR
 /// answers for the account of the credentials).
-fn default_registry(settings: &Settings) -> Result<Registry, Error> {
+pub fn default_registry(settings: &Settings) -> Result<Registry, Error> {
     let no_files = ProfileSet::default();
     let region = settings
         .config(settings.files().unwrap_or(&no_files))

@@ -163,6 +163,26 @@ pub fn near_miss(input: &str) -> Option<String> {
     Some("it is not in ECR's form ACCOUNT.dkr.ecr.REGION.amazonaws.com".into())
 }
 
+/// `host` or `host:port` of `input` (a bare host, `host:port`, or an `https://` URL), as
+/// written: the registry map's key of a host that is not ECR keeps its port.
+pub fn host_port(input: &str) -> Option<&str> {
+    let rest = match input.get(..8) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("https://") => &input[8..],
+        _ => input,
+    };
+    Some(authority(rest)).filter(|a| !a.is_empty())
+}
+
+/// What follows the user info, up to the path, query or fragment. User info as the
+/// redaction finds it, so that `user:pa/ss@host` names `host`, never `user`.
+fn authority(rest: &str) -> &str {
+    let rest = match crate::local::url::userinfo_end(rest) {
+        Some(at) => &rest[at + 1..],
+        None => rest,
+    };
+    rest.split(['/', '?', '#']).next().unwrap_or("")
+}
+
 /// The host part of `input`, as Go's `url.Parse("https://" + input).Hostname()` would find it,
 /// or `None` where Go would fail to parse (a bad port, a control character, a `%` escape).
 fn host_of(input: &str) -> Option<&str> {
@@ -170,13 +190,7 @@ fn host_of(input: &str) -> Option<&str> {
         Some(scheme) if scheme.eq_ignore_ascii_case("https://") => &input[8..],
         _ => input,
     };
-    // User info as the redaction finds it, so that `user:pa/ss@host` names `host`, never
-    // `user`.
-    let rest = match crate::local::url::userinfo_end(rest) {
-        Some(at) => &rest[at + 1..],
-        None => rest,
-    };
-    let host_port = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority(rest);
     if host_port.starts_with('[') {
         return None; // an IP literal is never an ECR host
     }

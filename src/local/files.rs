@@ -11,6 +11,8 @@ use std::path::Path;
 pub enum Untrusted {
     /// Something other than a directory (after following the user's own link).
     NotADirectory,
+    /// Something other than a regular file where a file is named.
+    NotAFile,
     /// Owned by another user, who could plant files or links in it.
     Owner { owner: u32, user: u32 },
     /// Group or others may create and replace files in it.
@@ -37,6 +39,7 @@ impl fmt::Display for Untrusted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Untrusted::NotADirectory => f.write_str("it is not a directory"),
+            Untrusted::NotAFile => f.write_str("it is not a regular file"),
             Untrusted::Owner { owner, user } => write!(
                 f,
                 "it belongs to user id {owner}, not to this user ({user}); {RECREATE}"
@@ -101,7 +104,7 @@ pub fn check_private_dir(dir: &Path) -> Result<(), (std::path::PathBuf, Untruste
                 })?
                 .join(dir),
         };
-        walk(&abs, current_uid(), 0)
+        walk(&abs, current_uid(), 0, Last::PrivateDir)
     }
     #[cfg(windows)]
     {
@@ -129,10 +132,61 @@ pub fn check_private_dir(dir: &Path) -> Result<(), (std::path::PathBuf, Untruste
     }
 }
 
+/// What the end of a walked path must be.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Last {
+    /// A directory of this user's that no one else may write in.
+    PrivateDir,
+    /// A regular file that root or this user owns and no one else may write.
+    TrustedFile,
+}
+
+/// Whether the file at `path` may say which identity serves which registry: the same walk as
+/// [`check_private_dir`], every directory on the way belonging to root or this user and
+/// writable by no one else (unless sticky), links only as that walk allows, and the file
+/// itself a regular file of root's or this user's that no one else may write. A file that
+/// does not exist passes (the caller finds it missing).
+pub fn check_trusted_file(path: &Path) -> Result<(), (std::path::PathBuf, Untrusted)> {
+    #[cfg(unix)]
+    {
+        let abs = match path.is_absolute() {
+            true => path.to_path_buf(),
+            false => std::env::current_dir()
+                .map_err(|e| {
+                    (
+                        path.to_path_buf(),
+                        Untrusted::Unexaminable {
+                            error: e.to_string(),
+                        },
+                    )
+                })?
+                .join(path),
+        };
+        walk(&abs, current_uid(), 0, Last::TrustedFile)
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::MetadataExt;
+        const FILE_ATTRIBUTE_REPARSE_POINT: u32 = 0x400;
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_attributes() & FILE_ATTRIBUTE_REPARSE_POINT != 0 => {
+                Err((path.to_path_buf(), Untrusted::ReparsePoint))
+            }
+            Ok(m) if !m.is_file() => Err((path.to_path_buf(), Untrusted::NotAFile)),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// One step of [`check_private_dir`]: `path` is absolute; a link restarts the walk at its
 /// target with the rest of the path after it.
 #[cfg(unix)]
-fn walk(path: &Path, user: u32, links: u32) -> Result<(), (std::path::PathBuf, Untrusted)> {
+fn walk(
+    path: &Path,
+    user: u32,
+    links: u32,
+    want: Last,
+) -> Result<(), (std::path::PathBuf, Untrusted)> {
     use std::os::unix::fs::MetadataExt;
     use std::path::Component;
     let parts: Vec<Component> = path.components().collect();
@@ -180,12 +234,30 @@ fn walk(path: &Path, user: u32, links: u32) -> Result<(), (std::path::PathBuf, U
             for rest in &parts[i + 1..] {
                 next.push(rest.as_os_str());
             }
-            return walk(&next, user, links + 1);
+            return walk(&next, user, links + 1, want);
+        }
+        let mode = meta.mode() & 0o7777;
+        if last && want == Last::TrustedFile {
+            if !meta.is_file() {
+                return Err((at, Untrusted::NotAFile));
+            }
+            if meta.uid() != 0 && meta.uid() != user {
+                return Err((
+                    at,
+                    Untrusted::Owner {
+                        owner: meta.uid(),
+                        user,
+                    },
+                ));
+            }
+            if mode & 0o022 != 0 {
+                return Err((at, Untrusted::Writable { mode }));
+            }
+            return Ok(());
         }
         if !meta.is_dir() {
             return Err((at, Untrusted::NotADirectory));
         }
-        let mode = meta.mode() & 0o7777;
         if last {
             if meta.uid() != user {
                 return Err((

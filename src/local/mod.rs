@@ -9,6 +9,7 @@ pub mod env;
 pub mod files;
 pub mod log;
 pub mod program;
+pub mod registry_map;
 pub mod settings;
 pub mod text;
 pub mod url;

@@ -13,6 +13,8 @@ pub enum ChosenBy {
     Invocation,
     AwsProfile,
     AwsDefaultProfile,
+    /// The registry map's section for the registry (`profile = NAME` in `~/.ecr/config`).
+    RegistryMap,
     /// Nobody: `default`.
     Default,
 }
@@ -71,6 +73,20 @@ impl Settings {
         let settings = Settings::new(env);
         let _ = settings.files.set(files);
         settings
+    }
+
+    /// The same settings with another profile chosen (the registry map's), sharing the files
+    /// already read.
+    pub fn with_selected(&self, selected: SelectedProfile) -> Settings {
+        let files = OnceCell::new();
+        if let Some(f) = self.files.get() {
+            let _ = files.set(f.clone());
+        }
+        Settings {
+            env: self.env.clone(),
+            selected,
+            files,
+        }
     }
 
     /// The config and credentials files, read on the first call. A failure is not kept: the

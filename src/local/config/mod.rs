@@ -2,7 +2,7 @@
 //! profiles, sso-sessions and services sections they define.
 
 mod location;
-mod parse;
+pub mod parse;
 
 pub use location::{
     Platform, cache_directory, cache_distrust, expand_tilde, file_locations, home_dir,

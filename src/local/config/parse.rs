@@ -8,6 +8,8 @@ use std::fmt;
 pub struct Section {
     /// The text between the brackets, trimmed (`profile foo`, `default`, `sso-session x`).
     pub header: String,
+    /// The line the header is on, for messages that point at it.
+    pub line: usize,
     /// Properties in file order; keys lower-cased.
     pub properties: Vec<(String, String)>,
 }
@@ -72,6 +74,7 @@ pub fn parse(text: &str) -> Result<Vec<Section>, ParseError> {
             };
             sections.push(Section {
                 header: trim_ws(inner).to_string(),
+                line: line_no,
                 properties: Vec::new(),
             });
             open = Open::None;

@@ -1,0 +1,151 @@
+//! Where a request goes, by the registry map (`local::registry_map`): which ECR registry
+//! answers it (the host itself, the registry an alias names, or the caller's default
+//! registry) and with which AWS profile. Every door that takes a host (`get`,
+//! `get-login-password HOST`, the kubelet provider, `explain`) goes through [`route`].
+
+use crate::error::Error;
+use crate::get::registry::{self, Registry};
+use crate::local::registry_map::{self, MapEntry, RegistryMap};
+use crate::local::settings::{ChosenBy, SelectedProfile, Settings};
+use std::path::PathBuf;
+
+/// The ECR registry that answers a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Registry(Registry),
+    /// `ecr = default`: the caller's own default registry in the configured region.
+    Default,
+}
+
+/// A request's way through the map.
+#[derive(Debug)]
+pub struct Route {
+    pub target: Target,
+    /// The section that decided, with its file.
+    pub section: Option<(PathBuf, MapEntry)>,
+    /// The settings to get with: the caller's, or theirs with the section's profile chosen.
+    pub settings: Option<Settings>,
+}
+
+impl Route {
+    /// The settings this request uses.
+    pub fn settings<'a>(&'a self, caller: &'a Settings) -> &'a Settings {
+        self.settings.as_ref().unwrap_or(caller)
+    }
+
+    /// Whether the host asked for is an alias (its answer comes from another registry).
+    pub fn is_alias(&self) -> bool {
+        self.section.as_ref().is_some_and(|(_, e)| e.ecr.is_some())
+    }
+}
+
+/// Whether the map names `host` an alias of an ECR registry: such a host is this helper's to
+/// answer, never the fallback store's. A map that cannot be read counts as ours too, so that
+/// the get reports it rather than hand the host on.
+pub fn is_alias(env: &crate::local::env::Env, host: &str) -> bool {
+    match registry_map::load(env) {
+        Ok(Some(map)) => map_key(host)
+            .and_then(|k| map.lookup(&k).map(|e| e.ecr.is_some()))
+            .unwrap_or(false),
+        Ok(None) => false,
+        Err(_) => true,
+    }
+}
+
+/// The key a host is looked up by: as `get` normalises it (lower case, no scheme, user info,
+/// path or trailing dot); an ECR host without a port, any other host with its port.
+pub fn map_key(server_url: &str) -> Option<String> {
+    let host = registry::host_port(server_url)?.to_ascii_lowercase();
+    let host = host.strip_suffix('.').unwrap_or(&host).to_string();
+    match registry::parse(server_url) {
+        Ok(_) => Some(
+            host.rsplit_once(':')
+                .map_or(host.clone(), |(h, _)| h.to_string()),
+        ),
+        Err(_) => Some(host),
+    }
+}
+
+/// Routes `server_url`: without a map, or without a section for it, the host itself with the
+/// caller's settings (a host that is not ECR stays `NotEcr`). A map that cannot be trusted or
+/// read fails the request: an identity is never chosen around it.
+pub fn route(settings: &Settings, server_url: &str) -> Result<Route, Error> {
+    let direct = registry::parse(server_url);
+    let map = registry_map::load(&settings.env).map_err(Error::Map)?;
+    let found = map
+        .as_ref()
+        .zip(map_key(server_url))
+        .and_then(|(m, key)| m.lookup(&key).map(|e| (m, e)));
+    let Some((map, entry)) = found else {
+        return direct
+            .map(|r| Route {
+                target: Target::Registry(r),
+                section: None,
+                settings: None,
+            })
+            .map_err(|_| not_ecr(server_url));
+    };
+    let target = match (&direct, &entry.ecr) {
+        (Ok(r), None) => Target::Registry(r.clone()),
+        (Ok(r), Some(_)) => {
+            crate::local::log::warn(
+                "The registry map names an alias for a host that is ECR itself; ignoring its ecr",
+                &[
+                    ("file", &map.path.display().to_string()),
+                    ("line", &entry.line.to_string()),
+                ],
+            );
+            Target::Registry(r.clone())
+        }
+        (Err(_), None) => return Err(not_ecr(server_url)),
+        (Err(_), Some(ecr)) if ecr == "default" => Target::Default,
+        (Err(_), Some(ecr)) => match registry::parse(ecr) {
+            Ok(r) => Target::Registry(r),
+            Err(_) => {
+                return Err(Error::BadAlias {
+                    file: map.path.clone(),
+                    line: entry.line,
+                    ecr: ecr.clone(),
+                });
+            }
+        },
+    };
+    let settings = chosen_settings(settings, map, entry)?;
+    Ok(Route {
+        target,
+        section: Some((map.path.clone(), entry.clone())),
+        settings,
+    })
+}
+
+/// The caller's settings with the section's profile chosen, unless the link name chose one
+/// (it wins over the map, as it wins over everything).
+fn chosen_settings(
+    settings: &Settings,
+    map: &RegistryMap,
+    entry: &MapEntry,
+) -> Result<Option<Settings>, Error> {
+    let Some(profile) = &entry.profile else {
+        return Ok(None);
+    };
+    if settings.selected.chosen_by == ChosenBy::Invocation {
+        return Ok(None);
+    }
+    if profile == "auto" {
+        return Err(Error::MapUnsupported {
+            file: map.path.clone(),
+            line: entry.line,
+            what: "profile = auto",
+        });
+    }
+    Ok(Some(settings.with_selected(SelectedProfile {
+        name: profile.clone(),
+        chosen_by: ChosenBy::RegistryMap,
+    })))
+}
+
+fn not_ecr(server_url: &str) -> Error {
+    Error::NotEcr {
+        host: crate::aws::http::loggable_url(server_url),
+    }
+}
