@@ -96,6 +96,21 @@ pub const EXCLUDED: &[(&str, &str, &str)] = &[
     ),
     (
         "windows",
+        "reliability::a_stopped_fetch_lock_holder_costs_a_get_under_20_s",
+        "SIGSTOP from Linux stops Wine's launcher, not the Windows program, whose pid the lock claim carries; the wait bound is the same code on every target",
+    ),
+    (
+        "windows",
+        "reliability::a_writer_stopped_in_mid_store_loses_no_entry",
+        "SIGSTOP from Linux does not stop the Windows program under Wine; and Windows cannot replace a lock file another process holds open, so a stopped writer is waited out there, not superseded",
+    ),
+    (
+        "windows",
+        "reliability::a_foreign_lock_holder_that_claims_nothing_costs_a_get_under_20_s",
+        "the holder is flock(1), a Linux lock that Wine's LockFileEx does not see",
+    ),
+    (
+        "windows",
         "reliability::a_dead_holder_is_skipped_at_once",
         "the holder is flock(1), a Linux lock that Wine's LockFileEx does not see",
     ),
