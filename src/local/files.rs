@@ -91,20 +91,7 @@ fn current_uid() -> u32 {
 pub fn check_private_dir(dir: &Path) -> Result<(), (std::path::PathBuf, Untrusted)> {
     #[cfg(unix)]
     {
-        let abs = match dir.is_absolute() {
-            true => dir.to_path_buf(),
-            false => std::env::current_dir()
-                .map_err(|e| {
-                    (
-                        dir.to_path_buf(),
-                        Untrusted::Unexaminable {
-                            error: e.to_string(),
-                        },
-                    )
-                })?
-                .join(dir),
-        };
-        walk(&abs, current_uid(), 0, Last::PrivateDir)
+        walk(&absolute(dir)?, current_uid(), 0, Last::PrivateDir)
     }
     #[cfg(windows)]
     {
@@ -132,6 +119,22 @@ pub fn check_private_dir(dir: &Path) -> Result<(), (std::path::PathBuf, Untruste
     }
 }
 
+/// `path` from the root, for a walk.
+#[cfg(unix)]
+fn absolute(path: &Path) -> Result<std::path::PathBuf, (std::path::PathBuf, Untrusted)> {
+    match path.is_absolute() {
+        true => Ok(path.to_path_buf()),
+        false => std::env::current_dir().map(|d| d.join(path)).map_err(|e| {
+            (
+                path.to_path_buf(),
+                Untrusted::Unexaminable {
+                    error: e.to_string(),
+                },
+            )
+        }),
+    }
+}
+
 /// What the end of a walked path must be.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Last {
@@ -149,20 +152,7 @@ enum Last {
 pub fn check_trusted_file(path: &Path) -> Result<(), (std::path::PathBuf, Untrusted)> {
     #[cfg(unix)]
     {
-        let abs = match path.is_absolute() {
-            true => path.to_path_buf(),
-            false => std::env::current_dir()
-                .map_err(|e| {
-                    (
-                        path.to_path_buf(),
-                        Untrusted::Unexaminable {
-                            error: e.to_string(),
-                        },
-                    )
-                })?
-                .join(path),
-        };
-        walk(&abs, current_uid(), 0, Last::TrustedFile)
+        walk(&absolute(path)?, current_uid(), 0, Last::TrustedFile)
     }
     #[cfg(windows)]
     {
