@@ -33,11 +33,13 @@ pub enum Error {
         line: usize,
         ecr: String,
     },
-    /// A registry map setting this version does not do yet.
-    MapUnsupported {
+    /// `profile = auto` found several profiles of the registry's account, and the region
+    /// did not settle it.
+    AutoAmbiguous {
         file: PathBuf,
         line: usize,
-        what: &'static str,
+        account: String,
+        profiles: Vec<String>,
     },
     /// A failure while one half of the environment's key pair was set and ignored.
     HalfKeys {
@@ -99,10 +101,20 @@ impl fmt::Display for Error {
                 "the registry map {} line {line}: ecr = {ecr:?} is not an ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com, public.ecr.aws) or default; fix that line",
                 file.display()
             ),
-            Error::MapUnsupported { file, line, what } => write!(
+            Error::AutoAmbiguous {
+                file,
+                line,
+                account,
+                profiles,
+            } => write!(
                 f,
-                "the registry map {} line {line}: {what} is not supported by this version; name the profile",
-                file.display()
+                "the registry map {} line {line}: profile = auto found several profiles of account {account} ({}) and the registry's region does not settle it; name one (profile = NAME), or set AWS_PROFILE",
+                file.display(),
+                profiles
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Error::HalfKeys {
                 error,

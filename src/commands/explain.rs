@@ -53,7 +53,16 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
             line(&mut out, "alias of:", &what);
         }
         if let Some(p) = &entry.profile {
-            line(&mut out, "profile:", &format!("`{p}`, from the map"));
+            let chosen = route.as_ref().and_then(|r| r.settings.as_ref());
+            let what = match (p.as_str(), chosen) {
+                ("auto", Some(s)) => format!(
+                    "`{}`, from the map (auto: the profile of the registry's account)",
+                    s.selected.name
+                ),
+                ("auto", None) => "auto, from the map: no profile of the registry's account (or AWS_PROFILE is set), so the normal chain".into(),
+                _ => format!("`{p}`, from the map"),
+            };
+            line(&mut out, "profile:", &what);
         }
     }
     let settings = match &route {

@@ -110,7 +110,7 @@ pub fn route(settings: &Settings, server_url: &str) -> Result<Route, Error> {
             }
         },
     };
-    let settings = chosen_settings(settings, map, entry)?;
+    let settings = chosen_settings(settings, map, entry, &target)?;
     Ok(Route {
         target,
         section: Some((map.path.clone(), entry.clone())),
@@ -124,6 +124,7 @@ fn chosen_settings(
     settings: &Settings,
     map: &RegistryMap,
     entry: &MapEntry,
+    target: &Target,
 ) -> Result<Option<Settings>, Error> {
     let Some(profile) = &entry.profile else {
         return Ok(None);
@@ -131,17 +132,92 @@ fn chosen_settings(
     if settings.selected.chosen_by == ChosenBy::Invocation {
         return Ok(None);
     }
-    if profile == "auto" {
-        return Err(Error::MapUnsupported {
-            file: map.path.clone(),
-            line: entry.line,
-            what: "profile = auto",
-        });
-    }
+    let name = match profile.as_str() {
+        "auto" => match auto_profile(settings, map, entry, target)? {
+            Some(name) => name,
+            None => return Ok(None),
+        },
+        _ => profile.clone(),
+    };
     Ok(Some(settings.with_selected(SelectedProfile {
-        name: profile.clone(),
+        name,
         chosen_by: ChosenBy::RegistryMap,
     })))
+}
+
+/// `profile = auto`: the profile of the registry's account, the one whose `role_arn`
+/// account, `sso_account_id` or `aws_account_id` is the registry's; among several, those in
+/// the registry's region; still several, an error naming them all (an identity is never
+/// guessed). None: the normal chain. A profile named in `AWS_PROFILE` (or
+/// `AWS_DEFAULT_PROFILE`) beats it.
+fn auto_profile(
+    settings: &Settings,
+    map: &RegistryMap,
+    entry: &MapEntry,
+    target: &Target,
+) -> Result<Option<String>, Error> {
+    if matches!(
+        settings.selected.chosen_by,
+        ChosenBy::AwsProfile | ChosenBy::AwsDefaultProfile
+    ) {
+        return Ok(None);
+    }
+    let Target::Registry(Registry::Private(registry)) = target else {
+        return Ok(None); // ECR Public and the default registry name no account
+    };
+    let files = settings.files()?;
+    let account_of = |p: &crate::local::config::Properties| {
+        let role = p
+            .get("role_arn")
+            .and_then(|arn| arn.split(':').nth(4))
+            .map(str::to_string);
+        [
+            role,
+            p.get("sso_account_id").cloned(),
+            p.get("aws_account_id").cloned(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|a| a.trim() == registry.account_id)
+    };
+    let candidates: Vec<&String> = files
+        .profiles
+        .iter()
+        .filter(|(_, p)| account_of(p))
+        .map(|(name, _)| name)
+        .collect();
+    let in_region: Vec<&String> = candidates
+        .iter()
+        .copied()
+        .filter(|name| {
+            files.profiles[*name]
+                .get("region")
+                .is_some_and(|r| r.eq_ignore_ascii_case(&registry.region))
+        })
+        .collect();
+    let chosen = match (candidates.len(), in_region.len()) {
+        (0, _) => return Ok(None),
+        (1, _) => candidates[0],
+        (_, 1) => in_region[0],
+        _ => {
+            let tied = if in_region.is_empty() {
+                &candidates
+            } else {
+                &in_region
+            };
+            return Err(Error::AutoAmbiguous {
+                file: map.path.clone(),
+                line: entry.line,
+                account: registry.account_id.clone(),
+                profiles: tied.iter().map(|n| n.to_string()).collect(),
+            });
+        }
+    };
+    crate::local::log::debug(
+        "The registry map's profile = auto chose a profile",
+        &[("profile", chosen), ("account", &registry.account_id)],
+    );
+    Ok(Some(chosen.clone()))
 }
 
 fn not_ecr(server_url: &str) -> Error {
