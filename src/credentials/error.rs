@@ -60,6 +60,8 @@ pub enum CredentialsError {
         problem: SsoCacheProblem,
         profile: String,
     },
+    /// A profile with `mfa_serial` has no usable AWS CLI session (`why`).
+    MfaSession { profile: String, why: String },
     /// The SSO session expired; `refresh` says why a refresh failed, when one was tried.
     SsoExpired {
         profile: String,
@@ -95,7 +97,6 @@ pub enum ProfileProblem {
     Loop {
         chain: Vec<String>,
     },
-    MfaSerial,
     SourceProfileAndCredentialSource,
     RoleWithoutSource,
     NoCredentials {
@@ -144,9 +145,6 @@ impl fmt::Display for ProfileProblem {
                 f,
                 "the profile formed an infinite loop through source_profile ({}); break the cycle",
                 shown_chain(chain)
-            ),
-            P::MfaSerial => f.write_str(
-                "mfa_serial needs an MFA code typed at a prompt, which a credential helper cannot show; use a profile without mfa_serial (for example a credential_process that caches an MFA session)",
             ),
             P::SourceProfileAndCredentialSource => f.write_str(
                 "the profile contained both source_profile and credential_source; keep one",
@@ -375,6 +373,10 @@ impl fmt::Display for CredentialsError {
                 }?;
                 write!(f, "; {}", sso_login(profile))
             }
+            CredentialsError::MfaSession { profile, why } => write!(
+                f,
+                "profile `{profile}` needs an MFA code ({why}): run `aws sts get-caller-identity --profile {profile}` once, and type the code there; this helper reuses the AWS CLI's session and never asks for a code itself"
+            ),
             CredentialsError::SsoExpired {
                 profile,
                 refresh: Some(e),

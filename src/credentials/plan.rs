@@ -4,6 +4,7 @@
 use crate::aws::Credentials;
 use crate::credentials::error::CredentialsError;
 use crate::credentials::provider::{LocalIdentity, Provider, Resolver, StaticKeys};
+use crate::credentials::sources::cli_session::CliSession;
 use crate::credentials::sources::container::{self, Container};
 use crate::credentials::sources::imds::{self, Imds};
 use crate::credentials::sources::login::Login;
@@ -117,6 +118,8 @@ pub enum Base {
     ServiceAccount(ServiceAccountToken),
     Container(Container),
     Imds(Imds),
+    /// A profile with `mfa_serial`: the AWS CLI's cached session of its role.
+    CliSession(CliSession),
 }
 
 impl Base {
@@ -131,6 +134,7 @@ impl Base {
             Base::ServiceAccount(p) => p,
             Base::Container(p) => p,
             Base::Imds(p) => p,
+            Base::CliSession(p) => p,
         }
     }
 
@@ -179,7 +183,8 @@ base_from!(
     Login,
     Process,
     Container,
-    Imds
+    Imds,
+    CliSession
 );
 
 impl From<ServiceAccountToken> for Base {

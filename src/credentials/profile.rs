@@ -8,6 +8,7 @@ use crate::credentials::error::{CredentialsError, ProfileProblem};
 use crate::credentials::plan::Base;
 use crate::credentials::plan::{Plan, container_plan, imds_plan};
 use crate::credentials::provider::StaticKeys;
+use crate::credentials::sources::cli_session::CliSession;
 use crate::credentials::sources::environment;
 use crate::credentials::sources::login::Login;
 use crate::credentials::sources::process::Process;
@@ -60,8 +61,18 @@ pub fn plan_profile(config: &Config) -> Result<Option<Plan>, CredentialsError> {
         if let Some(role_arn) = get("role_arn")
             && get("web_identity_token_file").is_none()
         {
-            if get("mfa_serial").is_some() {
-                return Err(invalid(&current, ProfileProblem::MfaSerial));
+            // The code is typed at the AWS CLI, never here: its cached session of this role
+            // is the base, and the roles above it (this profile as a source_profile) stay hops.
+            if let Some(serial) = get("mfa_serial") {
+                break CliSession {
+                    profile: current.clone(),
+                    role_arn: role_arn.to_string(),
+                    mfa_serial: serial.to_string(),
+                    external_id: get("external_id").map(str::to_string),
+                    session_name: get("role_session_name").map(str::to_string),
+                    duration_seconds: get("duration_seconds").and_then(|d| d.trim().parse().ok()),
+                }
+                .into();
             }
             hops.push(AssumeRole {
                 role_arn: role_arn.to_string(),

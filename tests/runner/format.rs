@@ -14,7 +14,8 @@
 //! proxy's URL and `host:port`), `{socks_addr}`, `{ca}` (the test CA's PEM file), `{home}`,
 //! `{path:REL}` (`{home}/REL` as the helper names it: `Z:\…\REL` for the Windows build) and
 //! `{time:+5h}` / `{time:-30m}` / `{time:+10s}` (RFC 3339, relative to now), and
-//! `{httpdate:+10m}` (the same as an HTTP `Date`; reply headers are substituted too).
+//! `{httpdate:+10m}` (the same as an HTTP `Date`; reply headers are substituted too) and
+//! `{utctime:+1h}` (as botocore writes an expiration: `2026-12-06T19:00:00UTC`).
 //!
 //! Every secret the case knows (the keys, the secret fields of the replies and home files,
 //! environment values named `*SECRET*` or `*TOKEN*`, `secrets`, ECR passwords) is checked

@@ -243,6 +243,18 @@ impl World {
             );
             out.replace_range(start..=end, &t.format(format).unwrap());
         }
+        // `{utctime:+1h}`: as botocore's JSONFileCache writes an expiration (`…T19:00:00UTC`).
+        while let Some(start) = out.find("{utctime:") {
+            let end = start + out[start..].find('}').expect("closed {utctime:…}");
+            let rfc = self.substitute(&format!("{{time:{}}}", &out[start + 9..end]));
+            let t =
+                time::OffsetDateTime::parse(&rfc, &time::format_description::well_known::Rfc3339)
+                    .unwrap();
+            let format = time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second]UTC"
+            );
+            out.replace_range(start..=end, &t.format(format).unwrap());
+        }
         while let Some(start) = out.find("{time:") {
             let end = start + out[start..].find('}').expect("closed {time:…}");
             let spec = &out[start + 6..end];

@@ -2,6 +2,7 @@
 //! service it calls), with the DPoP proofs of `aws login` and the credentials documents that
 //! IMDS, the container endpoint and `credential_process` share.
 
+pub mod cli_session;
 pub mod container;
 pub mod document;
 pub mod dpop;
