@@ -173,6 +173,8 @@ pub fn load(env: &Env) -> Result<Option<RegistryMap>, MapError> {
     let bytes = match files::read_limited(&path, MAX_FILE) {
         Ok(None) => return Ok(None),
         Ok(Some(bytes)) => bytes,
+        // A home that is a file (or a path through one) holds no map, as it holds no file.
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => return Ok(None),
         Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
             return Err(MapError::TooLarge { path });
         }
