@@ -86,17 +86,16 @@ pub fn get_for_pod(
     server_url: &str,
     pod: credentials::ServiceAccountToken,
 ) -> Result<Token, Error> {
-    let registry = parse(server_url)?;
-    serve(&Prepared::for_pod(settings, registry, pod), server_url)
-}
-
-fn parse(server_url: &str) -> Result<Registry, Error> {
     if server_url.is_empty() {
         return Err(Error::Input("no credentials server URL".into()));
     }
-    registry::parse(server_url).map_err(|_| Error::NotEcr {
-        host: loggable_url(server_url),
-    })
+    // The map's aliases hold here too; its profiles do not: the pod's role is the identity.
+    let route = route::route(settings, server_url)?;
+    let registry = match route.target {
+        route::Target::Registry(r) => r,
+        route::Target::Default => default_registry(settings)?,
+    };
+    serve(&Prepared::for_pod(settings, registry, pod), server_url)
 }
 
 fn get_inner(settings: &Settings, server_url: &str) -> Result<Token, Error> {
