@@ -10,6 +10,8 @@
 #     (the CLI only; there is no daemon) through credHelpers and our binary;
 #   - negative controls: no helper, a stand-in that hands out another password, a failing
 #     stand-in: each ends in 401;
+#   - a name of one's own (the registry map's `ecr = HOST`): skopeo and podman pull through
+#     an alias that the map says stands for the ECR host, with the ECR host's cached token;
 #   - `credsStore: ecr-login` with AWS_ECR_FALLBACK_CREDS_STORE=pass: `docker login`,
 #     `docker manifest inspect` and `docker logout` of a second, non-ECR registry name go
 #     through our binary to Debian's docker-credential-pass (a throw-away GPG key), while the
@@ -22,6 +24,8 @@ HOST=123456789012.dkr.ecr.us-east-1.amazonaws.com
 # A registry that is not ECR (the same server under another name), for the fallback store.
 HUB=hub.e2e.test
 HUB_PW=hub-password-kept-by-pass
+# A name of one's own for the ECR registry (a reverse proxy's or CNAME's, in real life).
+ALIAS=registry.e2e.test
 
 if [ -z "${E2E_INSIDE:-}" ]; then
     need=()
@@ -49,14 +53,14 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2> /dev/null; done; wait 2> /dev
 trap cleanup EXIT
 ip link set lo up
 cp /etc/hosts "$W/hosts"
-echo "127.0.0.1 $HOST $HUB" >> "$W/hosts"
+echo "127.0.0.1 $HOST $HUB $ALIAS" >> "$W/hosts"
 mount --bind "$W/hosts" /etc/hosts
 
 # A throw-away CA and the registry's certificate.
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=e2e-throwaway-ca \
     -keyout "$W/ca.key" -out "$W/ca.crt" 2> /dev/null
 openssl req -newkey rsa:2048 -nodes -subj "/CN=$HOST" -keyout "$W/server.key" -out "$W/server.csr" 2> /dev/null
-printf 'subjectAltName=DNS:%s,DNS:%s\n' "$HOST" "$HUB" > "$W/ext"
+printf 'subjectAltName=DNS:%s,DNS:%s,DNS:%s\n' "$HOST" "$HUB" "$ALIAS" > "$W/ext"
 openssl x509 -req -in "$W/server.csr" -CA "$W/ca.crt" -CAkey "$W/ca.key" -CAcreateserial \
     -days 2 -extfile "$W/ext" -out "$W/server.crt" 2> /dev/null
 # Go clients take extra roots from SSL_CERT_FILE.
@@ -109,7 +113,10 @@ cp "$BIN" "$W/bin/docker-credential-ecr-login"
 export PATH="$W/bin:$PATH" HOME="$W/home"
 export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
 export AWS_EC2_METADATA_DISABLED=true AWS_ENDPOINT_URL_ECR="$url_good"
-printf '{"credHelpers":{"%s":"ecr-login"}}\n' "$HOST" > "$W/docker/config.json"
+printf '{"credHelpers":{"%s":"ecr-login","%s":"ecr-login"}}\n' "$HOST" "$ALIAS" > "$W/docker/config.json"
+# The registry map: the alias stands for the ECR host.
+mkdir -p -m 700 "$W/home/.ecr"
+printf '[registry %s]\necr = %s\n' "$ALIAS" "$HOST" > "$W/home/.ecr/config"
 echo '{}' > "$W/docker-none/config.json"
 export DOCKER_CONFIG="$W/docker" REGISTRY_AUTH_FILE="$W/docker/config.json"
 
@@ -156,6 +163,13 @@ check "buildah pull" ok buildah "${buildah_flags[@]}" pull --quiet "$ref"
 check "docker manifest inspect (CLI)" ok docker manifest inspect "$ref"
 calls=$(grep -c "Got a new token" "$W/home/.ecr/log/ecr-login.log" 2> /dev/null || echo 0)
 check "six clients, one ECR call (the rest from the cache)" ok test "$calls" -eq 1
+
+alias_ref="$ALIAS/e2e/hello:1"
+check "alias: skopeo inspect through a name of one's own (the map's ecr = the ECR host)" ok skopeo inspect "docker://$alias_ref"
+check "alias: podman pull through it" ok podman "${podman_flags[@]}" pull --quiet "$alias_ref"
+calls=$(grep -c "Got a new token" "$W/home/.ecr/log/ecr-login.log" 2> /dev/null || echo 0)
+check "alias: it shares the ECR host's cached token (still one ECR call)" ok test "$calls" -eq 1
+check "alias, no helper for it: 401" 401 env REGISTRY_AUTH_FILE="$W/docker-none/config.json" DOCKER_CONFIG="$W/docker-none" skopeo inspect "docker://$alias_ref"
 
 check "no helper: 401" 401 env REGISTRY_AUTH_FILE="$W/docker-none/config.json" DOCKER_CONFIG="$W/docker-none" skopeo inspect "docker://$ref"
 check "no helper, docker CLI: 401" 401 env DOCKER_CONFIG="$W/docker-none" docker manifest inspect "$ref"
