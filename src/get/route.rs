@@ -5,7 +5,7 @@
 
 use crate::error::Error;
 use crate::get::registry::{self, Registry};
-use crate::local::registry_map::{self, MapEntry, RegistryMap};
+use crate::local::registry_map::{self, MapEntry};
 use crate::local::settings::{ChosenBy, SelectedProfile, Settings};
 use std::path::PathBuf;
 
@@ -43,10 +43,11 @@ impl Route {
 /// answer, never the fallback store's. A map that cannot be read counts as ours too, so that
 /// the get reports it rather than hand the host on.
 pub fn is_alias(env: &crate::local::env::Env, host: &str) -> bool {
-    match registry_map::load(env) {
-        Ok(Some(map)) => map_key(host)
-            .and_then(|k| map.lookup(&k).map(|e| e.ecr.is_some()))
-            .unwrap_or(false),
+    let Some(key) = map_key(host) else {
+        return false;
+    };
+    match registry_map::find(env, &key) {
+        Ok(Some((_, entry))) => entry.is_some_and(|e| e.ecr.is_some()),
         Ok(None) => false,
         Err(_) => true,
     }
@@ -71,12 +72,11 @@ pub fn map_key(server_url: &str) -> Option<String> {
 /// read fails the request: an identity is never chosen around it.
 pub fn route(settings: &Settings, server_url: &str) -> Result<Route, Error> {
     let direct = registry::parse(server_url);
-    let map = registry_map::load(&settings.env).map_err(Error::Map)?;
-    let found = map
-        .as_ref()
-        .zip(map_key(server_url))
-        .and_then(|(m, key)| m.lookup(&key).map(|e| (m, e)));
-    let Some((map, entry)) = found else {
+    let found = match map_key(server_url) {
+        Some(key) => registry_map::find(&settings.env, &key).map_err(Error::Map)?,
+        None => None,
+    };
+    let Some((file, Some(entry))) = found else {
         return direct
             .map(|r| Route {
                 target: Target::Registry(r),
@@ -91,7 +91,7 @@ pub fn route(settings: &Settings, server_url: &str) -> Result<Route, Error> {
             crate::local::log::warn(
                 "The registry map names an alias for a host that is ECR itself; ignoring its ecr",
                 &[
-                    ("file", &map.path.display().to_string()),
+                    ("file", &file.display().to_string()),
                     ("line", &entry.line.to_string()),
                 ],
             );
@@ -103,17 +103,17 @@ pub fn route(settings: &Settings, server_url: &str) -> Result<Route, Error> {
             Ok(r) => Target::Registry(r),
             Err(_) => {
                 return Err(Error::BadAlias {
-                    file: map.path.clone(),
+                    file: file.clone(),
                     line: entry.line,
                     ecr: ecr.clone(),
                 });
             }
         },
     };
-    let settings = chosen_settings(settings, map, entry, &target)?;
+    let settings = chosen_settings(settings, &file, &entry, &target)?;
     Ok(Route {
         target,
-        section: Some((map.path.clone(), entry.clone())),
+        section: Some((file, entry)),
         settings,
     })
 }
@@ -122,7 +122,7 @@ pub fn route(settings: &Settings, server_url: &str) -> Result<Route, Error> {
 /// (it wins over the map, as it wins over everything).
 fn chosen_settings(
     settings: &Settings,
-    map: &RegistryMap,
+    file: &std::path::Path,
     entry: &MapEntry,
     target: &Target,
 ) -> Result<Option<Settings>, Error> {
@@ -133,7 +133,7 @@ fn chosen_settings(
         return Ok(None);
     }
     let name = match profile.as_str() {
-        "auto" => match auto_profile(settings, map, entry, target)? {
+        "auto" => match auto_profile(settings, file, entry, target)? {
             Some(name) => name,
             None => return Ok(None),
         },
@@ -152,7 +152,7 @@ fn chosen_settings(
 /// `AWS_DEFAULT_PROFILE`) beats it.
 fn auto_profile(
     settings: &Settings,
-    map: &RegistryMap,
+    file: &std::path::Path,
     entry: &MapEntry,
     target: &Target,
 ) -> Result<Option<String>, Error> {
@@ -206,7 +206,7 @@ fn auto_profile(
                 &in_region
             };
             return Err(Error::AutoAmbiguous {
-                file: map.path.clone(),
+                file: file.to_path_buf(),
                 line: entry.line,
                 account: registry.account_id.clone(),
                 profiles: tied.iter().map(|n| n.to_string()).collect(),

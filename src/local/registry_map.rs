@@ -165,8 +165,31 @@ pub fn location(env: &Env) -> Option<PathBuf> {
     }
 }
 
-/// The map, `Ok(None)` when there is no file (one failed open: a hit pays nothing more).
-pub fn load(env: &Env) -> Result<Option<RegistryMap>, MapError> {
+/// The section for `key` (a host as `route::map_key` makes it) and the file it is in;
+/// `Ok(None)` when there is no file (one failed open: a hit pays nothing more). A map written
+/// the plain way is read once, by bytes, keeping only what could be the answer
+/// ([`quick`]); anything else gets the full reading ([`entries`]), with its warnings.
+pub fn find(env: &Env, key: &str) -> Result<Option<(PathBuf, Option<MapEntry>)>, MapError> {
+    let Some((path, text)) = read(env)? else {
+        return Ok(None);
+    };
+    match quick(&text, key) {
+        Some(Ok(entry)) => Ok(Some((path, entry))),
+        Some(Err((line, pattern))) => Err(MapError::BadPattern {
+            path,
+            line,
+            pattern,
+        }),
+        None => {
+            let map = entries(path, &text)?;
+            let entry = map.lookup(key).cloned();
+            Ok(Some((map.path, entry)))
+        }
+    }
+}
+
+/// The file's path and text, if there is a file, once it has passed the trust walk.
+fn read(env: &Env) -> Result<Option<(PathBuf, String)>, MapError> {
     let Some(path) = location(env) else {
         return Ok(None);
     };
@@ -184,8 +207,16 @@ pub fn load(env: &Env) -> Result<Option<RegistryMap>, MapError> {
     if let Err((part, why)) = files::check_trusted_file(&path) {
         return Err(MapError::Untrusted { path, part, why });
     }
-    let text = String::from_utf8_lossy(&bytes);
-    let sections = match parse::parse(&text) {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    Ok(Some((path, text)))
+}
+
+/// Every section of the map's text, through the parser of `~/.aws/config`.
+fn entries(path: PathBuf, text: &str) -> Result<RegistryMap, MapError> {
+    let sections = match parse::parse(text) {
         Ok(s) => s,
         Err(error) => return Err(MapError::Parse { path, error }),
     };
@@ -231,7 +262,147 @@ pub fn load(env: &Env) -> Result<Option<RegistryMap>, MapError> {
         }
         entries.push(entry);
     }
-    Ok(Some(RegistryMap { path, entries }))
+    Ok(RegistryMap { path, entries })
+}
+
+/// The section for `host` in a map written the plain way: every line blank, a comment, a
+/// `[registry PATTERN]` header, or `profile = …` / `ecr = …` with no inline comment. One pass
+/// by bytes, keeping only the best match so far (exact, then the longest suffix, then `*`;
+/// ties to the first), with no section built for the others. `None` for anything else (other
+/// sections or keys, continuation lines, a property before any section, a header this does not
+/// read plainly), which the full parser then reads: whenever this answers, it is the full
+/// reading's answer (`quick_agrees_with_the_full_reading`). A bad pattern is the error's line
+/// and text.
+fn quick(text: &str, host: &str) -> Option<Result<Option<MapEntry>, (usize, String)>> {
+    // The rank of the section being read (0: it does not match), its entry, and the best.
+    let mut current: Option<((u8, usize), MapEntry)> = None;
+    let mut best: Option<((u8, usize), MapEntry)> = None;
+    let mut bad: Option<(usize, String)> = None;
+    let keep = |best: &mut Option<((u8, usize), MapEntry)>,
+                cur: Option<((u8, usize), MapEntry)>| {
+        if let Some((rank, entry)) = cur
+            && rank.0 > 0
+            && best.as_ref().is_none_or(|(b, _)| rank > *b)
+        {
+            *best = Some((rank, entry));
+        }
+    };
+    for (n, raw) in text.split('\n').enumerate() {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let Some(&first) = line.as_bytes().first() else {
+            continue;
+        };
+        match first {
+            b'#' | b';' => continue,
+            b' ' | b'\t' => match trim(line).is_empty() {
+                true => continue,
+                false => return None,
+            },
+            b'[' => {
+                keep(&mut best, current.take());
+                let header = trim(line);
+                if header.bytes().any(|b| b == b'#' || b == b';') {
+                    return None;
+                }
+                let inner = trim(header.strip_prefix('[')?.strip_suffix(']')?);
+                let rest = inner.strip_prefix("registry")?;
+                if !rest.starts_with([' ', '\t']) {
+                    return None;
+                }
+                let raw_pattern = trim(rest);
+                // A bad pattern is the answer, but only once the whole file has read plainly:
+                // the full reading reports a syntax error further down first.
+                let Some(rank) = rank_of(raw_pattern, host) else {
+                    bad.get_or_insert_with(|| (n + 1, raw_pattern.to_string()));
+                    current = None;
+                    continue;
+                };
+                let entry = MapEntry {
+                    pattern: match rank.0 {
+                        0 => Pattern::Any, // not kept
+                        _ => pattern_of(raw_pattern)?,
+                    },
+                    line: n + 1,
+                    profile: None,
+                    ecr: None,
+                };
+                current = Some((rank, entry));
+            }
+            _ => {
+                let (rank, entry) = current.as_mut()?;
+                if line.bytes().any(|b| b == b'#' || b == b';') {
+                    return None;
+                }
+                let (key, value) = line.split_once('=')?;
+                let (key, value) = (trim(key), trim(value));
+                if value.is_empty() {
+                    return None;
+                }
+                let slot = match key {
+                    "profile" => &mut entry.profile,
+                    "ecr" => &mut entry.ecr,
+                    _ => return None,
+                };
+                if rank.0 > 0 {
+                    *slot = Some(match key {
+                        "ecr" => value.to_ascii_lowercase(),
+                        _ => value.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    keep(&mut best, current);
+    match bad {
+        Some(bad) => Some(Err(bad)),
+        None => Some(Ok(best.map(|(_, e)| e))),
+    }
+}
+
+/// Spaces and tabs off both ends, by bytes, as the INI parser trims.
+fn trim(s: &str) -> &str {
+    parse::trim_ws(s)
+}
+
+/// How well `raw` (a header's pattern, as written) matches `host` (normalised): `(3, 0)` the
+/// host itself, `(2, n)` a suffix of n bytes, `(1, 0)` `*`, `(0, 0)` no match; `None` when it
+/// is no pattern at all. No allocation: this runs for every section of the file.
+fn rank_of(raw: &str, host: &str) -> Option<(u8, usize)> {
+    let p = raw.strip_suffix('.').unwrap_or(raw);
+    // Labels of letters, digits, `-`, `_` (and `:` for a port), joined by single dots.
+    let plain = |s: &str| {
+        let mut prev = b'.';
+        for &c in s.as_bytes() {
+            let ok = c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b':';
+            if !(ok || (c == b'.' && prev != b'.')) {
+                return false;
+            }
+            prev = c;
+        }
+        prev != b'.'
+    };
+    if p == "*" {
+        return Some((1, 0));
+    }
+    if let Some(suffix) = p.strip_prefix("*.") {
+        if !plain(suffix) {
+            return None;
+        }
+        let matched = host.len() > suffix.len()
+            && host.as_bytes()[host.len() - suffix.len() - 1] == b'.'
+            && host[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix);
+        return Some(match matched {
+            true => (2, suffix.len()),
+            false => (0, 0),
+        });
+    }
+    if !plain(p) {
+        return None;
+    }
+    Some(match p.eq_ignore_ascii_case(host) {
+        true => (3, 0),
+        false => (0, 0),
+    })
 }
 
 /// A header's pattern, normalised as `get` normalises a host (lower case, no trailing dot).
@@ -344,6 +515,90 @@ mod tests {
         for bad in ["", "a..b", "a b", "*x.com", "https://x/y", "**"] {
             assert_eq!(pattern_of(bad), None, "{bad}");
         }
+    }
+
+    /// Random maps from pieces that either reading takes, and pieces only the full one does:
+    /// wherever the quick reading answers, it answers as the full reading does.
+    #[test]
+    fn quick_agrees_with_the_full_reading() {
+        let headers = [
+            "[registry *]",
+            "[registry *.amazonaws.com]",
+            "[registry *.dkr.ecr.eu-west-1.amazonaws.com]",
+            "[registry *.DKR.ecr.eu-west-1.amazonaws.com.]",
+            "[registry 111122223333.dkr.ecr.eu-west-1.amazonaws.com]",
+            "[registry registry.example.com]",
+            "[registry registry.example.com:5000]",
+            "[registry *.example.com]",
+            "  [registry *]  ",
+            "[profile dev]",
+            "[registry a..b]",
+            "[registryx]",
+            "[registry x] # note",
+        ];
+        let lines = [
+            "profile = a",
+            "profile=b",
+            "ecr = 111122223333.DKR.ecr.eu-west-1.amazonaws.com",
+            "ecr = default",
+            "colour = blue",
+            "Profile = c",
+            "profile = d # inline",
+            "  continued",
+            "# comment",
+            "; comment",
+            "",
+            "   ",
+            "profile =",
+        ];
+        let hosts = [
+            "111122223333.dkr.ecr.eu-west-1.amazonaws.com",
+            "222233334444.dkr.ecr.eu-west-1.amazonaws.com",
+            "registry.example.com",
+            "registry.example.com:5000",
+            "x.example.com",
+            "ghcr.io",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut quick_answers, mut checked) = (0, 0);
+        for _ in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..next(8) {
+                text.push_str(headers[next(headers.len())]);
+                text.push('\n');
+                for _ in 0..next(4) {
+                    text.push_str(lines[next(lines.len())]);
+                    text.push('\n');
+                }
+            }
+            for host in hosts {
+                let full = entries(PathBuf::from("map"), &text).map(|m| m.lookup(host).cloned());
+                checked += 1;
+                match (quick(&text, host), full) {
+                    (None, _) => {}
+                    (Some(Ok(q)), Ok(f)) => {
+                        quick_answers += 1;
+                        assert_eq!(q, f, "{host} in:\n{text}");
+                    }
+                    (Some(Err((line, _))), Err(MapError::BadPattern { line: l, .. })) => {
+                        quick_answers += 1;
+                        assert_eq!(line, l, "{text}");
+                    }
+                    (q, f) => panic!("{host}: quick {q:?}, full {f:?} in:\n{text}"),
+                }
+            }
+        }
+        // Both paths were exercised.
+        assert!(
+            quick_answers > checked / 10 && quick_answers < checked,
+            "{quick_answers} of {checked}"
+        );
     }
 
     #[test]

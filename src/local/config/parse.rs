@@ -35,7 +35,7 @@ fn is_ws(c: char) -> bool {
 /// `s` without leading and trailing spaces and tabs, by bytes: both are ASCII, so the cut
 /// is on a character boundary (a `char` trim costs several times more at `opt-level = "z"`,
 /// and every `get` with a registry map or a config file reads every line).
-fn trim_ws(s: &str) -> &str {
+pub(crate) fn trim_ws(s: &str) -> &str {
     let b = s.as_bytes();
     let start = b
         .iter()
