@@ -105,6 +105,16 @@ chmod 755 "$work/bin/docker-credential-bench"
 printf ghcr.io > "$work/other-host"
 as_fallback="PATH=$work/bin:$PATH AWS_ECR_FALLBACK_CREDS_STORE=bench"
 sh -c "$as_fallback exec $BIN get < $work/other-host" | grep -q '"Username":"bob"'
+# A registry map of 40 sections (issue 27), none of them this host's but the last, `*`.
+python3 - "$work/map40.ini" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(39):
+        f.write(f"[registry {100000000000 + i:012d}.dkr.ecr.us-east-1.amazonaws.com]\nprofile = p{i}\n\n")
+    f.write("[registry *.example.com]\necr = 999999999999.dkr.ecr.eu-west-1.amazonaws.com\n")
+PY
+as_map="AWS_ECR_CONFIG_FILE=$work/map40.ini"
+sh -c "$as_map exec $BIN get < $work/host" | grep -q '"Secret":"password-from-the-stand-in"'
 run() { echo "sh -c 'exec $1 < $work/host'"; }
 cmds=(-n floor "$(run /bin/true)"
       -n "hit" "$(run "$BIN get")"
@@ -112,6 +122,7 @@ cmds=(-n floor "$(run /bin/true)"
       -n "version" "$(run "$BIN version")"
       -n "miss" "sh -c 'AWS_ECR_DISABLE_CACHE=1 exec $BIN get < $work/host'"
       -n "miss (glibc)" "sh -c 'AWS_ECR_DISABLE_CACHE=1 exec $GLIBC_BIN get < $work/host'"
+      -n "hit (registry map, 40 sections)" "sh -c '$as_map exec $BIN get < $work/host'"
       -n "hit (aws login)" "sh -c '$as_login exec $BIN get < $work/host'"
       -n "miss (aws login)" "sh -c '$as_login AWS_ECR_DISABLE_CACHE=1 exec $BIN get < $work/host'"
       -n "kubelet (node, hit)" "sh -c 'exec $BIN kubelet-credential-provider < $work/kube-node'"
@@ -160,6 +171,16 @@ rss() { # max RSS in KiB over 20 runs
     [ $have_go = yes ] && echo "Go hit $(rss "exec $GO_HELPER get < $work/host")"
     command -v aws >/dev/null && echo "aws ecr get-login-password $(rss "exec aws ecr get-login-password --region eu-west-1")"
 } > "$work/rss"
+
+# Instructions, which the machine's load does not move: a hit with no map and with the
+# 40-section one (callgrind, when valgrind is there).
+if command -v valgrind > /dev/null; then
+    ins() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" < "$work/host" 2>&1 >/dev/null | sed -n 's/.*Collected : //p'; }
+    {
+        echo "hit $(ins "$BIN" get)"
+        echo "map $(env AWS_ECR_CONFIG_FILE="$work/map40.ini" valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" get < "$work/host" 2>&1 >/dev/null | sed -n 's/.*Collected : //p')"
+    } > "$work/instructions"
+fi
 
 # A hit against caches of 1, 1,000 and 10,000 registries (2 KB tokens, as ECR's are): the
 # entry asked for is there under both helpers' keys.
@@ -238,6 +259,11 @@ if have_go:
 if "aws ecr get-login-password" in rows:
     print(f"aws ecr get-login-password / miss: {m('aws ecr get-login-password') / m('miss'):.0f}x")
 print(f"aws login hit / hit: {m('hit (aws login)') / m('hit'):.2f}x; aws login miss / miss: {m('miss (aws login)') / m('miss'):.2f}x")
+print(f"registry map (40 sections) hit / hit: {m('hit (registry map, 40 sections)') / m('hit'):.2f}x")
+if os.path.exists(os.path.join(work, "instructions")):
+    counts = dict(line.split() for line in open(os.path.join(work, "instructions")))
+    plain, mapped = int(counts["hit"]), int(counts["map"])
+    print(f"instructions of a hit (callgrind, musl): {plain:,} with no map, {mapped:,} with the 40-section map ({mapped / plain:.2f}x; target at most 1.15x)")
 print(f"kubelet node hit / hit: {m('kubelet (node, hit)') / m('hit'):.2f}x; kubelet pod token (two calls) / miss (one call): {m('kubelet (pod token: STS + ECR)') / m('miss'):.2f}x")
 print(f"fallback hop (through us - the other helper alone): {m('fallback: through us') - m('fallback: the other helper alone'):.2f} ms")
 print(f"miss - hit: {m('miss') - m('hit'):.2f} ms; stand-in round trip (curl - floor): {m('stand-in (curl)') - m('floor'):.2f} ms")
