@@ -188,6 +188,11 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
             line(&mut out, k, &v);
         }
     }
+    if let Base::CliSession(session) = &plan.base {
+        for (k, v) in session.state(env) {
+            line(&mut out, k, &v);
+        }
+    }
 
     let _ = writeln!(out, "Endpoints");
     let config = prepared.config();

@@ -7,6 +7,7 @@ use crate::aws::Credentials;
 use crate::credentials::error::CredentialsError;
 use crate::credentials::provider::{Provider, Resolver};
 use crate::local::config::{Platform, home_dir};
+use crate::local::env::Env;
 use serde_json::Value;
 use std::path::PathBuf;
 use time::OffsetDateTime;
@@ -53,9 +54,32 @@ impl CliSession {
         digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
     }
 
+    /// For `explain`: the session file and whether it is usable, without a secret.
+    pub fn state(&self, env: &Env) -> Vec<(&'static str, String)> {
+        let path = match self.path(env) {
+            Ok(p) => p,
+            Err(e) => return vec![("MFA session:", e.to_string())],
+        };
+        let state = match self.load(&path) {
+            Ok((_, expires)) if expires - OffsetDateTime::now_utc() > FRESH_FOR => format!(
+                "usable until {}",
+                (expires - FRESH_FOR)
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default()
+            ),
+            Ok(_) => "expired, or expires within 5 minutes: the next get fails until it is renewed"
+                .into(),
+            Err(e) => e.to_string(),
+        };
+        vec![
+            ("MFA session:", path.display().to_string()),
+            ("MFA state:", state),
+        ]
+    }
+
     /// `~/.aws/cli/cache/<key>.json` (the home as for `~/.aws`).
-    fn path(&self, r: &Resolver) -> Result<PathBuf, CredentialsError> {
-        let home = home_dir(r.env(), Platform::current()).ok_or(CredentialsError::NoHome)?;
+    fn path(&self, env: &Env) -> Result<PathBuf, CredentialsError> {
+        let home = home_dir(env, Platform::current()).ok_or(CredentialsError::NoHome)?;
         Ok(PathBuf::from(home)
             .join(".aws")
             .join("cli")
@@ -121,8 +145,23 @@ impl Provider for CliSession {
     }
 
     fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError> {
-        let path = self.path(r)?;
-        let text = match crate::local::files::read_text(&path, MAX_FILE) {
+        let (creds, expires) = self.load(&self.path(r.env())?)?;
+        if expires - OffsetDateTime::now_utc() <= FRESH_FOR {
+            return Err(self.needs_code(
+                "the AWS CLI's session has expired, or expires within 5 minutes".into(),
+            ));
+        }
+        Ok(creds)
+    }
+}
+
+impl CliSession {
+    /// The session's keys and expiry, as the file holds them.
+    fn load(
+        &self,
+        path: &std::path::Path,
+    ) -> Result<(Credentials, OffsetDateTime), CredentialsError> {
+        let text = match crate::local::files::read_text(path, MAX_FILE) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(self.needs_code(format!("no session in {}", path.display())));
@@ -155,22 +194,18 @@ impl Provider for CliSession {
                     path.display()
                 ))
             })?;
-        if expires - OffsetDateTime::now_utc() <= FRESH_FOR {
-            return Err(self.needs_code(
-                "the AWS CLI's session has expired, or expires within 5 minutes".into(),
-            ));
-        }
         let account_id = doc["AssumedRoleUser"]["Arn"]
             .as_str()
             .and_then(|arn| arn.split(':').nth(4))
             .map(str::to_string);
-        Ok(Credentials {
+        let creds = Credentials {
             access_key_id: id,
             secret_access_key: secret,
             session_token: Some(token),
             expiry: Some(expires),
             account_id,
-        })
+        };
+        Ok((creds, expires))
     }
 }
 
