@@ -243,6 +243,12 @@ fn keep(
 /// The token of the default registry of the credentials' account, in the configured region,
 /// as `aws ecr get-login-password` gets it: `(registry host, token)`.
 pub fn get_default_registry(settings: &Settings) -> Result<(String, Token), Error> {
+    let mapped = default_registry(settings)
+        .ok()
+        .map(|r| route::for_default(settings, &r))
+        .transpose()?
+        .flatten();
+    let settings = mapped.as_ref().unwrap_or(settings);
     get_default_registry_inner(settings).map_err(|e| with_half_keys(&settings.env, e))
 }
 

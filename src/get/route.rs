@@ -53,6 +53,21 @@ pub fn is_alias(env: &crate::local::env::Env, host: &str) -> bool {
     }
 }
 
+/// The settings for the caller's default registry (`get-login-password` without a host,
+/// `list`): its account is unknown until ECR answers, so the sections that can name it are a
+/// `*.SUFFIX` of its region's hosts and `*` (it is looked up as `default.dkr.ecr.REGION.…`,
+/// which no exact host is); `profile = auto` names no account there. `None`: the caller's.
+pub fn for_default(settings: &Settings, registry: &Registry) -> Result<Option<Settings>, Error> {
+    let Registry::Private(p) = registry else {
+        return Ok(None);
+    };
+    let key = format!("default.dkr.ecr.{}.{}", p.region, p.suffix);
+    match registry_map::find(&settings.env, &key).map_err(Error::Map)? {
+        Some((file, Some(entry))) => chosen_settings(settings, &file, &entry, &Target::Default),
+        _ => Ok(None),
+    }
+}
+
 /// The key a host is looked up by: as `get` normalises it (lower case, no scheme, user info,
 /// path or trailing dot); an ECR host without a port, any other host with its port.
 pub fn map_key(server_url: &str) -> Option<String> {
