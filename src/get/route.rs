@@ -71,14 +71,19 @@ pub fn for_default(settings: &Settings, registry: &Registry) -> Result<Option<Se
 /// The key a host is looked up by: as `get` normalises it (lower case, no scheme, user info,
 /// path or trailing dot); an ECR host without a port, any other host with its port.
 pub fn map_key(server_url: &str) -> Option<String> {
+    key_of(server_url, registry::parse(server_url).is_ok())
+}
+
+/// [`map_key`] for a host already known to be ECR or not (a get parses it once).
+fn key_of(server_url: &str, is_ecr: bool) -> Option<String> {
     let host = registry::host_port(server_url)?.to_ascii_lowercase();
     let host = host.strip_suffix('.').unwrap_or(&host).to_string();
-    match registry::parse(server_url) {
-        Ok(_) => Some(
+    match is_ecr {
+        true => Some(
             host.rsplit_once(':')
                 .map_or(host.clone(), |(h, _)| h.to_string()),
         ),
-        Err(_) => Some(host),
+        false => Some(host),
     }
 }
 
@@ -87,7 +92,7 @@ pub fn map_key(server_url: &str) -> Option<String> {
 /// read fails the request: an identity is never chosen around it.
 pub fn route(settings: &Settings, server_url: &str) -> Result<Route, Error> {
     let direct = registry::parse(server_url);
-    let found = match map_key(server_url) {
+    let found = match key_of(server_url, direct.is_ok()) {
         Some(key) => registry_map::find(&settings.env, &key).map_err(Error::Map)?,
         None => None,
     };
