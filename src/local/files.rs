@@ -227,29 +227,17 @@ fn walk(
             return walk(&next, user, links + 1, want);
         }
         let mode = meta.mode() & 0o7777;
-        if last && want == Last::TrustedFile {
-            if !meta.is_file() {
-                return Err((at, Untrusted::NotAFile));
-            }
-            if meta.uid() != 0 && meta.uid() != user {
-                return Err((
-                    at,
-                    Untrusted::Owner {
-                        owner: meta.uid(),
-                        user,
-                    },
-                ));
-            }
-            if mode & 0o022 != 0 {
-                return Err((at, Untrusted::Writable { mode }));
-            }
-            return Ok(());
-        }
-        if !meta.is_dir() {
-            return Err((at, Untrusted::NotADirectory));
-        }
         if last {
-            if meta.uid() != user {
+            // The end: a private directory of this user's, or a file of this user's or
+            // root's; either way writable by no one else.
+            let (kind_ok, kind_err) = match want {
+                Last::PrivateDir => (meta.is_dir(), Untrusted::NotADirectory),
+                Last::TrustedFile => (meta.is_file(), Untrusted::NotAFile),
+            };
+            if !kind_ok {
+                return Err((at, kind_err));
+            }
+            if meta.uid() != user && !(want == Last::TrustedFile && meta.uid() == 0) {
                 return Err((
                     at,
                     Untrusted::Owner {
@@ -262,6 +250,9 @@ fn walk(
                 return Err((at, Untrusted::Writable { mode }));
             }
         } else {
+            if !meta.is_dir() {
+                return Err((at, Untrusted::NotADirectory));
+            }
             if meta.uid() != 0 && meta.uid() != user {
                 return Err((at, Untrusted::ParentOwner { owner: meta.uid() }));
             }
