@@ -136,6 +136,7 @@ fn absolute(path: &Path) -> Result<std::path::PathBuf, (std::path::PathBuf, Untr
 }
 
 /// What the end of a walked path must be.
+#[cfg(unix)]
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Last {
     /// A directory of this user's that no one else may write in.
