@@ -231,42 +231,33 @@ impl World {
             };
             out.replace_range(start..=end, &shown);
         }
-        // `{httpdate:+10m}`: the same in an HTTP `Date` header's form.
-        while let Some(start) = out.find("{httpdate:") {
-            let end = start + out[start..].find('}').expect("closed {httpdate:…}");
-            let rfc = self.substitute(&format!("{{time:{}}}", &out[start + 10..end]));
-            let t =
-                time::OffsetDateTime::parse(&rfc, &time::format_description::well_known::Rfc3339)
-                    .unwrap();
-            let format = time::macros::format_description!(
-                "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-            );
-            out.replace_range(start..=end, &t.format(format).unwrap());
-        }
-        // `{utctime:+1h}`: as botocore's JSONFileCache writes an expiration (`…T19:00:00UTC`).
-        while let Some(start) = out.find("{utctime:") {
-            let end = start + out[start..].find('}').expect("closed {utctime:…}");
-            let rfc = self.substitute(&format!("{{time:{}}}", &out[start + 9..end]));
-            let t =
-                time::OffsetDateTime::parse(&rfc, &time::format_description::well_known::Rfc3339)
-                    .unwrap();
-            let format = time::macros::format_description!(
-                "[year]-[month]-[day]T[hour]:[minute]:[second]UTC"
-            );
-            out.replace_range(start..=end, &t.format(format).unwrap());
+        // Times relative to now, in three forms: `{time:+5h}` (RFC 3339), `{httpdate:+10m}`
+        // (an HTTP `Date` header's), `{utctime:+1h}` (as botocore's JSONFileCache writes an
+        // expiration, `…T19:00:00UTC`).
+        let forms: [(&str, &[time::format_description::BorrowedFormatItem]); 2] = [
+            (
+                "{httpdate:",
+                time::macros::format_description!(
+                    "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+                ),
+            ),
+            (
+                "{utctime:",
+                time::macros::format_description!(
+                    "[year]-[month]-[day]T[hour]:[minute]:[second]UTC"
+                ),
+            ),
+        ];
+        for (prefix, format) in forms {
+            while let Some(start) = out.find(prefix) {
+                let end = start + out[start..].find('}').expect("closed {…}");
+                let t = relative_time(&out[start + prefix.len()..end]);
+                out.replace_range(start..=end, &t.format(format).unwrap());
+            }
         }
         while let Some(start) = out.find("{time:") {
             let end = start + out[start..].find('}').expect("closed {time:…}");
-            let spec = &out[start + 6..end];
-            let (num, unit) = spec.split_at(spec.len() - 1);
-            let n: i64 = num.parse().expect("{time:±N[smh]}");
-            let secs = n * match unit {
-                "s" => 1,
-                "m" => 60,
-                "h" => 3600,
-                _ => panic!("unit of {spec}"),
-            };
-            let t = time::OffsetDateTime::now_utc() + time::Duration::seconds(secs);
+            let t = relative_time(&out[start + 6..end]);
             let text = t
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap();
@@ -274,6 +265,19 @@ impl World {
         }
         out
     }
+}
+
+/// Now plus `spec`: `+5h`, `-30m`, `+10s`.
+fn relative_time(spec: &str) -> time::OffsetDateTime {
+    let (num, unit) = spec.split_at(spec.len() - 1);
+    let n: i64 = num.parse().expect("{time:±N[smh]}");
+    let secs = n * match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => panic!("unit of {spec}"),
+    };
+    time::OffsetDateTime::now_utc() + time::Duration::seconds(secs)
 }
 
 /// Values of the secret fields of AWS answers and caches in `text`: JSON (`"Field": "v"`,
