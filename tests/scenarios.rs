@@ -110,17 +110,21 @@ const TWIN: &str = "@default_log_level";
 /// log level, which writes nothing before the first warning, so that nothing the debug log
 /// creates (`~/.ecr/log/`, and with it `~/.ecr`) can make a first run work. Its checks are
 /// the case's, but those of the log file. Not for cases that set the level themselves, seed
-/// `~/.ecr`, or are about time-outs (their waits are the same at any level).
+/// the cache in `~/.ecr` (a registry map there is not a cache), or are about time-outs (their waits are the same at any level).
 fn first_run_twin(s: &Scenario) -> Option<Scenario> {
+    // `~/.ecr/config` alone (the registry map, which a user writes) is not a seeded cache:
+    // the first run still makes `locks/` and `log/` itself.
+    let cache_seeded = |p: &str| p.starts_with(".ecr") && p != ".ecr/config";
     let seeded = match &s.home {
-        runner::format::Home::Folder(dir) => dir.join(".ecr").exists(),
-        runner::format::Home::Files(files) => files.iter().any(|(p, _)| p.starts_with(".ecr")),
+        runner::format::Home::Folder(dir) => std::fs::read_dir(dir.join(".ecr"))
+            .is_ok_and(|d| d.flatten().any(|e| e.file_name() != "config")),
+        runner::format::Home::Files(files) => files.iter().any(|(p, _)| cache_seeded(p)),
         runner::format::Home::None => false,
     } || s
         .case
         .runs
         .first()
-        .is_some_and(|r| r.write_files.keys().any(|p| p.starts_with(".ecr")));
+        .is_some_and(|r| r.write_files.keys().any(|p| cache_seeded(p)));
     let sets_level = s.env.contains_key("AWS_ECR_LOG_LEVEL")
         || s.case
             .runs
