@@ -23,6 +23,8 @@ use crate::local::files::{self, Untrusted};
 use std::fmt;
 use std::path::PathBuf;
 
+mod quick;
+
 /// No map is anywhere near this; a larger file is refused, never half read.
 const MAX_FILE: u64 = 1024 * 1024;
 
@@ -170,26 +172,21 @@ pub fn location(env: &Env) -> Option<PathBuf> {
 /// the plain way is read once, by bytes, keeping only what could be the answer
 /// ([`quick`]); anything else gets the full reading ([`entries`]), with its warnings.
 pub fn find(env: &Env, key: &str) -> Result<Option<(PathBuf, Option<MapEntry>)>, MapError> {
-    let Some((path, text)) = read(env)? else {
+    let Some((path, bytes)) = read(env)? else {
         return Ok(None);
     };
-    match quick(&text, key) {
-        Some(Ok(entry)) => Ok(Some((path, entry))),
-        Some(Err((line, pattern))) => Err(MapError::BadPattern {
-            path,
-            line,
-            pattern,
-        }),
+    match quick::quick(&bytes, key) {
+        Some(entry) => Ok(Some((path, entry))),
         None => {
-            let map = entries(path, &text)?;
+            let map = entries(path, &String::from_utf8_lossy(&bytes))?;
             let entry = map.lookup(key).cloned();
             Ok(Some((map.path, entry)))
         }
     }
 }
 
-/// The file's path and text, if there is a file, once it has passed the trust walk.
-fn read(env: &Env) -> Result<Option<(PathBuf, String)>, MapError> {
+/// The file's path and bytes, if there is a file, once it has passed the trust walk.
+fn read(env: &Env) -> Result<Option<(PathBuf, Vec<u8>)>, MapError> {
     let Some(path) = location(env) else {
         return Ok(None);
     };
@@ -207,11 +204,7 @@ fn read(env: &Env) -> Result<Option<(PathBuf, String)>, MapError> {
     if let Err((part, why)) = files::check_trusted_file(&path) {
         return Err(MapError::Untrusted { path, part, why });
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    };
-    Ok(Some((path, text)))
+    Ok(Some((path, bytes)))
 }
 
 /// Every section of the map's text, through the parser of `~/.aws/config`.
@@ -263,146 +256,6 @@ fn entries(path: PathBuf, text: &str) -> Result<RegistryMap, MapError> {
         entries.push(entry);
     }
     Ok(RegistryMap { path, entries })
-}
-
-/// The section for `host` in a map written the plain way: every line blank, a comment, a
-/// `[registry PATTERN]` header, or `profile = …` / `ecr = …` with no inline comment. One pass
-/// by bytes, keeping only the best match so far (exact, then the longest suffix, then `*`;
-/// ties to the first), with no section built for the others. `None` for anything else (other
-/// sections or keys, continuation lines, a property before any section, a header this does not
-/// read plainly), which the full parser then reads: whenever this answers, it is the full
-/// reading's answer (`quick_agrees_with_the_full_reading`). A bad pattern is the error's line
-/// and text.
-fn quick(text: &str, host: &str) -> Option<Result<Option<MapEntry>, (usize, String)>> {
-    // The rank of the section being read (0: it does not match), its entry, and the best.
-    let mut current: Option<((u8, usize), MapEntry)> = None;
-    let mut best: Option<((u8, usize), MapEntry)> = None;
-    let mut bad: Option<(usize, String)> = None;
-    let keep = |best: &mut Option<((u8, usize), MapEntry)>,
-                cur: Option<((u8, usize), MapEntry)>| {
-        if let Some((rank, entry)) = cur
-            && rank.0 > 0
-            && best.as_ref().is_none_or(|(b, _)| rank > *b)
-        {
-            *best = Some((rank, entry));
-        }
-    };
-    for (n, raw) in text.split('\n').enumerate() {
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        let Some(&first) = line.as_bytes().first() else {
-            continue;
-        };
-        match first {
-            b'#' | b';' => continue,
-            b' ' | b'\t' => match trim(line).is_empty() {
-                true => continue,
-                false => return None,
-            },
-            b'[' => {
-                keep(&mut best, current.take());
-                let header = trim(line);
-                if header.bytes().any(|b| b == b'#' || b == b';') {
-                    return None;
-                }
-                let inner = trim(header.strip_prefix('[')?.strip_suffix(']')?);
-                let rest = inner.strip_prefix("registry")?;
-                if !rest.starts_with([' ', '\t']) {
-                    return None;
-                }
-                let raw_pattern = trim(rest);
-                // A bad pattern is the answer, but only once the whole file has read plainly:
-                // the full reading reports a syntax error further down first.
-                let Some(rank) = rank_of(raw_pattern, host) else {
-                    bad.get_or_insert_with(|| (n + 1, raw_pattern.to_string()));
-                    current = None;
-                    continue;
-                };
-                let entry = MapEntry {
-                    pattern: match rank.0 {
-                        0 => Pattern::Any, // not kept
-                        _ => pattern_of(raw_pattern)?,
-                    },
-                    line: n + 1,
-                    profile: None,
-                    ecr: None,
-                };
-                current = Some((rank, entry));
-            }
-            _ => {
-                let (rank, entry) = current.as_mut()?;
-                if line.bytes().any(|b| b == b'#' || b == b';') {
-                    return None;
-                }
-                let (key, value) = line.split_once('=')?;
-                let (key, value) = (trim(key), trim(value));
-                if value.is_empty() {
-                    return None;
-                }
-                let slot = match key {
-                    "profile" => &mut entry.profile,
-                    "ecr" => &mut entry.ecr,
-                    _ => return None,
-                };
-                if rank.0 > 0 {
-                    *slot = Some(match key {
-                        "ecr" => value.to_ascii_lowercase(),
-                        _ => value.to_string(),
-                    });
-                }
-            }
-        }
-    }
-    keep(&mut best, current);
-    match bad {
-        Some(bad) => Some(Err(bad)),
-        None => Some(Ok(best.map(|(_, e)| e))),
-    }
-}
-
-/// Spaces and tabs off both ends, by bytes, as the INI parser trims.
-fn trim(s: &str) -> &str {
-    parse::trim_ws(s)
-}
-
-/// How well `raw` (a header's pattern, as written) matches `host` (normalised): `(3, 0)` the
-/// host itself, `(2, n)` a suffix of n bytes, `(1, 0)` `*`, `(0, 0)` no match; `None` when it
-/// is no pattern at all. No allocation: this runs for every section of the file.
-fn rank_of(raw: &str, host: &str) -> Option<(u8, usize)> {
-    let p = raw.strip_suffix('.').unwrap_or(raw);
-    // Labels of letters, digits, `-`, `_` (and `:` for a port), joined by single dots.
-    let plain = |s: &str| {
-        let mut prev = b'.';
-        for &c in s.as_bytes() {
-            let ok = c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b':';
-            if !(ok || (c == b'.' && prev != b'.')) {
-                return false;
-            }
-            prev = c;
-        }
-        prev != b'.'
-    };
-    if p == "*" {
-        return Some((1, 0));
-    }
-    if let Some(suffix) = p.strip_prefix("*.") {
-        if !plain(suffix) {
-            return None;
-        }
-        let matched = host.len() > suffix.len()
-            && host.as_bytes()[host.len() - suffix.len() - 1] == b'.'
-            && host[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix);
-        return Some(match matched {
-            true => (2, suffix.len()),
-            false => (0, 0),
-        });
-    }
-    if !plain(p) {
-        return None;
-    }
-    Some(match p.eq_ignore_ascii_case(host) {
-        true => (3, 0),
-        false => (0, 0),
-    })
 }
 
 /// A header's pattern, normalised as `get` normalises a host (lower case, no trailing dot).
@@ -535,6 +388,16 @@ mod tests {
             "[registry a..b]",
             "[registryx]",
             "[registry x] # note",
+            "[registry ]",
+            "[ registry  *.example.com ]",
+            "[registry\t*]",
+            "[registry a b]",
+            "[registry *x.com]",
+            "[registry **]",
+            "[registry \u{e9}.example.com]",
+            "[registry *.]",
+            "[registry registry.example.com.]\r",
+            "[registry *..example.com]",
         ];
         let lines = [
             "profile = a",
@@ -550,6 +413,12 @@ mod tests {
             "",
             "   ",
             "profile =",
+            "profile = e\r",
+            "ecr\t=\tdefault ",
+            "profile = caf\u{e9}",
+            "profile = f\rg",
+            "profiles = g",
+            "\r",
         ];
         let hosts = [
             "111122223333.dkr.ecr.eu-west-1.amazonaws.com",
@@ -580,15 +449,11 @@ mod tests {
             for host in hosts {
                 let full = entries(PathBuf::from("map"), &text).map(|m| m.lookup(host).cloned());
                 checked += 1;
-                match (quick(&text, host), full) {
+                match (quick::quick(text.as_bytes(), host), full) {
                     (None, _) => {}
-                    (Some(Ok(q)), Ok(f)) => {
+                    (Some(q), Ok(f)) => {
                         quick_answers += 1;
                         assert_eq!(q, f, "{host} in:\n{text}");
-                    }
-                    (Some(Err((line, _))), Err(MapError::BadPattern { line: l, .. })) => {
-                        quick_answers += 1;
-                        assert_eq!(line, l, "{text}");
                     }
                     (q, f) => panic!("{host}: quick {q:?}, full {f:?} in:\n{text}"),
                 }
