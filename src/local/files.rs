@@ -170,7 +170,10 @@ pub fn check_trusted_file(path: &Path) -> Result<(), (std::path::PathBuf, Untrus
 }
 
 /// One step of [`check_private_dir`]: `path` is absolute; a link restarts the walk at its
-/// target with the rest of the path after it.
+/// target with the rest of the path after it. Each part is examined at its own prefix of
+/// `path`, with no copy (a walk runs several times on every hit). By the time a `..` is
+/// reached, every part before it has proved a real directory, so the kernel's `..` is the
+/// one the walk means.
 #[cfg(unix)]
 fn walk(
     path: &Path,
@@ -178,28 +181,39 @@ fn walk(
     links: u32,
     want: Last,
 ) -> Result<(), (std::path::PathBuf, Untrusted)> {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::MetadataExt;
-    use std::path::Component;
-    let parts: Vec<Component> = path.components().collect();
-    let mut at = std::path::PathBuf::new();
-    for (i, part) in parts.iter().enumerate() {
-        match part {
-            Component::Normal(name) => at.push(name),
-            Component::ParentDir => {
-                at.pop();
-                continue;
+    let bytes = path.as_os_str().as_bytes();
+    // Nothing after `from` but slashes and `.` parts.
+    let nothing_after = |from: usize| {
+        bytes[from..]
+            .split(|&c| c == b'/')
+            .all(|part| part.is_empty() || part == b".")
+    };
+    let mut next = 0;
+    while next < bytes.len() {
+        // The part from `next`: the root's `/`, or up to the next slash.
+        let (start, end) = match (next, bytes[next]) {
+            (0, b'/') => (0, 1),
+            _ => {
+                let len = bytes[next..].iter().position(|&c| c == b'/');
+                (next, len.map_or(bytes.len(), |n| next + n))
             }
-            Component::CurDir => continue,
-            Component::RootDir | Component::Prefix(_) => at.push(part.as_os_str()),
+        };
+        next = if end == 1 && start == 0 { 1 } else { end + 1 };
+        if matches!(&bytes[start..end], b"" | b".") {
+            continue;
         }
-        let last = i == parts.len() - 1;
-        let meta = match std::fs::symlink_metadata(&at) {
+        let at = Path::new(OsStr::from_bytes(&bytes[..end]));
+        let last = end == bytes.len() || nothing_after(end);
+        let meta = match std::fs::symlink_metadata(at) {
             Ok(m) => m,
             // The rest does not exist yet: it will be created, private.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => {
                 return Err((
-                    at,
+                    at.to_path_buf(),
                     Untrusted::Unexaminable {
                         error: e.to_string(),
                     },
@@ -208,24 +222,26 @@ fn walk(
         };
         if meta.file_type().is_symlink() {
             if meta.uid() != 0 && meta.uid() != user {
-                return Err((at, Untrusted::LinkOwner { owner: meta.uid() }));
+                return Err((at.to_path_buf(), Untrusted::LinkOwner { owner: meta.uid() }));
             }
             if links >= 16 {
-                return Err((at, Untrusted::TooManyLinks));
+                return Err((at.to_path_buf(), Untrusted::TooManyLinks));
             }
-            let target = std::fs::read_link(&at).map_err(|e| {
+            let target = std::fs::read_link(at).map_err(|e| {
                 (
-                    at.clone(),
+                    at.to_path_buf(),
                     Untrusted::Unexaminable {
                         error: e.to_string(),
                     },
                 )
             })?;
-            let mut next = at.parent().unwrap_or(Path::new("/")).join(target);
-            for rest in &parts[i + 1..] {
-                next.push(rest.as_os_str());
+            let mut then = at.parent().unwrap_or(Path::new("/")).join(target);
+            let rest = &bytes[end..];
+            let rest = &rest[rest.iter().take_while(|&&c| c == b'/').count()..];
+            if !rest.is_empty() {
+                then.push(OsStr::from_bytes(rest));
             }
-            return walk(&next, user, links + 1, want);
+            return walk(&then, user, links + 1, want);
         }
         let mode = meta.mode() & 0o7777;
         if last {
@@ -236,11 +252,11 @@ fn walk(
                 Last::TrustedFile => (meta.is_file(), Untrusted::NotAFile),
             };
             if !kind_ok {
-                return Err((at, kind_err));
+                return Err((at.to_path_buf(), kind_err));
             }
             if meta.uid() != user && !(want == Last::TrustedFile && meta.uid() == 0) {
                 return Err((
-                    at,
+                    at.to_path_buf(),
                     Untrusted::Owner {
                         owner: meta.uid(),
                         user,
@@ -248,17 +264,20 @@ fn walk(
                 ));
             }
             if mode & 0o022 != 0 {
-                return Err((at, Untrusted::Writable { mode }));
+                return Err((at.to_path_buf(), Untrusted::Writable { mode }));
             }
         } else {
             if !meta.is_dir() {
-                return Err((at, Untrusted::NotADirectory));
+                return Err((at.to_path_buf(), Untrusted::NotADirectory));
             }
             if meta.uid() != 0 && meta.uid() != user {
-                return Err((at, Untrusted::ParentOwner { owner: meta.uid() }));
+                return Err((
+                    at.to_path_buf(),
+                    Untrusted::ParentOwner { owner: meta.uid() },
+                ));
             }
             if mode & 0o022 != 0 && mode & 0o1000 == 0 {
-                return Err((at, Untrusted::ParentWritable { mode }));
+                return Err((at.to_path_buf(), Untrusted::ParentWritable { mode }));
             }
         }
     }
@@ -601,6 +620,58 @@ mod tests {
         // Our own link to our own directory is followed.
         std::os::unix::fs::symlink(dir.join("below"), dir.join("to-below")).unwrap();
         assert_eq!(check_private_dir(&dir.join("to-below")), Ok(()));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The walk examines each part at its prefix of the path as written: any spelling of a
+    /// path (`.`, `..`, doubled and trailing slashes, links with a rest) names the same part.
+    #[cfg(unix)]
+    #[test]
+    fn a_path_is_walked_however_it_is_spelled() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("ecr-login-walk-{}", std::process::id()));
+        create_private_dir(&dir.join("a").join("b")).unwrap();
+        std::fs::write(dir.join("f"), "x").unwrap();
+        std::os::unix::fs::symlink("a", dir.join("l")).unwrap();
+        std::os::unix::fs::symlink("loop2", dir.join("loop1")).unwrap();
+        std::os::unix::fs::symlink("loop1", dir.join("loop2")).unwrap();
+        let spellings = [
+            "a/b", "a//b", "./a/b/", "a/./b", "a/b/../b", "a/b/.", "l/b", "l//b/", "l/../a/b",
+        ];
+        let at =
+            |spelled: &str| check_private_dir(Path::new(&format!("{}/{spelled}", dir.display())));
+        let loose = |mode| {
+            std::fs::set_permissions(dir.join("a"), std::fs::Permissions::from_mode(mode)).unwrap()
+        };
+        loose(0o777);
+        for spelled in spellings {
+            assert!(
+                matches!(at(spelled), Err((d, Untrusted::ParentWritable { .. })) if d == dir.join("a")),
+                "{spelled}: {:?}",
+                at(spelled)
+            );
+        }
+        loose(0o700);
+        for spelled in spellings {
+            assert_eq!(at(spelled), Ok(()), "{spelled}");
+        }
+        assert_eq!(at("a/b/.."), Ok(()));
+        // The end, however it is spelled, is checked as the end.
+        std::fs::set_permissions(dir.join("a/b"), std::fs::Permissions::from_mode(0o770)).unwrap();
+        for spelled in ["a/b", "a/b/", "a/b/.", "a/b//./"] {
+            assert!(
+                matches!(at(spelled), Err((_, Untrusted::Writable { .. }))),
+                "{spelled}"
+            );
+        }
+        assert!(matches!(at("f/x"), Err((d, Untrusted::NotADirectory)) if d == dir.join("f")));
+        assert!(matches!(at("loop1/x"), Err((_, Untrusted::TooManyLinks))));
+        assert_eq!(at("a/not-yet/made"), Ok(()));
+        assert_eq!(check_trusted_file(&dir.join("l/../f")), Ok(()));
+        assert!(matches!(
+            check_trusted_file(&dir.join("a")),
+            Err((_, Untrusted::NotAFile))
+        ));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
