@@ -1,14 +1,26 @@
 #!/bin/sh
-# Runs the tests that drive the binary (tests/cli.rs, tests/scenarios, tests/reliability.rs)
-# against a release binary in dist/, as that target runs: natively, under qemu-user (arm64),
-# or under Wine (Windows; arm64 Windows under an arm64 Wine under qemu-user). Linux targets also get the empty-root chroot test (root only).
-# The stand-ins stay native Linux processes on loopback. What cannot apply on a target is
-# listed, with its reason, in tests/support/targets.rs.
+# Runs the tests that drive the binary against a release binary in dist/, as that target runs:
+# natively, under qemu-user (arm64), or under Wine (Windows; arm64 Windows under an arm64 Wine
+# under qemu-user). The stand-ins stay native Linux processes on loopback. What cannot apply on
+# a target is listed, with its reason, in tests/support/targets.rs. A tier says how much runs:
 #
-#   scripts/test-target.sh linux-amd64 | linux-arm64 | windows-amd64 | windows-arm64 | linux-amd64-glibc
+#   full      tests/cli.rs, tests/scenarios, tests/reliability.rs (crowds, tight timing), the
+#             fallback store, and for Linux the empty-root chroot test (root only)
+#   emulated  the same without tests/reliability.rs: under emulation a crowd measures the
+#             emulator, and the protocol and the scenarios are what differ by target
+#   smoke     version and usage, a miss, hits, list and a kubelet request
+#
+#   scripts/test-target.sh TARGET [TIER]   TARGET: linux-amd64 | linux-arm64 | windows-amd64 |
+#                                          windows-arm64 | linux-amd64-glibc; TIER as .ci/run gives
 set -eu
 cd "$(dirname "$0")/.."
-t=${1:?usage: scripts/test-target.sh linux-amd64|linux-arm64|windows-amd64|windows-arm64|linux-amd64-glibc}
+t=${1:?usage: scripts/test-target.sh linux-amd64|linux-arm64|windows-amd64|windows-arm64|linux-amd64-glibc [full|emulated|smoke]}
+case "$t" in
+    linux-amd64 | linux-amd64-glibc) tier=${2:-full} ;;
+    linux-arm64 | windows-amd64) tier=${2:-emulated} ;;
+    *) tier=${2:-smoke} ;;
+esac
+case "$tier" in full | emulated | smoke) ;; *) echo "unknown tier $tier: full, emulated or smoke" >&2; exit 2 ;; esac
 X=${CROSS_HOME:-$HOME/.cache/ecr-login-cross}
 dist=$(pwd)/dist
 runner=""
@@ -54,13 +66,20 @@ case "$t" in
     *) echo "unknown target $t" >&2; exit 2 ;;
 esac
 [ -f "$bin" ] || { echo "$bin is missing: run scripts/release.sh (or scripts/build-static.sh $t) first" >&2; exit 1; }
-echo "== $t: $bin${runner:+, run by $runner}"
-ECR_LOGIN_TEST_BIN=$bin ECR_LOGIN_TEST_RUNNER=$runner ECR_LOGIN_TEST_TARGET=$t \
-    cargo test --locked --test cli --test scenarios --test reliability
+echo "== $t ($tier tier): $bin${runner:+, run by $runner}"
+export ECR_LOGIN_TEST_BIN="$bin" ECR_LOGIN_TEST_RUNNER="$runner" ECR_LOGIN_TEST_TARGET="$t"
+case "$tier" in
+    full) cargo test --locked --test cli --test scenarios --test reliability ;;
+    emulated) cargo test --locked --test cli --test scenarios ;;
+    smoke)
+        cargo test --locked --test cli argument_handling_matches_go
+        SCENARIOS=session_token,fresh_entry_from_go_helper,list_cold_cache,kubelet_provider \
+            cargo test --locked --test scenarios
+        exit 0 ;;
+esac
 # It needs pass and Debian's docker-credential-pass, which .ci/run installs: ignored by a plain
 # cargo test, run here on purpose.
-ECR_LOGIN_TEST_BIN=$bin ECR_LOGIN_TEST_RUNNER=$runner ECR_LOGIN_TEST_TARGET=$t \
-    cargo test --locked --test fallback_store -- --ignored
+cargo test --locked --test fallback_store -- --ignored
 case "$t" in
     linux-*)
         if [ "$(id -u)" = 0 ]; then
