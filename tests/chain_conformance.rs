@@ -217,8 +217,8 @@ fn run_case(case: &Path, profile_only: bool) -> Result<Result<Value, String>, St
         .map(|c| {
             serde_json::json!({
                 "access_key_id": c.access_key_id,
-                "secret_access_key": c.secret_access_key,
-                "session_token": c.session_token,
+                "secret_access_key": c.secret_access_key.expose(),
+                "session_token": c.session_token.as_ref().map(|t| t.expose()),
                 "account_id": c.account_id,
                 "expiry": c.expiry.map(|e| e.unix_timestamp()),
             })

@@ -174,7 +174,7 @@ fn assume_role_tests() {
                 let base_ok = if let Some(k) = base.get("AccessKey") {
                     matches!(&plan.base, Base::StaticKeys(StaticKeys(c))
                         if Some(c.access_key_id.clone()) == s(k, "access_key_id")
-                            && Some(c.secret_access_key.clone()) == s(k, "secret_access_key")
+                            && Some(c.secret_access_key.expose().clone()) == s(k, "secret_access_key")
                             && c.account_id == s(k, "account_id"))
                 } else if let Some(n) = base.get("NamedSource") {
                     match n.as_str().unwrap() {

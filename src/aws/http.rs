@@ -16,7 +16,9 @@ const MAX_BODY: u64 = 1024 * 1024;
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
 
-#[derive(Debug, Clone)]
+/// `Debug` shows the method, the URL and the header names, never a header's value or the
+/// body: they carry signatures, session tokens and, for SSO and Sign-In, refresh tokens.
+#[derive(Clone)]
 pub struct Request {
     pub method: &'static str,
     pub url: String,
@@ -39,11 +41,38 @@ impl Timeouts {
     };
 }
 
-#[derive(Debug, Clone)]
+/// `Debug` shows the status and the header names, never the body (it carries the tokens).
+#[derive(Clone)]
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &loggable_url(&self.url))
+            .field("headers", &names(&self.headers))
+            .field("body", &format_args!("{} bytes", self.body.len()))
+            .field("timeouts", &self.timeouts)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &names(&self.headers))
+            .field("body", &format_args!("{} bytes", self.body.len()))
+            .finish()
+    }
+}
+
+fn names(headers: &[(String, String)]) -> Vec<&str> {
+    headers.iter().map(|(name, _)| name.as_str()).collect()
 }
 
 impl Response {

@@ -2,6 +2,7 @@
 
 use crate::aws::Credentials;
 use crate::aws::http::Request;
+use crate::local::secret::Secret;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
@@ -58,13 +59,18 @@ pub fn sign_request(
     if !header_safe(&creds.access_key_id) {
         return Err("the access key id holds a character that cannot go into a request (a space, a control character or a NUL); check AWS_ACCESS_KEY_ID, aws_access_key_id, or what the credential source printed".into());
     }
-    if !creds.session_token.as_deref().is_none_or(header_safe) {
+    if !creds
+        .session_token
+        .as_ref()
+        .map(Secret::as_str)
+        .is_none_or(header_safe)
+    {
         return Err("the session token holds a character that cannot go into a request (a space, a control character or a NUL); check AWS_SESSION_TOKEN, aws_session_token, or what the credential source printed".into());
     }
     let identity: Identity = aws_credential_types::Credentials::new(
         &creds.access_key_id,
-        &creds.secret_access_key,
-        creds.session_token.clone(),
+        creds.secret_access_key.expose(),
+        creds.session_token.as_ref().map(|t| t.expose().clone()),
         None,
         "docker-credential-ecr-login",
     )

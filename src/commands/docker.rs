@@ -34,7 +34,7 @@ pub fn get(settings: Settings) -> Outcome {
         Ok(token) => Outcome::done(protocol::credentials_json(
             &server_url,
             &token.username,
-            &token.password,
+            token.password.expose(),
         )),
         // With `credsStore`, docker asks about every registry: a host that is not ECR is an
         // ordinary answer, not an error worth a line on every pull. `explain` tells why. A
@@ -88,7 +88,7 @@ pub fn get_login_password(settings: &Settings, args: &[String]) -> Outcome {
         }
     };
     match result {
-        Ok(token) => Outcome::done(token.password),
+        Ok(token) => Outcome::done(token.password.into_inner()),
         Err(e) => Outcome::failed()
             .log(
                 Level::Error,

@@ -161,7 +161,7 @@ fn pod_role(
     }
     Ok(Some(ServiceAccountToken {
         role_arn: role.to_string(),
-        token: token.clone(),
+        token: crate::local::secret::Secret::new(token.clone()),
     }))
 }
 
@@ -185,7 +185,7 @@ fn response(api_version: &str, host: &str, token: &Token, now: OffsetDateTime) -
         go_duration(ttl),
         json_string(host),
         json_string(&token.username),
-        json_string(&token.password)
+        json_string(token.password.expose())
     )
 }
 
@@ -221,7 +221,7 @@ mod tests {
         let now = OffsetDateTime::now_utc();
         let token = Token {
             username: "AWS".into(),
-            password: "pw".into(),
+            password: crate::local::secret::Secret::new("pw".into()),
             refresh_at: now + time::Duration::hours(2),
             expires_at: now + time::Duration::hours(8),
         };
@@ -241,7 +241,7 @@ mod tests {
             refresh_at: now + time::Duration::days(365 * 7000),
             expires_at: now + time::Duration::days(365 * 7000),
             username: "AWS".into(),
-            password: "pw".into(),
+            password: crate::local::secret::Secret::new("pw".into()),
         };
         let r: Value = serde_json::from_str(&response("v1", "h", &far, now)).unwrap();
         assert_eq!(r["cacheDuration"], "12h0m0s");

@@ -17,6 +17,7 @@ use crate::credentials::sources::sts::AssumeRole;
 use crate::credentials::sources::web_identity::WebIdentity;
 use crate::credentials::value::Source;
 use crate::local::config::{ProfileSet, Properties};
+use crate::local::secret::Secret;
 use crate::local::settings::Config;
 
 /// `Ok(None)` when the selected profile has no credentials of its own (or there is none and
@@ -140,8 +141,8 @@ fn static_keys(name: &str, props: &Properties) -> Result<Option<StaticKeys>, Cre
     match (get("aws_access_key_id"), get("aws_secret_access_key")) {
         (Some(id), Some(secret)) => Ok(Some(StaticKeys(Credentials {
             access_key_id: id.to_string(),
-            secret_access_key: secret.to_string(),
-            session_token: get("aws_session_token").map(str::to_string),
+            secret_access_key: Secret::new(secret.to_string()),
+            session_token: get("aws_session_token").map(|t| Secret::new(t.to_string())),
             expiry: None,
             account_id: get("aws_account_id").map(str::to_string),
         }))),
@@ -179,7 +180,7 @@ fn base_of(
     }
     if let Some(command) = get("credential_process") {
         return Ok(Some(Base::from(Process {
-            command: command.to_string(),
+            command: Secret::new(command.to_string()),
             profile: name.to_string(),
             account_id: get("aws_account_id").map(str::to_string),
         })));

@@ -7,6 +7,7 @@ use crate::aws::http::{Http, Request, Timeouts, target};
 use crate::aws::retry;
 use crate::credentials::Credentials;
 use crate::get::registry::{self, Registry};
+use crate::local::secret::Secret;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
@@ -16,7 +17,7 @@ use time::OffsetDateTime;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthorizationToken {
     /// base64 of `user:password`.
-    pub token: String,
+    pub token: Secret<String>,
     pub expires_at: OffsetDateTime,
     pub proxy_endpoint: String,
 }
@@ -126,7 +127,7 @@ pub fn parse_response(
         Registry::Public { host } => format!("https://{host}"),
     };
     Ok(AuthorizationToken {
-        token,
+        token: Secret::new(token),
         expires_at,
         proxy_endpoint,
     })

@@ -13,6 +13,7 @@ use crate::credentials;
 use crate::local::cache::lock;
 use crate::local::cache::{self, Entry};
 use crate::local::config::ProfileSet;
+use crate::local::secret::Secret;
 
 use crate::aws::endpoint::{self, Service};
 use crate::aws::http::loggable_url;
@@ -31,7 +32,7 @@ use crate::get::prepare::Prepared;
 #[derive(Debug)]
 pub struct Token {
     pub username: String,
-    pub password: String,
+    pub password: Secret<String>,
     /// When this helper will fetch a new one (half its lifetime, as in Go).
     pub refresh_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
@@ -39,10 +40,10 @@ pub struct Token {
 
 impl Token {
     fn from_entry(entry: &Entry) -> Option<Token> {
-        let (username, password) = ecr::decode(&entry.token).ok()?;
+        let (username, password) = ecr::decode(entry.token.expose()).ok()?;
         Some(Token {
             username,
-            password,
+            password: Secret::new(password),
             refresh_at: entry.refresh_at(),
             expires_at: entry.expires_at,
         })
@@ -260,7 +261,7 @@ pub fn list(settings: &Settings) -> std::collections::BTreeMap<String, String> {
     let entries = cache::file(&settings.env).map_or_else(Vec::new, |f| cache::unexpired(&f, now));
     entries
         .into_iter()
-        .filter_map(|e| Some((e.proxy_endpoint, ecr::decode(&e.token).ok()?.0)))
+        .filter_map(|e| Some((e.proxy_endpoint, ecr::decode(e.token.expose()).ok()?.0)))
         .collect()
 }
 

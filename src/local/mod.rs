@@ -10,6 +10,7 @@ pub mod files;
 pub mod log;
 pub mod program;
 pub mod registry_map;
+pub mod secret;
 pub mod settings;
 pub mod text;
 pub mod url;

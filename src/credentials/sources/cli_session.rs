@@ -8,6 +8,7 @@ use crate::credentials::error::CredentialsError;
 use crate::credentials::provider::{Provider, Resolver};
 use crate::local::config::{Platform, home_dir};
 use crate::local::env::Env;
+use crate::local::secret::Secret;
 use serde_json::Value;
 use std::path::PathBuf;
 use time::OffsetDateTime;
@@ -200,8 +201,8 @@ impl CliSession {
             .map(str::to_string);
         let creds = Credentials {
             access_key_id: id,
-            secret_access_key: secret,
-            session_token: Some(token),
+            secret_access_key: Secret::new(secret),
+            session_token: Some(Secret::new(token)),
             expiry: Some(expires),
             account_id,
         };

@@ -3,6 +3,7 @@
 //! `credential_process` (the same with `Version: 1` and `SessionToken`, keys in any case).
 
 use crate::aws::Credentials;
+use crate::local::secret::Secret;
 use serde_json::{Map, Value};
 use std::fmt;
 use time::OffsetDateTime;
@@ -140,8 +141,8 @@ pub fn parse(body: &[u8], doc: Document) -> Result<Credentials, DocumentError> {
     };
     Ok(Credentials {
         access_key_id: required("AccessKeyId")?,
-        secret_access_key: required("SecretAccessKey")?,
-        session_token: optional(doc.token_key())?,
+        secret_access_key: Secret::new(required("SecretAccessKey")?),
+        session_token: optional(doc.token_key())?.map(Secret::new),
         expiry,
         account_id: optional("AccountId")?,
     })
@@ -173,7 +174,10 @@ mod tests {
             Document::Container,
         )
         .unwrap();
-        assert_eq!((c.session_token.as_deref(), c.expiry), (Some("T"), None));
+        assert_eq!(
+            (c.session_token.as_ref().map(Secret::as_str), c.expiry),
+            (Some("T"), None)
+        );
         assert_eq!(
             parse(
                 br#"{"Version":1,"AccessKeyId":"AK","SecretAccessKey":"SK","Expiration":""}"#,

@@ -7,6 +7,7 @@
 //! payload {"jti":<random UUID>,"htm":"POST","htu":<the exact URL>,"iat":<Unix seconds>}
 //! ```
 
+use crate::local::secret::Secret;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use ring::rand::{SecureRandom, SystemRandom};
@@ -49,14 +50,9 @@ impl fmt::Display for KeyProblem {
 impl std::error::Error for KeyProblem {}
 
 /// The key pair that proves possession of the login session.
+#[derive(Debug)]
 pub struct DpopKey {
-    pair: EcdsaKeyPair,
-}
-
-impl fmt::Debug for DpopKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("DpopKey(** redacted **)")
-    }
+    pair: Secret<EcdsaKeyPair>,
 }
 
 /// `1.2.840.10045.2.1` (id-ecPublicKey) and `1.2.840.10045.3.1.7` (prime256v1), DER bodies.
@@ -90,12 +86,14 @@ impl DpopKey {
             &SystemRandom::new(),
         )
         .map_err(|_| KeyProblem::Mismatch)?;
-        Ok(DpopKey { pair })
+        Ok(DpopKey {
+            pair: Secret::new(pair),
+        })
     }
 
     /// The public key's coordinates, base64url without padding, each the full 32 bytes.
     pub fn jwk_coordinates(&self) -> (String, String) {
-        let point = self.pair.public_key().as_ref();
+        let point = self.pair.expose().public_key().as_ref();
         (
             URL_SAFE_NO_PAD.encode(&point[1..33]),
             URL_SAFE_NO_PAD.encode(&point[33..65]),
@@ -128,7 +126,7 @@ impl DpopKey {
             URL_SAFE_NO_PAD.encode(payload.to_string())
         );
         // The fixed form is JWS's `r || s` (RFC 7518 section 3.4), not DER.
-        let signature = self.pair.sign(&rng, signing_input.as_bytes())?;
+        let signature = self.pair.expose().sign(&rng, signing_input.as_bytes())?;
         Ok(format!(
             "{signing_input}.{}",
             URL_SAFE_NO_PAD.encode(signature.as_ref())
@@ -295,7 +293,10 @@ mod tests {
         let key = DpopKey::from_pem(&pem).unwrap();
         let want =
             EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, doc.as_ref(), &rng).unwrap();
-        assert_eq!(key.pair.public_key().as_ref(), want.public_key().as_ref());
+        assert_eq!(
+            key.pair.expose().public_key().as_ref(),
+            want.public_key().as_ref()
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::aws::Credentials;
 use crate::credentials::provider::StaticKeys;
 use crate::local::env::Env;
+use crate::local::secret::Secret;
 
 /// Keys from the environment, or `None` when either half is missing (Go needs both).
 pub fn keys(env: &Env) -> Option<StaticKeys> {
@@ -13,8 +14,10 @@ pub fn keys(env: &Env) -> Option<StaticKeys> {
     let secret = get("AWS_SECRET_ACCESS_KEY").or_else(|| get("AWS_SECRET_KEY"))?;
     Some(StaticKeys(Credentials {
         access_key_id: id.to_string(),
-        secret_access_key: secret.to_string(),
-        session_token: env.get("AWS_SESSION_TOKEN").map(str::to_string),
+        secret_access_key: Secret::new(secret.to_string()),
+        session_token: env
+            .get("AWS_SESSION_TOKEN")
+            .map(|t| Secret::new(t.to_string())),
         expiry: None,
         account_id: env.get("AWS_ACCOUNT_ID").map(str::to_string),
     }))
@@ -79,7 +82,7 @@ mod tests {
         ]);
         let StaticKeys(c) = keys(&env).unwrap();
         assert_eq!(c.access_key_id, "AKID");
-        assert_eq!(c.secret_access_key, "SECRET");
-        assert_eq!(c.session_token.as_deref(), Some("TOKEN"));
+        assert_eq!(c.secret_access_key.as_str(), "SECRET");
+        assert_eq!(c.session_token.as_ref().map(Secret::as_str), Some("TOKEN"));
     }
 }

@@ -16,6 +16,7 @@ use crate::credentials::sources::dpop::DpopKey;
 use crate::local::cache::lock;
 use crate::local::config::{Platform, home_dir};
 use crate::local::env::Env;
+use crate::local::secret::Secret;
 
 /// How long a refresh may hold the login file's lock: one Sign-In call within its budget,
 /// then the write of the file.
@@ -48,12 +49,13 @@ pub struct Login {
 /// What a cache file holds that this helper uses. `doc` is the whole object, for write-back.
 #[derive(Debug)]
 pub struct Cached {
-    pub doc: Map<String, Value>,
+    /// The whole file: it holds the refresh token and the DPoP key.
+    pub doc: Secret<Map<String, Value>>,
     pub credentials: Credentials,
     pub expires_at: OffsetDateTime,
     client_id: String,
-    refresh_token: String,
-    dpop_key: String,
+    refresh_token: Secret<String>,
+    dpop_key: Secret<String>,
 }
 
 impl Cached {
@@ -67,10 +69,10 @@ impl Cached {
 #[derive(Debug, PartialEq, Eq)]
 pub struct Refreshed {
     pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
+    pub secret_access_key: Secret<String>,
+    pub session_token: Secret<String>,
     pub expires_at: OffsetDateTime,
-    pub refresh_token: String,
+    pub refresh_token: Secret<String>,
 }
 
 impl Login {
@@ -141,7 +143,7 @@ impl Login {
             }
             Err(e) => return Err(e),
         };
-        let doc = updated(cached.doc, &refreshed);
+        let doc = updated(cached.doc.into_inner(), &refreshed);
         let text = Value::Object(doc).to_string();
         if let Err(e) = crate::local::files::write_atomically(&path, text.as_bytes()) {
             crate::local::log::warn_user(
@@ -177,7 +179,7 @@ impl Login {
             why,
         };
         // The key is read only when a refresh needs it, as the SDKs do.
-        let key = DpopKey::from_pem(&cached.dpop_key)
+        let key = DpopKey::from_pem(cached.dpop_key.expose())
             .map_err(|problem| self.cache_error(path, LoginCacheProblem::BadKey(problem)))?;
         let ep = endpoint::for_service(Service::Signin, r.region_for(Service::Signin)?, &r.config);
         let url = format!("{}/v1/token", ep.url.trim_end_matches('/'));
@@ -185,7 +187,7 @@ impl Login {
         let body = serde_json::json!({
             "clientId": cached.client_id,
             "grantType": "refresh_token",
-            "refreshToken": cached.refresh_token,
+            "refreshToken": cached.refresh_token.expose(),
         })
         .to_string();
         crate::local::log::info(
@@ -213,7 +215,7 @@ impl Login {
             })
         })
         // Sign-In may echo the request: its answer never shows the refresh token.
-        .map_err(|e| refused(refusal(&e.without(&cached.refresh_token))))?;
+        .map_err(|e| refused(refusal(&e.without(cached.refresh_token.expose()))))?;
         parse_refresh(&resp.body, OffsetDateTime::now_utc()).map_err(|detail| {
             refused(LoginRefusal::Failed(format!(
                 "{} sent an answer this helper cannot use: {detail}",
@@ -307,16 +309,16 @@ pub fn parse_cache(bytes: &[u8]) -> Result<Cached, LoginCacheProblem> {
     Ok(Cached {
         credentials: Credentials {
             access_key_id,
-            secret_access_key,
-            session_token: Some(session_token),
+            secret_access_key: Secret::new(secret_access_key),
+            session_token: Some(Secret::new(session_token)),
             expiry: Some(expires_at),
             account_id: Some(account_id),
         },
         expires_at,
         client_id,
-        refresh_token,
-        dpop_key,
-        doc,
+        refresh_token: Secret::new(refresh_token),
+        dpop_key: Secret::new(dpop_key),
+        doc: Secret::new(doc),
     })
 }
 
@@ -341,10 +343,10 @@ pub fn parse_refresh(body: &[u8], now: OffsetDateTime) -> Result<Refreshed, Stri
         .ok_or("expiresIn is out of range")?;
     Ok(Refreshed {
         access_key_id: field("accessKeyId")?,
-        secret_access_key: field("secretAccessKey")?,
-        session_token: field("sessionToken")?,
+        secret_access_key: Secret::new(field("secretAccessKey")?),
+        session_token: Secret::new(field("sessionToken")?),
         expires_at,
-        refresh_token: text(&v, "refreshToken").ok_or("no refreshToken")?,
+        refresh_token: Secret::new(text(&v, "refreshToken").ok_or("no refreshToken")?),
     })
 }
 
@@ -375,12 +377,12 @@ pub fn updated(mut doc: Map<String, Value>, new: &Refreshed) -> Map<String, Valu
     set(
         &mut access,
         "secretAccessKey",
-        new.secret_access_key.clone().into(),
+        new.secret_access_key.expose().clone().into(),
     );
     set(
         &mut access,
         "sessionToken",
-        new.session_token.clone().into(),
+        new.session_token.expose().clone().into(),
     );
     let expires = new
         .expires_at
@@ -389,7 +391,11 @@ pub fn updated(mut doc: Map<String, Value>, new: &Refreshed) -> Map<String, Valu
         .unwrap_or_default();
     set(&mut access, "expiresAt", expires.into());
     doc.insert(access_key, Value::Object(access));
-    set(&mut doc, "refreshToken", new.refresh_token.clone().into());
+    set(
+        &mut doc,
+        "refreshToken",
+        new.refresh_token.expose().clone().into(),
+    );
     doc
 }
 
@@ -513,7 +519,7 @@ mod tests {
             now,
         )
         .unwrap();
-        let doc = Value::Object(updated(c.doc, &new));
+        let doc = Value::Object(updated(c.doc.into_inner(), &new));
         assert_eq!(doc["accessToken"]["expiresAt"], "2025-11-19T00:15:00Z");
         assert_eq!(doc["accessToken"]["accountId"], "012345678901");
         assert_eq!(doc["accessToken"]["accessKeyId"], "NK");

@@ -6,6 +6,7 @@ use crate::credentials::error::{CredentialsError, ProcessProblem};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::sources::document::{self, Document, DocumentError};
 use crate::local::program::{self, Limits, RunError};
+use crate::local::secret::Secret;
 use std::process::Command;
 use std::time::Duration;
 
@@ -13,7 +14,8 @@ pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Process {
-    pub command: String,
+    /// A command line may carry a secret (`--token=…`): never printed whole.
+    pub command: Secret<String>,
     pub profile: String,
     /// The profile's `aws_account_id`, used when the output has no `AccountId`.
     pub account_id: Option<String>,
@@ -25,16 +27,16 @@ impl Provider for Process {
     }
 
     fn identity(&self) -> String {
-        format!("credential-process\n{}", self.command)
+        format!("credential-process\n{}", self.command.expose())
     }
 
     fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError> {
         // The program only: its arguments may carry something secret.
         let fail = |problem| CredentialsError::Process {
-            program: program(&self.command),
+            program: program(self.command.expose()),
             problem,
         };
-        let output = run(&self.command, r.env().raw("PATH"), TIMEOUT).map_err(fail)?;
+        let output = run(self.command.expose(), r.env().raw("PATH"), TIMEOUT).map_err(fail)?;
         let mut creds = parse(&output).map_err(|e| fail(ProcessProblem::Output(e)))?;
         if creds.account_id.is_none() {
             creds.account_id = self.account_id.clone();

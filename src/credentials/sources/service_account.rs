@@ -7,27 +7,18 @@ use crate::aws::Credentials;
 use crate::credentials::error::CredentialsError;
 use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::sources::sts;
-use std::fmt;
+use crate::local::secret::Secret;
 
 /// The session name upstream uses for every pod: CloudTrail tells pods apart by the web
 /// identity's subject, not by this.
 pub const SESSION_NAME: &str = "ecr-credential-provider";
 
 /// A role to assume with a pod's token.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceAccountToken {
     pub role_arn: String,
     /// The JWT, sent byte for byte. A secret: never printed, logged or cached.
-    pub token: String,
-}
-
-impl fmt::Debug for ServiceAccountToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ServiceAccountToken")
-            .field("role_arn", &self.role_arn)
-            .field("token", &"<redacted>")
-            .finish()
-    }
+    pub token: Secret<String>,
 }
 
 impl Provider for ServiceAccountToken {
@@ -45,7 +36,7 @@ impl Provider for ServiceAccountToken {
             r,
             &self.role_arn,
             SESSION_NAME,
-            &self.token,
+            self.token.expose(),
         )?)
     }
 }
@@ -58,7 +49,7 @@ mod tests {
     fn debug_hides_the_token() {
         let t = ServiceAccountToken {
             role_arn: "arn:aws:iam::1:role/r".into(),
-            token: "eyJsecret".into(),
+            token: Secret::new("eyJsecret".into()),
         };
         let shown = format!("{t:?}");
         assert!(shown.contains("arn:aws:iam::1:role/r"));

@@ -9,6 +9,7 @@ use crate::aws::http::{Request, Timeouts, target};
 use crate::credentials::error::{CredentialsError, SsoCacheProblem};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::local::config::{Platform, home_dir};
+use crate::local::secret::Secret;
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 use time::format_description::well_known::Rfc3339;
@@ -149,24 +150,23 @@ impl Sso {
             .map_err(|detail| CallError::bad_response(ep.service, detail))?;
         doc.insert(
             "accessToken".into(),
-            Value::String(new.access_token.clone()),
+            Value::String(new.access_token.expose().clone()),
         );
         doc.insert("expiresAt".into(), Value::String(new.expires_at));
         if let Some(rt) = new.refresh_token {
-            doc.insert("refreshToken".into(), Value::String(rt));
+            doc.insert("refreshToken".into(), Value::String(rt.into_inner()));
         }
-        let token = new.access_token;
-        Ok(token)
+        Ok(new.access_token.into_inner())
     }
 }
 
 /// What SSO OIDC's `CreateToken` answers to a refresh.
 #[derive(Debug)]
 pub struct RefreshedToken {
-    pub access_token: String,
+    pub access_token: Secret<String>,
     /// RFC 3339, whole seconds, as the CLI writes it into the token cache.
     pub expires_at: String,
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Secret<String>>,
 }
 
 /// `{"accessToken","expiresIn"(s),"refreshToken"?}`; an `expiresIn` that is not a positive
@@ -193,12 +193,12 @@ pub fn parse_token(body: &[u8], now: OffsetDateTime) -> Result<RefreshedToken, S
         .format(&Rfc3339)
         .map_err(|_| "expiresIn is out of range".to_string())?;
     Ok(RefreshedToken {
-        access_token,
+        access_token: Secret::new(access_token),
         expires_at,
         refresh_token: v
             .get("refreshToken")
             .and_then(Value::as_str)
-            .map(str::to_string),
+            .map(|t| Secret::new(t.to_string())),
     })
 }
 
@@ -288,8 +288,8 @@ pub fn parse(body: &[u8]) -> Result<Credentials, String> {
         .and_then(|ms| OffsetDateTime::from_unix_timestamp(ms / 1000).ok());
     Ok(Credentials {
         access_key_id: field("accessKeyId")?,
-        secret_access_key: field("secretAccessKey")?,
-        session_token: Some(field("sessionToken")?),
+        secret_access_key: Secret::new(field("secretAccessKey")?),
+        session_token: Some(Secret::new(field("sessionToken")?)),
         expiry,
         account_id: None,
     })

@@ -7,6 +7,7 @@ use crate::aws::endpoint::{self, Service};
 use crate::aws::http::form_encode;
 use crate::aws::http::{Request, Timeouts, target};
 use crate::credentials::provider::Resolver;
+use crate::local::secret::Secret;
 use std::time::SystemTime;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -128,8 +129,8 @@ pub fn parse_credentials(xml: &str) -> Result<Credentials, String> {
         .map_err(|_| "Expiration is not an RFC 3339 time".to_string())?;
     Ok(Credentials {
         access_key_id: field("AccessKeyId")?,
-        secret_access_key: field("SecretAccessKey")?,
-        session_token: Some(field("SessionToken")?),
+        secret_access_key: Secret::new(field("SecretAccessKey")?),
+        session_token: Some(Secret::new(field("SessionToken")?)),
         expiry: Some(expiry),
         account_id: crate::aws::xml::text(xml, "Arn")
             .and_then(|arn| arn.split(':').nth(4).map(str::to_string))

@@ -6,6 +6,7 @@ pub mod lock;
 use crate::local::config::cache_directory as directory;
 use crate::local::env::Env;
 use crate::local::files;
+use crate::local::secret::Secret;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
@@ -23,7 +24,7 @@ const MAX_CACHE_FILE: u64 = 128 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// base64 of `user:password`, as ECR returns it.
-    pub token: String,
+    pub token: Secret<String>,
     pub requested_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
     pub proxy_endpoint: String,
@@ -264,7 +265,7 @@ fn entry(e: &Value) -> Option<Entry> {
         s => s,
     };
     Some(Entry {
-        token: text("AuthorizationToken").to_string(),
+        token: Secret::new(text("AuthorizationToken").to_string()),
         requested_at: time("RequestedAt")?,
         expires_at: time("ExpiresAt")?,
         proxy_endpoint: text("ProxyEndpoint").to_string(),
@@ -356,7 +357,7 @@ pub fn render(entries: &BTreeMap<String, Entry>) -> String {
         out.push_str(&format!(
             "    {}: {{\n      \"AuthorizationToken\": {},\n      \"RequestedAt\": {},\n      \"ExpiresAt\": {},\n      \"ProxyEndpoint\": {},\n      \"Service\": {}\n    }}",
             q(key),
-            q(&e.token),
+            q(e.token.expose()),
             t(&e.requested_at),
             t(&e.expires_at),
             q(&e.proxy_endpoint),
@@ -483,7 +484,7 @@ mod tests {
     #[test]
     fn half_life_rule() {
         let e = Entry {
-            token: String::new(),
+            token: Secret::default(),
             requested_at: datetime!(2026-01-01 00:00 UTC),
             expires_at: datetime!(2026-01-01 12:00 UTC),
             proxy_endpoint: String::new(),
@@ -518,7 +519,7 @@ mod tests {
         let entries = parse(go.as_bytes()).unwrap();
         assert_eq!(entries.len(), 2);
         assert_eq!(entries["old"].service, "ecr");
-        assert_eq!(entries["old"].token, "QVdTOnBhc3M=");
+        assert_eq!(entries["old"].token.as_str(), "QVdTOnBhc3M=");
         assert_eq!(
             entries["us-west-2-abc-123456789012"].expires_at,
             datetime!(2026-11-27 13:45:02.587 UTC)
@@ -548,7 +549,7 @@ mod tests {
             entries.insert(
                 format!("eu-west-1-key{i}=-{:012}", 100 + i),
                 Entry {
-                    token: STANDARD.encode(format!("AWS:pw{i}")),
+                    token: Secret::new(STANDARD.encode(format!("AWS:pw{i}"))),
                     requested_at: datetime!(2030-01-01 0:00 UTC),
                     expires_at: datetime!(2030-01-01 12:00 UTC),
                     proxy_endpoint: format!(
@@ -591,7 +592,7 @@ mod tests {
     #[test]
     fn an_entry_requested_after_it_expired_is_never_fresh() {
         let e = Entry {
-            token: String::new(),
+            token: Secret::default(),
             requested_at: datetime!(2030-01-01 0:00 UTC),
             expires_at: datetime!(2020-01-01 0:00 UTC),
             proxy_endpoint: String::new(),
