@@ -63,11 +63,33 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut all = Vec::new();
     files(&src, &mut all);
-    let modules: BTreeSet<String> = all.iter().map(|f| module_of(&src, f)).collect();
+    let sources: Vec<(String, String)> = all
+        .iter()
+        .map(|f| (module_of(&src, f), std::fs::read_to_string(f).unwrap()))
+        .collect();
+    graph_of(&sources)
+}
+
+/// The child modules a file declares (`mod x;`, `pub mod x;`, `pub(crate) mod x;`).
+fn declared_children(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim_start)
+        .filter_map(|line| {
+            let rest = line.strip_prefix("pub ").or(Some(line))?;
+            let rest = rest.strip_prefix("pub(crate) ").unwrap_or(rest);
+            let name = rest.strip_prefix("mod ")?.strip_suffix(';')?;
+            Some(name.trim().to_string())
+        })
+        .collect()
+}
+
+/// The graph of `(module, text)` pairs: the edges `use` lines and `crate::` paths make, and a
+/// parent's calls into a child it declares (`child::f()`), which need no `use`.
+fn graph_of(sources: &[(String, String)]) -> BTreeMap<String, BTreeSet<String>> {
+    let modules: BTreeSet<String> = sources.iter().map(|(m, _)| m.clone()).collect();
     let mut edges = BTreeMap::new();
-    for file in &all {
-        let module = module_of(&src, file);
-        let text = std::fs::read_to_string(file).unwrap();
+    for (module, text) in sources {
+        let module = module.clone();
         let text = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
         let mut deps = BTreeSet::new();
         for (i, _) in text.match_indices("crate::") {
@@ -95,9 +117,20 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
             else {
                 continue;
             };
-            if rest.starts_with("super::") {
+            if let Some(after) = rest.strip_prefix("super::") {
+                // `use super::sibling::…` needs the sibling; anything else, the parent.
                 if let Some((parent, _)) = module.rsplit_once("::") {
-                    deps.insert(parent.to_string());
+                    let items = match after.starts_with('{') {
+                        true => group_items(after),
+                        false => vec![after.split("::").next().unwrap_or("").to_string()],
+                    };
+                    for item in items {
+                        let sibling = format!("{parent}::{}", item.trim_end_matches(';'));
+                        deps.insert(match modules.contains(&sibling) {
+                            true => sibling,
+                            false => parent.to_string(),
+                        });
+                    }
                 }
             } else if let Some((first, _)) = rest.split_once("::") {
                 let child = if module.is_empty() || module == "lib" || module == "main" {
@@ -110,16 +143,31 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
                 }
             }
         }
+        // `child::…` anywhere in the parent (not after another `::`): a call or a type.
+        for child in declared_children(text) {
+            let full = match module.as_str() {
+                "" | "lib" | "main" => child.clone(),
+                _ => format!("{module}::{child}"),
+            };
+            let needle = format!("{child}::");
+            let called = text.match_indices(&needle).any(|(i, _)| {
+                !text[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+            });
+            if called && modules.contains(&full) {
+                deps.insert(full);
+            }
+        }
         deps.remove(&module);
         edges.insert(module, deps);
     }
     edges
 }
 
-#[test]
-fn imports_form_no_cycle() {
-    let edges = graph();
-    assert!(edges.len() > 20, "found the sources: {:?}", edges.keys());
+/// A cycle in `edges`, as the path that closes it.
+fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
     // Depth-first search; a node met again while still on the path closes a cycle.
     fn visit(
         v: &str,
@@ -146,11 +194,48 @@ fn imports_form_no_cycle() {
         None
     }
     let mut done = BTreeSet::new();
-    for v in edges.keys() {
-        if let Some(cycle) = visit(v, &edges, &mut Vec::new(), &mut done) {
-            panic!("an import cycle: {}", cycle.join(" -> "));
-        }
+    edges
+        .keys()
+        .find_map(|v| visit(v, edges, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn imports_form_no_cycle() {
+    let edges = graph();
+    assert!(edges.len() > 20, "found the sources: {:?}", edges.keys());
+    if let Some(cycle) = find_cycle(&edges) {
+        panic!("an import cycle: {}", cycle.join(" -> "));
     }
+}
+
+/// The check itself: a parent that calls into a child (no `use` needed) while the child
+/// imports the parent is a cycle; the child importing a sibling instead is not.
+#[test]
+fn a_call_into_a_child_that_imports_its_parent_is_a_cycle() {
+    let source = |m: &str, text: &str| (m.to_string(), text.to_string());
+    let parent = source(
+        "commands",
+        "mod docker;\nmod outcome;\npub fn run() -> u8 { report(docker::get()) }\n",
+    );
+    let planted = [
+        parent.clone(),
+        source("commands::docker", "use super::{Outcome, program};\n"),
+        source("commands::outcome", "pub struct Outcome;\n"),
+    ];
+    assert_eq!(
+        find_cycle(&graph_of(&planted)),
+        Some(vec![
+            "commands".to_string(),
+            "commands::docker".to_string(),
+            "commands".to_string()
+        ])
+    );
+    let mended = [
+        parent,
+        source("commands::docker", "use super::outcome::{Outcome, program};\n"),
+        source("commands::outcome", "pub struct Outcome;\n"),
+    ];
+    assert_eq!(find_cycle(&graph_of(&mended)), None);
 }
 
 /// Each module's level: 0 for a leaf, else one more than its highest import. Printed with
@@ -166,6 +251,8 @@ fn levels() {
         if let Some(l) = memo.get(v) {
             return *l;
         }
+        // While on the path, 0: a cycle (which `imports_form_no_cycle` reports) ends here.
+        memo.insert(v.to_string(), 0);
         let l = e
             .get(v)
             .into_iter()

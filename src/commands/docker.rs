@@ -1,8 +1,10 @@
 //! The docker credential-helper protocol's actions (`get`, `list`, `store`, `erase`) and
 //! `get-login-password`, each answering with an [`Outcome`] for the one report site.
 
+use super::args::Action;
 use super::fallback::{self, Fallback, FallbackError};
-use super::{Outcome, program, protocol};
+use super::outcome::{Outcome, program};
+use super::protocol;
 use crate::aws::http::loggable_url;
 use crate::error::Error;
 use crate::get::{self, registry};
@@ -27,7 +29,7 @@ pub fn get(settings: Settings) -> Outcome {
         Ok(s) => s,
         Err(reason) => return failed_get("", &reason),
     };
-    if let Some(handed) = hand_over(&settings.env, "get", &server_url, &input) {
+    if let Some(handed) = hand_over(&settings.env, Action::Get, &server_url, &input) {
         return handed;
     }
     match get::get(&settings, &server_url) {
@@ -78,14 +80,10 @@ fn failed_get(server_url: &str, reason: &str) -> Outcome {
         .reason(format!("{reason}{hint}"))
 }
 
-pub fn get_login_password(settings: &Settings, args: &[String]) -> Outcome {
-    let result = match args {
-        [] => get::get_default_registry(settings).map(|(_, t)| t),
-        [host] => get::get(settings, host.trim()),
-        _ => {
-            return Outcome::failed()
-                .text(format!("usage: {} get-login-password [HOST]", program()));
-        }
+pub fn get_login_password(settings: &Settings, host: Option<&str>) -> Outcome {
+    let result = match host {
+        None => get::get_default_registry(settings).map(|(_, t)| t),
+        Some(host) => get::get(settings, host),
     };
     match result {
         Ok(token) => Outcome::done(token.password.into_inner()),
@@ -106,13 +104,13 @@ pub fn list(settings: Settings) -> Outcome {
     // fetched for nothing.
     let theirs = match fallback::from_env(&settings.env) {
         None => Default::default(),
-        Some(Err(e)) => return refused("list", "", &e),
-        Some(Ok(f)) => match f.call(&settings.env, "list", b"") {
-            Err(e) => return refused("list", "", &e),
-            Ok(out) if !out.status.success() => return passed_on(&f, "list", "", out),
+        Some(Err(e)) => return refused(Action::List, "", &e),
+        Some(Ok(f)) => match f.call(&settings.env, Action::List, b"") {
+            Err(e) => return refused(Action::List, "", &e),
+            Ok(out) if !out.status.success() => return passed_on(&f, Action::List, "", out),
             Ok(out) => match f.parse_list(&out.stdout) {
                 Ok(list) => list,
-                Err(e) => return refused("list", "", &e),
+                Err(e) => return refused(Action::List, "", &e),
             },
         },
     };
@@ -129,19 +127,20 @@ pub fn list(settings: Settings) -> Outcome {
     Outcome::done(format!("{{{}}}", body.join(",")))
 }
 
-pub fn store_or_erase(env: &Env, store: bool) -> Outcome {
+pub fn store_or_erase(env: &Env, action: Action) -> Outcome {
+    let store = action == Action::Store;
     let mut input = Vec::new();
     let _ = std::io::stdin()
         .lock()
         .take(protocol::MAX_INPUT as u64 + 1)
         .read_to_end(&mut input);
-    let verb = if store { "store" } else { "erase" };
+    let verb = action.as_str();
     let host = match store {
         true => protocol::store_server_url(&input),
         false => Some(String::from_utf8_lossy(&input).trim().to_string()),
     };
     if let Some(host) = host.filter(|h| !h.trim().is_empty())
-        && let Some(handed) = hand_over(env, verb, &host, &input)
+        && let Some(handed) = hand_over(env, action, &host, &input)
     {
         return handed;
     }
@@ -170,9 +169,7 @@ pub fn store_or_erase(env: &Env, store: bool) -> Outcome {
             true => "not saved",
             false => "never saved, so there is nothing to erase",
         };
-        return Outcome {
-            ok: true,
-            ..Outcome::failed()
+        return Outcome::succeeded()
                 .log(
                     Level::Warn,
                     &format!(
@@ -182,8 +179,7 @@ pub fn store_or_erase(env: &Env, store: bool) -> Outcome {
                 )
                 .reason(format!(
                     "{verb}: the credentials for {server_url} were {what}: AWS_ECR_IGNORE_CREDS_STORAGE=true discards every docker login. Amazon ECR needs none; {keep_others}"
-                ))
-        };
+                ));
     }
     Outcome::failed()
         .log(
@@ -206,7 +202,7 @@ pub fn store_or_erase(env: &Env, store: bool) -> Outcome {
 
 /// A request for a host that is not ECR, given to the fallback store when one is set:
 /// `None` when we answer it ourselves.
-fn hand_over(env: &Env, action: &str, host: &str, input: &[u8]) -> Option<Outcome> {
+fn hand_over(env: &Env, action: Action, host: &str, input: &[u8]) -> Option<Outcome> {
     // The variable first: without it (the usual case, and every cache hit of a
     // `credHelpers` set-up) the host is not parsed twice.
     let fallback = fallback::from_env(env)?;
@@ -228,7 +224,7 @@ fn hand_over(env: &Env, action: &str, host: &str, input: &[u8]) -> Option<Outcom
 /// ordinary "not found", one line more from us saying where the answer came from.
 fn passed_on(
     f: &Fallback,
-    action: &str,
+    action: Action,
     host: &str,
     out: crate::local::program::Output,
 ) -> Outcome {
@@ -239,36 +235,33 @@ fn passed_on(
         None => "was killed by a signal".to_string(),
     };
     let fields = [
-        ("action", action),
+        ("action", action.as_str()),
         ("serverURL", host),
         ("helper", helper.as_str()),
         ("status", how.as_str()),
     ];
     if out.status.success() {
-        return Outcome {
-            ok: true,
-            through: Some((out.stdout, out.stderr)),
-            ..Outcome::failed().log(Level::Debug, "Passed on to the fallback store", &fields)
-        };
+        return Outcome::succeeded()
+            .passed_through(out.stdout, out.stderr)
+            .log(Level::Debug, "Passed on to the fallback store", &fields);
     }
     let not_found = String::from_utf8_lossy(&out.stdout).trim() == protocol::NOT_FOUND;
-    let mut o = Outcome {
-        code: Some(
+    let mut o = Outcome::failed()
+        .exit_code(
             code.and_then(|c| u8::try_from(c).ok())
                 .filter(|c| *c != 0)
                 .unwrap_or(1),
-        ),
-        through: Some((out.stdout, out.stderr)),
-        ..Outcome::failed().log(
+        )
+        .passed_through(out.stdout, out.stderr)
+        .log(
             match not_found {
                 true => Level::Debug,
                 false => Level::Warn,
             },
             "The fallback store answered with a failure",
             &fields,
-        )
-    };
-    if !(not_found && action == "get") {
+        );
+    if !(not_found && action == Action::Get) {
         let why = match host.is_empty() {
             true => format!("{action} went to {helper} too"),
             false => format!("{host} is not an Amazon ECR registry, so {action} went to {helper}"),
@@ -283,14 +276,14 @@ fn passed_on(
 
 /// The fallback could not answer: its reason on stdout (docker shows stdout in its error)
 /// and stderr, and in the log.
-fn refused(action: &str, host: &str, e: &FallbackError) -> Outcome {
+fn refused(action: Action, host: &str, e: &FallbackError) -> Outcome {
     Outcome::failed()
         .stdout(e.to_string())
         .log(
             Level::Error,
             "The fallback store could not answer",
             &[
-                ("action", action),
+                ("action", action.as_str()),
                 ("serverURL", host),
                 ("error", &e.to_string()),
             ],

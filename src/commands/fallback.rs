@@ -6,6 +6,7 @@
 //! host, logged, or put in a message: the other helper's bytes go to our stdout and stderr
 //! as they came.
 
+use super::args::Action;
 use crate::local::config::Platform;
 use crate::local::env::Env;
 use crate::local::program::{self, Limits, Output, RunError};
@@ -47,12 +48,12 @@ pub enum FallbackError {
     },
     TimedOut {
         program: String,
-        action: String,
+        action: Action,
         seconds: u64,
     },
     TooMuchOutput {
         program: String,
-        action: String,
+        action: Action,
     },
     /// `list` printed something that is not a JSON object of strings.
     BadList {
@@ -168,10 +169,10 @@ impl Fallback {
     /// (the user's session: keychain, GPG agent, D-Bus) less our own variable, so that a copy
     /// of this helper under that name cannot hand the request on again, and less the AWS
     /// keys ([`AWS_KEYS`]). On its timeout, it and everything it started are stopped.
-    pub fn call(&self, env: &Env, action: &str, input: &[u8]) -> Result<Output, FallbackError> {
+    pub fn call(&self, env: &Env, action: Action, input: &[u8]) -> Result<Output, FallbackError> {
         let path = self.locate(env)?;
         let mut cmd = std::process::Command::new(&path);
-        cmd.arg(action).env_remove(VARIABLE);
+        cmd.arg(action.as_str()).env_remove(VARIABLE);
         // It stores logins for other registries and has no use for AWS keys.
         for secret in AWS_KEYS {
             cmd.env_remove(secret);
@@ -183,14 +184,14 @@ impl Fallback {
             },
             RunError::TimedOut { seconds } => FallbackError::TimedOut {
                 program: self.program(),
-                action: action.to_string(),
+                action,
                 seconds,
             },
         })?;
         match out.stdout_over(Limits::HELPER) {
             true => Err(FallbackError::TooMuchOutput {
                 program: self.program(),
-                action: action.to_string(),
+                action,
             }),
             false => Ok(out),
         }

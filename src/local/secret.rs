@@ -106,7 +106,9 @@ mod tests {
                 "{:?}",
                 crate::aws::http::Request {
                     method: "POST",
-                    url: format!("https://user:{SHOWN_NOWHERE}@example.com/?X-Amz-Signature={SHOWN_NOWHERE}"),
+                    url: format!(
+                        "https://user:{SHOWN_NOWHERE}@example.com/?X-Amz-Signature={SHOWN_NOWHERE}"
+                    ),
                     headers: vec![("Authorization".into(), SHOWN_NOWHERE.into())],
                     body: SHOWN_NOWHERE.as_bytes().to_vec(),
                     timeouts: crate::aws::http::Timeouts::DEFAULT,

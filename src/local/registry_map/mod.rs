@@ -23,7 +23,10 @@ use crate::local::files::{self, Untrusted};
 use std::fmt;
 use std::path::PathBuf;
 
+mod entry;
 mod quick;
+
+pub use entry::{MapEntry, Pattern};
 
 /// No map is anywhere near this; a larger file is refused, never half read.
 const MAX_FILE: u64 = 1024 * 1024;
@@ -36,39 +39,6 @@ pub const VARIABLE: &str = "AWS_ECR_CONFIG_FILE";
 pub struct RegistryMap {
     pub path: PathBuf,
     pub entries: Vec<MapEntry>,
-}
-
-/// One `[registry PATTERN]` section.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MapEntry {
-    pub pattern: Pattern,
-    /// The line of its header.
-    pub line: usize,
-    /// `profile = NAME`.
-    pub profile: Option<String>,
-    /// `ecr = HOST` or `ecr = default`.
-    pub ecr: Option<String>,
-}
-
-/// What a section's header matches.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pattern {
-    /// One host, as `get` normalises it.
-    Exact(String),
-    /// `*.SUFFIX`: every host ending `.SUFFIX` (whole labels).
-    Suffix(String),
-    /// `*`: every host.
-    Any,
-}
-
-impl fmt::Display for Pattern {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Pattern::Exact(h) => f.write_str(h),
-            Pattern::Suffix(s) => write!(f, "*.{s}"),
-            Pattern::Any => f.write_str("*"),
-        }
-    }
 }
 
 /// Why the map cannot be used; each fails the get that consulted it.

@@ -8,7 +8,7 @@
 //! reading answers, with its warnings and errors: whenever this answers, it is the full
 //! reading's answer (`quick_agrees_with_the_full_reading`).
 
-use super::{MapEntry, Pattern};
+use super::entry::{MapEntry, Pattern};
 use std::mem;
 
 /// How well a section matches: `(3, 0)` the host itself, `(2, n)` a suffix of n bytes, `(1, 0)`
