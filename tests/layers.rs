@@ -232,7 +232,10 @@ fn a_call_into_a_child_that_imports_its_parent_is_a_cycle() {
     );
     let mended = [
         parent,
-        source("commands::docker", "use super::outcome::{Outcome, program};\n"),
+        source(
+            "commands::docker",
+            "use super::outcome::{Outcome, program};\n",
+        ),
         source("commands::outcome", "pub struct Outcome;\n"),
     ];
     assert_eq!(find_cycle(&graph_of(&mended)), None);

@@ -243,42 +243,49 @@ fn walk(
             }
             return walk(&then, user, links + 1, want);
         }
-        let mode = meta.mode() & 0o7777;
-        if last {
-            // The end: a private directory of this user's, or a file of this user's or
-            // root's; either way writable by no one else.
-            let (kind_ok, kind_err) = match want {
-                Last::PrivateDir => (meta.is_dir(), Untrusted::NotADirectory),
-                Last::TrustedFile => (meta.is_file(), Untrusted::NotAFile),
-            };
-            if !kind_ok {
-                return Err((at.to_path_buf(), kind_err));
-            }
-            if meta.uid() != user && !(want == Last::TrustedFile && meta.uid() == 0) {
-                return Err((
-                    at.to_path_buf(),
-                    Untrusted::Owner {
-                        owner: meta.uid(),
-                        user,
-                    },
-                ));
-            }
-            if mode & 0o022 != 0 {
-                return Err((at.to_path_buf(), Untrusted::Writable { mode }));
-            }
-        } else {
-            if !meta.is_dir() {
-                return Err((at.to_path_buf(), Untrusted::NotADirectory));
-            }
-            if meta.uid() != 0 && meta.uid() != user {
-                return Err((
-                    at.to_path_buf(),
-                    Untrusted::ParentOwner { owner: meta.uid() },
-                ));
-            }
-            if mode & 0o022 != 0 && mode & 0o1000 == 0 {
-                return Err((at.to_path_buf(), Untrusted::ParentWritable { mode }));
-            }
+        check_part(&meta, last, want, user).map_err(|why| (at.to_path_buf(), why))?;
+    }
+    Ok(())
+}
+
+/// One part of a walk, not a link: the end is a private directory of this user's, or a file
+/// of this user's or root's, either way writable by no one else; a part on the way is a
+/// directory of root's or this user's that no one else may write in (unless it is sticky).
+#[cfg(unix)]
+fn check_part(
+    meta: &std::fs::Metadata,
+    last: bool,
+    want: Last,
+    user: u32,
+) -> Result<(), Untrusted> {
+    use std::os::unix::fs::MetadataExt;
+    let mode = meta.mode() & 0o7777;
+    if last {
+        let (kind_ok, kind_err) = match want {
+            Last::PrivateDir => (meta.is_dir(), Untrusted::NotADirectory),
+            Last::TrustedFile => (meta.is_file(), Untrusted::NotAFile),
+        };
+        if !kind_ok {
+            return Err(kind_err);
+        }
+        if meta.uid() != user && !(want == Last::TrustedFile && meta.uid() == 0) {
+            return Err(Untrusted::Owner {
+                owner: meta.uid(),
+                user,
+            });
+        }
+        if mode & 0o022 != 0 {
+            return Err(Untrusted::Writable { mode });
+        }
+    } else {
+        if !meta.is_dir() {
+            return Err(Untrusted::NotADirectory);
+        }
+        if meta.uid() != 0 && meta.uid() != user {
+            return Err(Untrusted::ParentOwner { owner: meta.uid() });
+        }
+        if mode & 0o022 != 0 && mode & 0o1000 == 0 {
+            return Err(Untrusted::ParentWritable { mode });
         }
     }
     Ok(())

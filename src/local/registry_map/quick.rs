@@ -59,38 +59,8 @@ pub(super) fn quick(text: &[u8], host: &str) -> Option<Option<MapEntry>> {
                     }
                     _ => section = Section::Other,
                 }
-                // Each line as nearly everyone writes it first, then with any other blanks.
-                if !s.eat(b"[registry ") {
-                    s.at += 1;
-                    s.skip_blanks();
-                    if !s.eat(b"registry") || !s.skip_blanks() {
-                        return None;
-                    }
-                }
-                s.skip_blanks();
-                let parsed = s.pattern()?;
-                if !s.eat(b"]\n") {
-                    s.skip_blanks();
-                    if !s.eat(b"]") {
-                        return None;
-                    }
-                    s.skip_blanks();
-                    if !s.end_of_line() {
-                        return None;
-                    }
-                }
-                let (rank, pattern) = match parsed {
-                    Parsed::Any => ((1, 0), Pattern::Any),
-                    Parsed::Exact(name) if same(host, name) => {
-                        ((3, 0), Pattern::Exact(lower(name)))
-                    }
-                    Parsed::Suffix(name) => match host.len().checked_sub(name.len() + 1) {
-                        Some(dot) if host[dot] == b'.' && same(&host[dot + 1..], name) => {
-                            ((2, name.len()), Pattern::Suffix(lower(name)))
-                        }
-                        _ => continue,
-                    },
-                    Parsed::Exact(_) => continue,
+                let Some((rank, pattern)) = s.header(host)? else {
+                    continue;
                 };
                 let entry = MapEntry {
                     pattern,
@@ -101,27 +71,7 @@ pub(super) fn quick(text: &[u8], host: &str) -> Option<Option<MapEntry>> {
                 section = Section::Candidate(rank, entry);
             }
             _ => {
-                let is_ecr = match () {
-                    _ if s.eat(b"profile = ") => false,
-                    _ if s.eat(b"ecr = ") => true,
-                    _ => {
-                        let is_ecr = match () {
-                            _ if s.eat(b"profile") => false,
-                            _ if s.eat(b"ecr") => true,
-                            _ => return None,
-                        };
-                        s.skip_blanks();
-                        if !s.eat(b"=") {
-                            return None;
-                        }
-                        is_ecr
-                    }
-                };
-                s.skip_blanks();
-                let value = s.value();
-                if value.is_empty() || !(s.eat(b"\n") || s.end_of_line()) {
-                    return None;
-                }
+                let (is_ecr, value) = s.property()?;
                 match &mut section {
                     Section::None => return None,
                     Section::Other => {}
@@ -168,6 +118,69 @@ struct Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
+    /// A `[registry PATTERN]` line, as nearly everyone writes it first, then with any other
+    /// blanks: how well it matches `host` and its pattern (`None` inside: not at all), or
+    /// `None` when it is not such a line.
+    fn header(&mut self, host: &[u8]) -> Option<Option<(Rank, Pattern)>> {
+        if !self.eat(b"[registry ") {
+            self.at += 1;
+            self.skip_blanks();
+            if !self.eat(b"registry") || !self.skip_blanks() {
+                return None;
+            }
+        }
+        self.skip_blanks();
+        let parsed = self.pattern()?;
+        if !self.eat(b"]\n") {
+            self.skip_blanks();
+            if !self.eat(b"]") {
+                return None;
+            }
+            self.skip_blanks();
+            if !self.end_of_line() {
+                return None;
+            }
+        }
+        Some(match parsed {
+            Parsed::Any => Some(((1, 0), Pattern::Any)),
+            Parsed::Exact(name) if same(host, name) => Some(((3, 0), Pattern::Exact(lower(name)))),
+            Parsed::Suffix(name) => match host.len().checked_sub(name.len() + 1) {
+                Some(dot) if host[dot] == b'.' && same(&host[dot + 1..], name) => {
+                    Some(((2, name.len()), Pattern::Suffix(lower(name))))
+                }
+                _ => None,
+            },
+            Parsed::Exact(_) => None,
+        })
+    }
+
+    /// A `profile = …` or `ecr = …` line, as nearly everyone writes it first: whether it is
+    /// `ecr`, and the value; `None` for any other line.
+    fn property(&mut self) -> Option<(bool, &'a [u8])> {
+        let is_ecr = match () {
+            _ if self.eat(b"profile = ") => false,
+            _ if self.eat(b"ecr = ") => true,
+            _ => {
+                let is_ecr = match () {
+                    _ if self.eat(b"profile") => false,
+                    _ if self.eat(b"ecr") => true,
+                    _ => return None,
+                };
+                self.skip_blanks();
+                if !self.eat(b"=") {
+                    return None;
+                }
+                is_ecr
+            }
+        };
+        self.skip_blanks();
+        let value = self.value();
+        if value.is_empty() || !(self.eat(b"\n") || self.end_of_line()) {
+            return None;
+        }
+        Some((is_ecr, value))
+    }
+
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.at).copied()
