@@ -2,13 +2,16 @@
 //! (unless `--resolve`): the registry, the credential source and why, the files read, the
 //! endpoints, and the cache entry.
 
+use super::{fallback, protocol};
 use crate::aws::endpoint::{self, Service};
 use crate::aws::http::loggable_url;
 use crate::credentials::{Base, Plan, Source};
 use crate::get::prepare::Prepared;
 use crate::get::registry::{self, Registry};
+use crate::get::route::{Route, Target};
 use crate::local::cache;
 use crate::local::config::{Platform, file_locations};
+use crate::local::env::Env;
 use crate::local::settings::{ChosenBy, Settings};
 use crate::local::text::escaped;
 use std::fmt::Write;
@@ -16,146 +19,173 @@ use time::OffsetDateTime;
 
 /// The report, and whether everything needed for a `get` is in place.
 pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool) {
-    let mut out = String::new();
-    let mut ok = true;
-    let env = &settings.env;
-    // Values come from the host, the files and answers: escaped, so that none reaches the
-    // terminal as a control sequence.
-    let line = |out: &mut String, k: &str, v: &str| {
-        let _ = writeln!(out, "  {k:<13}{}", escaped(v));
+    let mut r = Report {
+        out: String::new(),
+        ok: true,
     };
-    let _ = writeln!(out, "Registry {}", escaped(&loggable_url(host)));
-    let route = match crate::get::route::route(settings, host) {
-        Ok(r) => Some(r),
-        Err(crate::error::Error::NotEcr { .. }) => None,
-        Err(e) => {
-            line(&mut out, "error:", &e.to_string());
-            return (out, false);
-        }
-    };
-    let mapped = route.as_ref().and_then(|r| r.section.as_ref());
-    if let Some((file, entry)) = mapped {
-        line(
-            &mut out,
-            "mapped by:",
-            &format!(
-                "{} line {}, [registry {}]",
-                file.display(),
-                entry.line,
-                entry.pattern
-            ),
-        );
-        if let Some(ecr) = &entry.ecr {
-            let what = match ecr.as_str() {
-                "default" => "the caller's default registry in the configured region".to_string(),
-                _ => ecr.clone(),
-            };
-            line(&mut out, "alias of:", &what);
-        }
-        if let Some(p) = &entry.profile {
-            let chosen = route.as_ref().and_then(|r| r.settings.as_ref());
-            let what = match (p.as_str(), chosen) {
-                ("auto", Some(s)) => format!(
-                    "`{}`, from the map (auto: the profile of the registry's account)",
-                    s.selected.name
-                ),
-                ("auto", None) => "auto, from the map: no profile of the registry's account (or AWS_PROFILE is set), so the normal chain".into(),
-                _ => format!("`{p}`, from the map"),
-            };
-            line(&mut out, "profile:", &what);
-        }
-    }
-    let settings = match &route {
-        Some(r) => r.settings(settings),
-        None => settings,
-    };
-    let target = route.as_ref().map(|r| r.target.clone());
-    let registry = match target {
-        Some(crate::get::route::Target::Registry(r)) => Ok(r),
-        Some(crate::get::route::Target::Default) => match crate::get::default_registry(settings) {
-            Ok(r) => Ok(r),
-            Err(e) => {
-                line(&mut out, "error:", &e.to_string());
-                return (out, false);
-            }
-        },
-        None => Err(()),
-    };
-    let registry = match registry {
-        Ok(r) => r,
-        Err(()) => {
-            line(
-                &mut out,
-                "kind:",
-                "not an Amazon ECR or ECR Public registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com, the other partitions' forms, public.ecr.aws)",
-            );
-            if let Some(why) = registry::near_miss(host) {
-                line(&mut out, "why:", &format!("it looks like one, but {why}"));
-            }
-            let ok = match super::fallback::from_env(env) {
-                None => {
-                    line(
-                        &mut out,
-                        "answered by:",
-                        &format!(
-                            "nobody: get says \"{}\"; {}=NAME would hand it to docker-credential-NAME",
-                            crate::commands::protocol::NOT_FOUND,
-                            super::fallback::VARIABLE
-                        ),
-                    );
-                    false
-                }
-                Some(Ok(f)) => match f.locate(env) {
-                    Ok(path) => {
-                        line(
-                            &mut out,
-                            "answered by:",
-                            &format!(
-                                "{} ({}={}), at {}: get, store, erase and list go to it unchanged",
-                                f.program(),
-                                super::fallback::VARIABLE,
-                                f.name,
-                                path.display()
-                            ),
-                        );
-                        true
-                    }
-                    Err(e) => {
-                        line(&mut out, "error:", &e.to_string());
-                        false
-                    }
-                },
-                Some(Err(e)) => {
-                    line(&mut out, "error:", &e.to_string());
-                    false
-                }
-            };
-            return (out, ok);
-        }
-    };
-    match &registry {
-        Registry::Private(p) => {
-            line(&mut out, "kind:", "private ECR");
-            line(&mut out, "account:", &p.account_id);
-            line(&mut out, "region:", &p.region);
-            line(&mut out, "partition:", p.partition().id);
-            line(&mut out, "FIPS:", if p.fips { "yes" } else { "no" });
-            line(
-                &mut out,
-                "dual-stack:",
-                if p.dual_stack { "yes" } else { "no" },
-            );
-        }
-        Registry::Public { host } => {
-            line(
-                &mut out,
-                "kind:",
-                &format!("ECR Public ({host}), API in us-east-1"),
-            );
-        }
+    let _ = sections(&mut r, settings, host, resolve);
+    (r.out, r.ok)
+}
+
+/// The report as it is written. Values come from the host, the files and answers: escaped,
+/// so that none reaches the terminal as a control sequence.
+struct Report {
+    out: String,
+    ok: bool,
+}
+
+/// A section found what stops a `get`: the report ends there.
+struct Stop;
+
+impl Report {
+    fn heading(&mut self, text: &str) {
+        let _ = writeln!(self.out, "{text}");
     }
 
-    let _ = writeln!(out, "Credentials");
+    fn line(&mut self, k: &str, v: &str) {
+        let _ = writeln!(self.out, "  {k:<13}{}", escaped(v));
+    }
+
+    /// An error line; the report goes on, but a get would fail.
+    fn error(&mut self, e: impl std::fmt::Display) {
+        self.line("error:", &e.to_string());
+        self.ok = false;
+    }
+
+    /// An error line that ends the report.
+    fn stop(&mut self, e: impl std::fmt::Display) -> Stop {
+        self.error(e);
+        Stop
+    }
+}
+
+fn sections(r: &mut Report, settings: &Settings, host: &str, resolve: bool) -> Result<(), Stop> {
+    r.heading(&format!("Registry {}", escaped(&loggable_url(host))));
+    let route = match crate::get::route::route(settings, host) {
+        Ok(route) => Some(route),
+        Err(crate::error::Error::NotEcr { .. }) => None,
+        Err(e) => return Err(r.stop(e)),
+    };
+    if let Some(route) = &route {
+        mapped(r, route);
+    }
+    let settings = route
+        .as_ref()
+        .map_or(settings, |route| route.settings(settings));
+    let registry = match route.as_ref().map(|route| route.target.clone()) {
+        Some(Target::Registry(registry)) => registry,
+        Some(Target::Default) => crate::get::default_registry(settings).map_err(|e| r.stop(e))?,
+        None => return not_ecr(r, &settings.env, host),
+    };
+    registry_kind(r, &registry);
+    let prepared = credentials(r, settings, registry)?;
+    endpoints(r, &prepared)?;
+    cache_entry(r, &prepared);
+    if resolve {
+        resolved(r, &prepared);
+    }
+    Ok(())
+}
+
+/// What the registry map said for the host: the section, the registry it stands for, the
+/// profile it names.
+fn mapped(r: &mut Report, route: &Route) {
+    let Some((file, entry)) = &route.section else {
+        return;
+    };
+    r.line(
+        "mapped by:",
+        &format!(
+            "{} line {}, [registry {}]",
+            file.display(),
+            entry.line,
+            entry.pattern
+        ),
+    );
+    if let Some(ecr) = &entry.ecr {
+        let what = match ecr.as_str() {
+            "default" => "the caller's default registry in the configured region".to_string(),
+            _ => ecr.clone(),
+        };
+        r.line("alias of:", &what);
+    }
+    if let Some(p) = &entry.profile {
+        let what = match (p.as_str(), &route.settings) {
+            ("auto", Some(s)) => format!(
+                "`{}`, from the map (auto: the profile of the registry's account)",
+                s.selected.name
+            ),
+            ("auto", None) => "auto, from the map: no profile of the registry's account (or AWS_PROFILE is set), so the normal chain".into(),
+            _ => format!("`{p}`, from the map"),
+        };
+        r.line("profile:", &what);
+    }
+}
+
+/// A host that is not ECR: why not, and who answers it instead.
+fn not_ecr(r: &mut Report, env: &Env, host: &str) -> Result<(), Stop> {
+    r.line(
+        "kind:",
+        "not an Amazon ECR or ECR Public registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com, the other partitions' forms, public.ecr.aws)",
+    );
+    if let Some(why) = registry::near_miss(host) {
+        r.line("why:", &format!("it looks like one, but {why}"));
+    }
+    let f = match fallback::from_env(env) {
+        None => {
+            r.line(
+                "answered by:",
+                &format!(
+                    "nobody: get says \"{}\"; {}=NAME would hand it to docker-credential-NAME",
+                    protocol::NOT_FOUND,
+                    fallback::VARIABLE
+                ),
+            );
+            r.ok = false;
+            return Ok(());
+        }
+        Some(found) => found.map_err(|e| r.stop(e))?,
+    };
+    let path = f.locate(env).map_err(|e| r.stop(e))?;
+    r.line(
+        "answered by:",
+        &format!(
+            "{} ({}={}), at {}: get, store, erase and list go to it unchanged",
+            f.program(),
+            fallback::VARIABLE,
+            f.name,
+            path.display()
+        ),
+    );
+    Ok(())
+}
+
+fn registry_kind(r: &mut Report, registry: &Registry) {
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    match registry {
+        Registry::Private(p) => {
+            r.line("kind:", "private ECR");
+            r.line("account:", &p.account_id);
+            r.line("region:", &p.region);
+            r.line("partition:", p.partition().id);
+            r.line("FIPS:", yes_no(p.fips));
+            r.line("dual-stack:", yes_no(p.dual_stack));
+        }
+        Registry::Public { host } => {
+            r.line("kind:", &format!("ECR Public ({host}), API in us-east-1"));
+        }
+    }
+}
+
+/// The files, and the source the plan chose and why: the same preparation a `get` makes, so
+/// what is printed is what a get would do.
+fn credentials<'s>(
+    r: &mut Report,
+    settings: &'s Settings,
+    registry: Registry,
+) -> Result<Prepared<'s>, Stop> {
+    r.heading("Credentials");
+    let env = &settings.env;
     let (config, creds_file) = file_locations(env, Platform::current());
     for (what, path) in [("config:", &config), ("credentials:", &creds_file)] {
         let state = match std::fs::metadata(path) {
@@ -163,50 +193,38 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
             Ok(_) => "not a file",
             Err(_) => "not found",
         };
-        line(&mut out, what, &format!("{} ({state})", path.display()));
+        r.line(what, &format!("{} ({state})", path.display()));
     }
-    // The same preparation a `get` makes: what is printed is what a get would do.
-    let prepared = match Prepared::new(settings, registry) {
-        Ok(p) => p,
-        Err(e) => {
-            line(&mut out, "error:", &e.to_string());
-            return (out, false);
-        }
-    };
+    let prepared = Prepared::new(settings, registry).map_err(|e| r.stop(e))?;
     let plan = &prepared.plan;
-    line(&mut out, "source:", &plan.describe());
-    line(&mut out, "why:", &why(settings, plan));
+    r.line("source:", &plan.describe());
+    r.line("why:", &why(settings, plan));
     if let Some(c) = plan.static_credentials() {
-        line(&mut out, "access key:", &mask(&c.access_key_id));
+        r.line("access key:", &mask(&c.access_key_id));
     }
-    let login = match &plan.base {
-        Base::Login(login) => Some(login),
-        _ => None,
+    let state = match &plan.base {
+        Base::Login(login) => login.state(env),
+        Base::CliSession(session) => session.state(env),
+        _ => Vec::new(),
     };
-    if let Some(login) = login {
-        for (k, v) in login.state(env) {
-            line(&mut out, k, &v);
-        }
+    for (k, v) in state {
+        r.line(k, &v);
     }
-    if let Base::CliSession(session) = &plan.base {
-        for (k, v) in session.state(env) {
-            line(&mut out, k, &v);
-        }
-    }
+    Ok(prepared)
+}
 
-    let _ = writeln!(out, "Endpoints");
+/// Where the calls would go: the registry's service, and STS, SSO and Sign-In when the plan
+/// calls them.
+fn endpoints(r: &mut Report, prepared: &Prepared) -> Result<(), Stop> {
+    r.heading("Endpoints");
+    let plan = &prepared.plan;
     let config = prepared.config();
     let ep = prepared.endpoint();
     // A get refuses a region that cannot go into a host name where it would call that
     // host; so does explain, rather than print URLs no request would go to.
-    let host_region = prepared.registry.region();
-    match host_region.checked() {
-        Err(bad) if !ep.configured => {
-            line(&mut out, "error:", &bad.to_string());
-            ok = false;
-        }
-        _ => line(
-            &mut out,
+    match prepared.registry.region().checked() {
+        Err(bad) if !ep.configured => r.error(bad),
+        _ => r.line(
             &format!("{}:", ep.service.display_name()),
             &format!(
                 "{} (signed for {})",
@@ -215,110 +233,91 @@ pub fn explain(settings: &Settings, host: &str, resolve: bool) -> (String, bool)
             ),
         ),
     }
-    let sts_region = prepared.sts_region();
-    let calls_sts = !plan.hops.is_empty() || matches!(plan.base, Base::WebIdentity(_));
-    let sts_region = match sts_region.checked() {
-        Ok(r) => r.to_string(),
-        Err(bad) if calls_sts || login.is_some() => {
-            line(&mut out, "error:", &bad.to_string());
-            return (out, false);
-        }
+    let login = matches!(plan.base, Base::Login(_));
+    let sts_region = match prepared.sts_region().checked() {
+        Ok(region) => region.to_string(),
+        Err(bad) if plan.calls_sts() || login => return Err(r.stop(bad)),
         Err(_) => String::new(),
     };
-    if calls_sts {
-        line(
-            &mut out,
-            "STS:",
-            &loggable_url(&endpoint::for_service(Service::Sts, &sts_region, &config).url),
-        );
+    let url =
+        |service, region: &str| loggable_url(&endpoint::for_service(service, region, &config).url);
+    if plan.calls_sts() {
+        r.line("STS:", &url(Service::Sts, &sts_region));
     }
     if let Base::Sso(sso) = &plan.base {
-        line(
-            &mut out,
-            "SSO:",
-            &loggable_url(&endpoint::for_service(Service::Sso, &sso.region, &config).url),
-        );
+        r.line("SSO:", &url(Service::Sso, &sso.region));
     }
-
-    if login.is_some() {
-        line(
-            &mut out,
+    if login {
+        r.line(
             "Sign-In:",
             &format!(
                 "{}/v1/token (when the login keys need a refresh)",
-                loggable_url(&endpoint::for_service(Service::Signin, &sts_region, &config).url)
-                    .trim_end_matches('/')
+                url(Service::Signin, &sts_region).trim_end_matches('/')
             ),
         );
     }
+    Ok(())
+}
 
-    let _ = writeln!(out, "Cache");
-    match &prepared.cache_file {
-        None => line(
-            &mut out,
+/// The cache file, the key, and what the next get would do with the entry.
+fn cache_entry(r: &mut Report, prepared: &Prepared) {
+    r.heading("Cache");
+    let Some(file) = &prepared.cache_file else {
+        r.line(
             "file:",
             "off (AWS_ECR_DISABLE_CACHE is set, or there is no home directory)",
-        ),
-        Some(file) => {
-            line(&mut out, "file:", &file.display().to_string());
-            let keys = &prepared.keys;
-            line(
-                &mut out,
-                "key:",
-                keys.first().map(String::as_str).unwrap_or(""),
-            );
-            let now = OffsetDateTime::now_utc();
-            let state = match cache::lookup(file, keys) {
-                Err(problem) => format!("the file {problem}; the next get goes on without it"),
-                Ok(found) => match found.as_ref().map(|(_, e)| e) {
-                    None => "no entry: the next get calls AWS".into(),
-                    Some(e) if e.is_fresh(now) => format!(
-                        "fresh until {} (expires {}): the next get makes no call",
-                        rfc3339(e.refresh_at()),
-                        rfc3339(e.expires_at)
-                    ),
-                    Some(e) if !e.is_expired(now) => format!(
-                        "stale (expires {}): the next get refreshes it, and serves it if that fails",
-                        rfc3339(e.expires_at)
-                    ),
-                    Some(e) => format!(
-                        "expired at {}: the next get calls AWS",
-                        rfc3339(e.expires_at)
-                    ),
-                },
-            };
-            line(&mut out, "entry:", &state);
-        }
-    }
+        );
+        return;
+    };
+    r.line("file:", &file.display().to_string());
+    let keys = &prepared.keys;
+    r.line("key:", keys.first().map(String::as_str).unwrap_or(""));
+    let now = OffsetDateTime::now_utc();
+    let state = match cache::lookup(file, keys) {
+        Err(problem) => format!("the file {problem}; the next get goes on without it"),
+        Ok(found) => match found.as_ref().map(|(_, e)| e) {
+            None => "no entry: the next get calls AWS".into(),
+            Some(e) if e.is_fresh(now) => format!(
+                "fresh until {} (expires {}): the next get makes no call",
+                rfc3339(e.refresh_at()),
+                rfc3339(e.expires_at)
+            ),
+            Some(e) if !e.is_expired(now) => format!(
+                "stale (expires {}): the next get refreshes it, and serves it if that fails",
+                rfc3339(e.expires_at)
+            ),
+            Some(e) => format!(
+                "expired at {}: the next get calls AWS",
+                rfc3339(e.expires_at)
+            ),
+        },
+    };
+    r.line("entry:", &state);
+}
 
-    if resolve {
-        let _ = writeln!(out, "Resolved (network calls made)");
-        match prepared.credentials() {
-            Ok(c) => {
-                line(&mut out, "access key:", &mask(&c.access_key_id));
-                line(
-                    &mut out,
-                    "temporary:",
-                    if c.session_token.is_some() {
-                        "yes"
-                    } else {
-                        "no"
-                    },
-                );
-                if let Some(a) = &c.account_id {
-                    line(&mut out, "account:", a);
-                }
-                if let Some(x) = c.expiry {
-                    line(&mut out, "expires:", &rfc3339(x));
-                }
+/// `--resolve`: the credentials themselves, resolved as a get would (network calls made).
+fn resolved(r: &mut Report, prepared: &Prepared) {
+    r.heading("Resolved (network calls made)");
+    match prepared.credentials() {
+        Ok(c) => {
+            r.line("access key:", &mask(&c.access_key_id));
+            r.line(
+                "temporary:",
+                if c.session_token.is_some() {
+                    "yes"
+                } else {
+                    "no"
+                },
+            );
+            if let Some(a) = &c.account_id {
+                r.line("account:", a);
             }
-            Err(e) => {
-                line(&mut out, "error:", &e.to_string());
-                ok = false;
+            if let Some(x) = c.expiry {
+                r.line("expires:", &rfc3339(x));
             }
         }
+        Err(e) => r.error(e),
     }
-    (out, ok)
 }
 
 /// Why the chain stopped where it did.

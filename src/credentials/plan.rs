@@ -38,6 +38,11 @@ impl Plan {
         }
     }
 
+    /// Whether resolving it calls STS: a role on top, or a token traded for a role.
+    pub fn calls_sts(&self) -> bool {
+        !self.hops.is_empty() || matches!(self.base, Base::WebIdentity(_) | Base::ServiceAccount(_))
+    }
+
     /// Static keys with no role on top: the cache is keyed the Go helper's way.
     pub fn static_credentials(&self) -> Option<&Credentials> {
         match self.hops.is_empty() {
