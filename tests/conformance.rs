@@ -239,7 +239,7 @@ fn ecs_tests() {
             match got {
                 // No variables: the provider is not enabled and the chain moves on.
                 Ok(None) => assert!(want.contains("No environment variables"), "{docs}"),
-                Err(e) => assert!(e.contains(want), "{docs}: {e}"),
+                Err(e) => assert!(e.to_string().contains(want), "{docs}: {e}"),
                 Ok(Some(u)) => panic!("{docs}: got {u}"),
             }
         }
@@ -290,7 +290,7 @@ fn imds_endpoint_tests() {
             .map(|e| format!("{e}/latest/api/token"));
         let ok = match (t["result"].get("Ok"), &got) {
             (Some(want), Ok(g)) => want.as_str().unwrap() == g,
-            (None, Err(e)) => e.contains(t["result"]["Err"].as_str().unwrap()),
+            (None, Err(e)) => e.to_string().contains(t["result"]["Err"].as_str().unwrap()),
             _ => false,
         };
         if ok {

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     ] {
         let r = registry::parse(host).expect("a valid host");
         if let Ok(t) = ecr::parse_response(endpoint::Service::Ecr, &r, data) {
-            ecr::decode(&t.token).expect("a parsed token decodes");
+            ecr::decode(t.token.expose()).expect("a parsed token decodes");
         }
     }
     let _ = ecr::decode(&String::from_utf8_lossy(data));

@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(req) = kubelet::parse(&settings, data)
         && let Some(pod) = &req.pod
     {
-        assert!(!pod.token.is_empty() && !pod.role_arn.is_empty());
+        assert!(!pod.token.expose().is_empty() && !pod.role_arn.is_empty());
     }
     let Ok(Value::Object(mut request)) = serde_json::from_slice::<Value>(data) else {
         return;
@@ -35,9 +35,12 @@ fuzz_target!(|data: &[u8]| {
                 "the token reached Debug"
             );
             if let Some(pod) = req.pod {
-                assert_eq!(pod.token, TOKEN);
+                assert_eq!(pod.token.expose(), TOKEN);
             }
         }
-        Err(e) => assert!(!e.contains("7f3a9c"), "the token reached an error: {e}"),
+        Err(e) => assert!(
+            !e.to_string().contains("7f3a9c"),
+            "the token reached an error: {e}"
+        ),
     }
 });

@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(cached) = login::parse_cache(data) {
         let _ = cached.is_fresh(now);
         if let Ok(new) = &refreshed {
-            let doc = login::updated(cached.doc, new);
+            let doc = login::updated(cached.doc.into_inner(), new);
             // What is written back is read back the same way.
             let text = serde_json::Value::Object(doc).to_string();
             assert!(login::parse_cache(text.as_bytes()).is_ok());

@@ -2,6 +2,7 @@
 //! endpoint) with its own error, the endpoint and partition tables, SigV4, the retry rules,
 //! the one HTTP client, and the credentials value that signing needs. Imports only `local`.
 
+pub mod answer;
 pub mod call;
 pub mod credentials;
 pub mod endpoint;

@@ -44,6 +44,27 @@ pub fn note_server_time(server: SystemTime) -> bool {
     true
 }
 
+/// Why a request could not be signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SigningError {
+    AccessKeyId,
+    SessionToken,
+    /// What the SigV4 signer said.
+    Signer(String),
+}
+
+impl std::fmt::Display for SigningError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SigningError::AccessKeyId => f.write_str("the access key id holds a character that cannot go into a request (a space, a control character or a NUL); check AWS_ACCESS_KEY_ID, aws_access_key_id, or what the credential source printed"),
+            SigningError::SessionToken => f.write_str("the session token holds a character that cannot go into a request (a space, a control character or a NUL); check AWS_SESSION_TOKEN, aws_session_token, or what the credential source printed"),
+            SigningError::Signer(detail) => f.write_str(detail),
+        }
+    }
+}
+
+impl std::error::Error for SigningError {}
+
 /// Adds `X-Amz-Date`, `Authorization` and, for temporary credentials,
 /// `X-Amz-Security-Token` to `req`. The request must already carry its `host` header.
 pub fn sign_request(
@@ -52,12 +73,12 @@ pub fn sign_request(
     region: &str,
     service: &str,
     time: SystemTime,
-) -> Result<(), String> {
+) -> Result<(), SigningError> {
     // Both go into headers: a control character (a NUL, a line break from a file) would make
     // the request unsendable, and the failure would be blamed on the endpoint.
     let header_safe = |v: &str| v.bytes().all(|b| (0x21..0x7f).contains(&b));
     if !header_safe(&creds.access_key_id) {
-        return Err("the access key id holds a character that cannot go into a request (a space, a control character or a NUL); check AWS_ACCESS_KEY_ID, aws_access_key_id, or what the credential source printed".into());
+        return Err(SigningError::AccessKeyId);
     }
     if !creds
         .session_token
@@ -65,7 +86,7 @@ pub fn sign_request(
         .map(Secret::as_str)
         .is_none_or(header_safe)
     {
-        return Err("the session token holds a character that cannot go into a request (a space, a control character or a NUL); check AWS_SESSION_TOKEN, aws_session_token, or what the credential source printed".into());
+        return Err(SigningError::SessionToken);
     }
     let identity: Identity = aws_credential_types::Credentials::new(
         &creds.access_key_id,
@@ -82,7 +103,7 @@ pub fn sign_request(
         .time(time)
         .settings(SigningSettings::default())
         .build()
-        .map_err(|e| e.to_string())?
+        .map_err(|e| SigningError::Signer(e.to_string()))?
         .into();
     let signable = SignableRequest::new(
         req.method,
@@ -90,9 +111,9 @@ pub fn sign_request(
         req.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         SignableBody::Bytes(&req.body),
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| SigningError::Signer(e.to_string()))?;
     let (instructions, _) = sign(signable, &params)
-        .map_err(|e| e.to_string())?
+        .map_err(|e| SigningError::Signer(e.to_string()))?
         .into_parts();
     for (name, value) in instructions.headers() {
         req.headers.push((name.to_string(), value.to_string()));

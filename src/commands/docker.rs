@@ -16,7 +16,7 @@ use std::io::Read;
 pub fn get(settings: Settings) -> Outcome {
     let input = match protocol::read_input(&mut std::io::stdin().lock()) {
         Ok(input) => input,
-        Err(reason) => return failed_get("", &reason),
+        Err(reason) => return failed_get("", &reason.to_string()),
     };
     let server_url = match protocol::server_url(&input) {
         Ok(s) if s.is_empty() => {
@@ -27,7 +27,7 @@ pub fn get(settings: Settings) -> Outcome {
             ));
         }
         Ok(s) => s,
-        Err(reason) => return failed_get("", &reason),
+        Err(reason) => return failed_get("", &reason.to_string()),
     };
     if let Some(handed) = hand_over(&settings.env, Action::Get, &server_url, &input) {
         return handed;
@@ -148,13 +148,13 @@ pub fn store_or_erase(env: &Env, action: Action) -> Outcome {
         protocol::validate_store(&input)
     } else {
         match String::from_utf8_lossy(&input).trim() {
-            "" => Err(protocol::NO_SERVER_URL.to_string()),
+            "" => Err(protocol::InputError::NoServerUrl),
             url => Ok(url.to_string()),
         }
     };
     let server_url = match server_url {
         Ok(url) => url,
-        Err(msg) => return Outcome::failed().stdout(msg),
+        Err(msg) => return Outcome::failed().stdout(msg.to_string()),
     };
     let ecr = registry::parse(&server_url).is_ok();
     let server_url = loggable_url(&server_url);

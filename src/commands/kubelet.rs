@@ -40,14 +40,64 @@ pub struct Failure {
     pub process_stderr: Option<String>,
 }
 
-impl From<String> for Failure {
-    fn from(message: String) -> Self {
+impl From<RequestProblem> for Failure {
+    fn from(problem: RequestProblem) -> Self {
         Failure {
-            message,
+            message: problem.to_string(),
             process_stderr: None,
         }
     }
 }
+
+/// What is wrong with a CredentialProviderRequest. Never the token in a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestProblem {
+    NotJson(String),
+    NoApiVersion,
+    ApiVersion(String),
+    Kind,
+    NoImage,
+    NotEcr(String),
+    TokenNotAString,
+    AnnotationNotAString,
+    AnnotationsNotAnObject,
+}
+
+impl std::fmt::Display for RequestProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RequestProblem::NotJson(e) => write!(
+                f,
+                "the CredentialProviderRequest on stdin is not JSON ({e}); this action is for the kubelet"
+            ),
+            RequestProblem::NoApiVersion => f.write_str("the request has no apiVersion"),
+            RequestProblem::ApiVersion(v) => write!(
+                f,
+                "apiVersion {v:?} is not one of {GROUP}/v1, v1beta1 or v1alpha1"
+            ),
+            RequestProblem::Kind => {
+                f.write_str("the request's kind is not CredentialProviderRequest")
+            }
+            RequestProblem::NoImage => f.write_str("the request has no image"),
+            RequestProblem::NotEcr(image) => write!(
+                f,
+                "image {image:?} is not in an Amazon ECR registry; limit this provider's matchImages to ECR hosts"
+            ),
+            RequestProblem::TokenNotAString => {
+                f.write_str("the request's serviceAccountToken is not a string")
+            }
+            RequestProblem::AnnotationNotAString => write!(
+                f,
+                "the request's annotation {ROLE_ANNOTATION} is not a string"
+            ),
+            RequestProblem::AnnotationsNotAnObject => {
+                f.write_str("the request's serviceAccountAnnotations is not an object")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RequestProblem {}
 
 /// Answers one request.
 pub fn respond(settings: &Settings, input: &[u8]) -> Result<String, Failure> {
@@ -69,36 +119,31 @@ pub fn respond(settings: &Settings, input: &[u8]) -> Result<String, Failure> {
 }
 
 /// Reads a request, with no network call: the settings give `AWS_ECR_ROLE_ARN`.
-pub fn parse(settings: &Settings, input: &[u8]) -> Result<Request, String> {
-    let req: Value = serde_json::from_slice(input).map_err(|e| {
-        format!("the CredentialProviderRequest on stdin is not JSON ({e}); this action is for the kubelet")
-    })?;
+pub fn parse(settings: &Settings, input: &[u8]) -> Result<Request, RequestProblem> {
+    let req: Value =
+        serde_json::from_slice(input).map_err(|e| RequestProblem::NotJson(e.to_string()))?;
     let api_version = req
         .get("apiVersion")
         .and_then(Value::as_str)
-        .ok_or("the request has no apiVersion")?;
+        .ok_or(RequestProblem::NoApiVersion)?;
     let version = api_version
         .strip_prefix(GROUP)
         .and_then(|v| v.strip_prefix('/'))
         .filter(|v| VERSIONS.contains(v))
-        .ok_or_else(|| {
-            format!("apiVersion {api_version:?} is not one of {GROUP}/v1, v1beta1 or v1alpha1")
-        })?;
+        .ok_or_else(|| RequestProblem::ApiVersion(api_version.to_string()))?;
     if req.get("kind").and_then(Value::as_str) != Some("CredentialProviderRequest") {
-        return Err("the request's kind is not CredentialProviderRequest".into());
+        return Err(RequestProblem::Kind);
     }
     let image = req
         .get("image")
         .and_then(Value::as_str)
         .filter(|i| !i.is_empty())
-        .ok_or("the request has no image")?;
+        .ok_or(RequestProblem::NoImage)?;
     let host = registry_of(image);
     if crate::get::registry::parse(host).is_err()
         && !crate::get::route::is_alias(&settings.env, host)
     {
-        return Err(format!(
-            "image {image:?} is not in an Amazon ECR registry; limit this provider's matchImages to ECR hosts"
-        ));
+        return Err(RequestProblem::NotEcr(image.to_string()));
     }
     Ok(Request {
         api_version: api_version.to_string(),
@@ -115,7 +160,7 @@ fn pod_role(
     settings: &Settings,
     req: &Value,
     v1: bool,
-) -> Result<Option<ServiceAccountToken>, String> {
+) -> Result<Option<ServiceAccountToken>, RequestProblem> {
     if !v1 {
         return Ok(None);
     }
@@ -124,20 +169,16 @@ fn pod_role(
         None | Some(Value::Null) => None,
         Some(Value::String(t)) if t.is_empty() => None,
         Some(Value::String(t)) => Some(t),
-        Some(_) => return Err("the request's serviceAccountToken is not a string".into()),
+        Some(_) => return Err(RequestProblem::TokenNotAString),
     };
     let annotation = match req.get("serviceAccountAnnotations") {
         None | Some(Value::Null) => None,
         Some(Value::Object(map)) => match map.get(ROLE_ANNOTATION) {
             None => None,
             Some(Value::String(role)) => Some(role.as_str()),
-            Some(_) => {
-                return Err(format!(
-                    "the request's annotation {ROLE_ANNOTATION} is not a string"
-                ));
-            }
+            Some(_) => return Err(RequestProblem::AnnotationNotAString),
         },
-        Some(_) => return Err("the request's serviceAccountAnnotations is not an object".into()),
+        Some(_) => return Err(RequestProblem::AnnotationsNotAnObject),
     };
     let Some(token) = token else {
         return Ok(None);

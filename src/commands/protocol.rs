@@ -14,26 +14,55 @@ pub const NO_SERVER_URL: &str = "no credentials server URL";
 
 pub const USAGE: &str = "Usage: docker-credential-ecr-login <store|get|erase|list|version>";
 
+/// What is wrong with what came in on stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputError {
+    Unreadable(String),
+    TooLong,
+    NotUtf8,
+    /// `store`'s JSON, as serde_json read it.
+    NotJson(String),
+    NoServerUrl,
+    NoUsername,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputError::Unreadable(e) => {
+                write!(f, "could not read the registry host from stdin: {e}")
+            }
+            InputError::TooLong => write!(
+                f,
+                "the registry host on stdin is longer than {} KiB; docker sends a host name such as 123456789012.dkr.ecr.us-east-1.amazonaws.com",
+                MAX_INPUT / 1024
+            ),
+            InputError::NotUtf8 => f.write_str("the registry host on stdin is not UTF-8 text"),
+            InputError::NotJson(e) => f.write_str(e),
+            InputError::NoServerUrl => f.write_str(NO_SERVER_URL),
+            InputError::NoUsername => f.write_str("no credentials username"),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
 /// Reads stdin, at most [`MAX_INPUT`] bytes of it.
-pub fn read_input(input: &mut dyn Read) -> Result<Vec<u8>, String> {
+pub fn read_input(input: &mut dyn Read) -> Result<Vec<u8>, InputError> {
     let mut bytes = Vec::new();
     input
         .take(MAX_INPUT as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("could not read the registry host from stdin: {e}"))?;
+        .map_err(|e| InputError::Unreadable(e.to_string()))?;
     if bytes.len() > MAX_INPUT {
-        return Err(format!(
-            "the registry host on stdin is longer than {} KiB; docker sends a host name such as 123456789012.dkr.ecr.us-east-1.amazonaws.com",
-            MAX_INPUT / 1024
-        ));
+        return Err(InputError::TooLong);
     }
     Ok(bytes)
 }
 
 /// The server URL in `get`'s input: all lines joined with nothing between them, then trimmed.
-pub fn server_url(bytes: &[u8]) -> Result<String, String> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| "the registry host on stdin is not UTF-8 text".to_string())?;
+pub fn server_url(bytes: &[u8]) -> Result<String, InputError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| InputError::NotUtf8)?;
     let joined: String = text
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
@@ -81,14 +110,15 @@ pub fn credentials_json(server_url: &str, username: &str, secret: &str) -> Strin
 }
 
 /// `store`'s input checks, in the order docker-credential-helpers makes them; the server URL.
-pub fn validate_store(input: &[u8]) -> Result<String, String> {
-    let v: serde_json::Value = serde_json::from_slice(input).map_err(|e| e.to_string())?;
+pub fn validate_store(input: &[u8]) -> Result<String, InputError> {
+    let v: serde_json::Value =
+        serde_json::from_slice(input).map_err(|e| InputError::NotJson(e.to_string()))?;
     let text = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("");
     if text("ServerURL").is_empty() {
-        return Err(NO_SERVER_URL.into());
+        return Err(InputError::NoServerUrl);
     }
     if text("Username").is_empty() {
-        return Err("no credentials username".into());
+        return Err(InputError::NoUsername);
     }
     Ok(text("ServerURL").to_string())
 }
@@ -97,7 +127,7 @@ pub fn validate_store(input: &[u8]) -> Result<String, String> {
 mod tests {
     use super::*;
 
-    fn read(s: &[u8]) -> Result<String, String> {
+    fn read(s: &[u8]) -> Result<String, InputError> {
         server_url(&read_input(&mut &s[..])?)
     }
 
@@ -123,14 +153,9 @@ mod tests {
 
     #[test]
     fn store_validation() {
-        assert_eq!(
-            validate_store(b"{}"),
-            Err("no credentials server URL".into())
-        );
-        assert_eq!(
-            validate_store(br#"{"ServerURL":"x"}"#),
-            Err("no credentials username".into())
-        );
+        let problem = |input: &[u8]| validate_store(input).unwrap_err().to_string();
+        assert_eq!(problem(b"{}"), "no credentials server URL");
+        assert_eq!(problem(br#"{"ServerURL":"x"}"#), "no credentials username");
         assert!(validate_store(b"garbage").is_err());
         assert_eq!(
             validate_store(br#"{"ServerURL":"x","Username":"u","Secret":"s"}"#),

@@ -32,8 +32,8 @@ pub enum CredentialsError {
         profile: String,
         problem: ProfileProblem,
     },
-    /// The environment is set up wrongly.
-    Invalid { what: String, problem: String },
+    /// The environment (or the config's IMDS keys) is set up wrongly.
+    Environment(EnvironmentProblem),
     /// A file the source reads each time (a token file) could not be read.
     Unreadable {
         what: &'static str,
@@ -83,6 +83,52 @@ pub enum CredentialsError {
         program: String,
         problem: ProcessProblem,
     },
+}
+
+/// What is wrong with the variables a source reads, one variant per thing a person fixes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvironmentProblem {
+    WebIdentityWithoutRole,
+    /// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` that does not begin with `/`.
+    ContainerRelativeNotAPath(String),
+    /// `AWS_CONTAINER_CREDENTIALS_FULL_URI` with no host.
+    ContainerFullNotAUrl(String),
+    /// `AWS_CONTAINER_CREDENTIALS_FULL_URI` over `http` to a host that is not allowed.
+    ContainerFullHostNotAllowed(String),
+    /// The IMDS endpoint variable or key, not a URL.
+    ImdsEndpointNotAUrl(String),
+    /// The IMDS endpoint mode, neither IPv4 nor IPv6.
+    ImdsEndpointMode(String),
+}
+
+impl fmt::Display for EnvironmentProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EnvironmentProblem::WebIdentityWithoutRole => f.write_str(
+                "web identity from the environment: AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set the role to assume",
+            ),
+            EnvironmentProblem::ContainerRelativeNotAPath(rel) => write!(
+                f,
+                "container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI {rel:?} is not a path: it must begin with / (the ECS agent sets it to /v2/credentials/…)"
+            ),
+            EnvironmentProblem::ContainerFullNotAUrl(full) => write!(
+                f,
+                "container credentials: AWS_CONTAINER_CREDENTIALS_FULL_URI {full:?} is not a URL: the URI did not specify a host"
+            ),
+            EnvironmentProblem::ContainerFullHostNotAllowed(full) => write!(
+                f,
+                "container credentials: AWS_CONTAINER_CREDENTIALS_FULL_URI {full:?} {CONTAINER_HOSTS}"
+            ),
+            EnvironmentProblem::ImdsEndpointNotAUrl(ep) => write!(
+                f,
+                "EC2 instance metadata: the IMDS endpoint {ep:?} is not a valid URL (invalid uri character or no host); fix AWS_EC2_METADATA_SERVICE_ENDPOINT or ec2_metadata_service_endpoint"
+            ),
+            EnvironmentProblem::ImdsEndpointMode(m) => write!(
+                f,
+                "EC2 instance metadata: `{m}` is not a valid endpoint mode for IMDS; use IPv4 or IPv6 in AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE or ec2_metadata_service_endpoint_mode"
+            ),
+        }
+    }
 }
 
 /// What is wrong with a profile, one variant per thing a person fixes.
@@ -329,7 +375,7 @@ impl fmt::Display for CredentialsError {
             CredentialsError::Profile { profile, problem } => {
                 write!(f, "AWS profile `{profile}`: {problem}")
             }
-            CredentialsError::Invalid { what, problem } => write!(f, "{what}: {problem}"),
+            CredentialsError::Environment(problem) => problem.fmt(f),
             CredentialsError::Unreadable { what, path, error } => {
                 write!(f, "could not read {what} {path}: {error}")
             }

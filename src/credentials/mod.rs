@@ -15,7 +15,8 @@ pub mod value;
 
 pub use crate::aws::Credentials;
 pub use error::{
-    CredentialsError, LoginCacheProblem, LoginRefusal, ProcessProblem, SsoCacheProblem,
+    CredentialsError, EnvironmentProblem, LoginCacheProblem, LoginRefusal, ProcessProblem,
+    SsoCacheProblem,
 };
 pub use plan::{Base, Plan};
 pub use profile::plan_profile;
@@ -60,10 +61,11 @@ pub fn plan(settings: &Settings) -> Result<Plan, CredentialsError> {
         return Ok(Plan::new(Source::Environment, keys));
     }
     if !explicit && let Some(token_file) = env.get("AWS_WEB_IDENTITY_TOKEN_FILE") {
-        let role_arn = env.get("AWS_ROLE_ARN").ok_or_else(|| CredentialsError::Invalid {
-            what: "web identity from the environment".into(),
-            problem: "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set the role to assume".into(),
-        })?;
+        let role_arn = env
+            .get("AWS_ROLE_ARN")
+            .ok_or(CredentialsError::Environment(
+                EnvironmentProblem::WebIdentityWithoutRole,
+            ))?;
         return Ok(Plan::new(
             Source::Environment,
             WebIdentity {

@@ -202,17 +202,11 @@ impl From<ServiceAccountToken> for Base {
 pub fn container_plan(env: &Env) -> Result<Option<Container>, CredentialsError> {
     container::uri(env)
         .map(|u| u.map(|uri| Container { uri }))
-        .map_err(|problem| CredentialsError::Invalid {
-            what: "container credentials".into(),
-            problem,
-        })
+        .map_err(CredentialsError::Environment)
 }
 
 pub fn imds_plan(config: &Config) -> Result<Imds, CredentialsError> {
-    let endpoint = imds::endpoint(config).map_err(|problem| CredentialsError::Invalid {
-        what: "EC2 instance metadata".into(),
-        problem,
-    })?;
+    let endpoint = imds::endpoint(config).map_err(CredentialsError::Environment)?;
     Ok(Imds {
         endpoint,
         v1_disabled: imds::v1_disabled(config),

@@ -70,7 +70,7 @@ pub fn get_authorization_token(
             endpoint.service.signing_name(),
             crate::aws::sign::now(),
         )
-        .map_err(|detail| CallError::signing(name, detail))?;
+        .map_err(|e| CallError::signing(name, e.to_string()))?;
         Ok(req)
     })?;
     parse_response(name, registry, &response.body)
@@ -107,7 +107,7 @@ pub fn parse_response(
         .and_then(Value::as_str)
         .ok_or_else(|| bad("no authorizationToken"))?
         .to_string();
-    decode(&token).map_err(|e| bad(&e))?;
+    decode(&token).map_err(|e| bad(&e.to_string()))?;
     let expires_at = data
         .get("expiresAt")
         .and_then(Value::as_f64)
@@ -133,16 +133,33 @@ pub fn parse_response(
     })
 }
 
+/// What is wrong with an authorization token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenProblem {
+    NotBase64,
+    NotText,
+    NoColon,
+}
+
+impl std::fmt::Display for TokenProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TokenProblem::NotBase64 => "the authorization token is not base64",
+            TokenProblem::NotText => "the authorization token is not text",
+            TokenProblem::NoColon => "the authorization token has no ':' between user and password",
+        })
+    }
+}
+
 /// base64 `user:password` → `(user, password)`, split at the first `:`.
-pub fn decode(token: &str) -> Result<(String, String), String> {
+pub fn decode(token: &str) -> Result<(String, String), TokenProblem> {
     let bytes = STANDARD
         .decode(token)
-        .map_err(|_| "the authorization token is not base64".to_string())?;
-    let text =
-        String::from_utf8(bytes).map_err(|_| "the authorization token is not text".to_string())?;
+        .map_err(|_| TokenProblem::NotBase64)?;
+    let text = String::from_utf8(bytes).map_err(|_| TokenProblem::NotText)?;
     match text.split_once(':') {
         Some((user, password)) => Ok((user.to_string(), password.to_string())),
-        None => Err("the authorization token has no ':' between user and password".into()),
+        None => Err(TokenProblem::NoColon),
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::aws::Credentials;
 use crate::aws::call::{self, CallError, Callee, ErrorFormat};
 use crate::aws::http::{Request, Timeouts, target};
-use crate::credentials::error::{CONTAINER_HOSTS, CredentialsError};
+use crate::credentials::error::{CredentialsError, EnvironmentProblem};
 use crate::credentials::provider::{
     LocalIdentity, Provider, Resolver, token_file_identity, token_hash,
 };
@@ -22,13 +22,13 @@ pub struct Container {
 
 /// The endpoint the environment configures, `Ok(None)` when none is, or an error when the
 /// full URI is not allowed. Relative wins over full.
-pub fn uri(env: &Env) -> Result<Option<String>, String> {
+pub fn uri(env: &Env) -> Result<Option<String>, EnvironmentProblem> {
     if let Some(rel) = env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
         // Appended to the agent's address: anything but a path (`.evil.example/creds`)
         // would name another host, and the authorization token would go there.
         if !rel.starts_with('/') {
-            return Err(format!(
-                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI {rel:?} is not a path: it must begin with / (the ECS agent sets it to /v2/credentials/…)"
+            return Err(EnvironmentProblem::ContainerRelativeNotAPath(
+                rel.to_string(),
             ));
         }
         return Ok(Some(format!("{ECS_HOST}{rel}")));
@@ -36,10 +36,11 @@ pub fn uri(env: &Env) -> Result<Option<String>, String> {
     let Some(full) = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI") else {
         return Ok(None);
     };
-    let bad = |why: &str| format!("AWS_CONTAINER_CREDENTIALS_FULL_URI {full:?} {why}");
-    let t = target(full).map_err(|_| bad("is not a URL: the URI did not specify a host"))?;
+    let t = target(full).map_err(|_| EnvironmentProblem::ContainerFullNotAUrl(full.to_string()))?;
     if t.scheme == "http" && allowed_address(&t.host) == Some(false) {
-        return Err(bad(CONTAINER_HOSTS));
+        return Err(EnvironmentProblem::ContainerFullHostNotAllowed(
+            full.to_string(),
+        ));
     }
     Ok(Some(full.to_string()))
 }
@@ -180,7 +181,7 @@ mod tests {
                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
                 ".evil.example/creds"
             )])
-            .is_err_and(|m| m.contains("must begin with /"))
+            .is_err_and(|m| m.to_string().contains("must begin with /"))
         );
         for ok in [
             "http://169.254.170.23/v1/credentials",

@@ -4,7 +4,7 @@
 use crate::aws::Credentials;
 use crate::aws::call::{CallError, CallErrorKind, Callee};
 use crate::aws::http::{HttpError, Request, Response, Timeouts, target};
-use crate::credentials::error::CredentialsError;
+use crate::credentials::error::{CredentialsError, EnvironmentProblem};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::sources::document::{self, Document, DocumentError};
 use crate::local::env::{Env, parse_bool};
@@ -39,14 +39,12 @@ pub fn disabled(env: &Env) -> bool {
 
 /// The base URL: the configured endpoint, else the one for the configured mode (IPv4 by
 /// default). Environment before profile.
-pub fn endpoint(config: &Config) -> Result<String, String> {
+pub fn endpoint(config: &Config) -> Result<String, EnvironmentProblem> {
     if let Some(ep) = config.lookup(
         "AWS_EC2_METADATA_SERVICE_ENDPOINT",
         "ec2_metadata_service_endpoint",
     ) {
-        target(ep).map_err(|_| {
-            format!("the IMDS endpoint {ep:?} is not a valid URL (invalid uri character or no host); fix AWS_EC2_METADATA_SERVICE_ENDPOINT or ec2_metadata_service_endpoint")
-        })?;
+        target(ep).map_err(|_| EnvironmentProblem::ImdsEndpointNotAUrl(ep.to_string()))?;
         return Ok(ep.trim_end_matches('/').to_string());
     }
     match config.lookup(
@@ -56,9 +54,7 @@ pub fn endpoint(config: &Config) -> Result<String, String> {
         None => Ok(IPV4.into()),
         Some(m) if m.eq_ignore_ascii_case("ipv4") => Ok(IPV4.into()),
         Some(m) if m.eq_ignore_ascii_case("ipv6") => Ok(IPV6.into()),
-        Some(m) => Err(format!(
-            "`{m}` is not a valid endpoint mode for IMDS; use IPv4 or IPv6 in AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE or ec2_metadata_service_endpoint_mode"
-        )),
+        Some(m) => Err(EnvironmentProblem::ImdsEndpointMode(m.to_string())),
     }
 }
 
@@ -258,6 +254,7 @@ mod tests {
         assert!(
             e(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv7")])
                 .unwrap_err()
+                .to_string()
                 .contains("`IPv7` is not a valid endpoint mode")
         );
         assert_eq!(

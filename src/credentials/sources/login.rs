@@ -7,6 +7,7 @@
 //! second look at the file once it is held (a refresh token may be single-use).
 
 use crate::aws::Credentials;
+use crate::aws::answer::AnswerProblem;
 use crate::aws::call::{self, CallError, CallErrorKind, ErrorFormat};
 use crate::aws::endpoint::{self, Service};
 use crate::aws::http::{Request, Timeouts, target};
@@ -324,29 +325,30 @@ pub fn parse_cache(bytes: &[u8]) -> Result<Cached, LoginCacheProblem> {
 
 /// Sign-In's answer: `{"accessToken":{"accessKeyId","secretAccessKey","sessionToken"},
 /// "expiresIn":s,"refreshToken"}`. Anything missing is an error, never a panic.
-pub fn parse_refresh(body: &[u8], now: OffsetDateTime) -> Result<Refreshed, String> {
+pub fn parse_refresh(body: &[u8], now: OffsetDateTime) -> Result<Refreshed, AnswerProblem> {
+    let missing = |name: &str| AnswerProblem::Missing(name.into());
     let v = match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(m)) => m,
-        _ => return Err("the answer is not a JSON object".into()),
+        _ => return Err(AnswerProblem::NotJsonObject),
     };
     let access = member(&v, "accessToken")
         .and_then(Value::as_object)
-        .ok_or("no accessToken")?;
-    let field = |name: &str| text(access, name).ok_or(format!("no accessToken.{name}"));
+        .ok_or(missing("accessToken"))?;
+    let field = |name: &str| text(access, name).ok_or(missing(&format!("accessToken.{name}")));
     let expires_in = member(&v, "expiresIn")
         .and_then(Value::as_i64)
-        .ok_or("no expiresIn")?;
+        .ok_or(missing("expiresIn"))?;
     let expires_at = now
         .checked_add(Duration::seconds(expires_in))
         .filter(|_| expires_in > 0)
         .and_then(|t| t.replace_nanosecond(0).ok())
-        .ok_or("expiresIn is out of range")?;
+        .ok_or(AnswerProblem::OutOfRange("expiresIn"))?;
     Ok(Refreshed {
         access_key_id: field("accessKeyId")?,
         secret_access_key: Secret::new(field("secretAccessKey")?),
         session_token: Secret::new(field("sessionToken")?),
         expires_at,
-        refresh_token: Secret::new(text(&v, "refreshToken").ok_or("no refreshToken")?),
+        refresh_token: Secret::new(text(&v, "refreshToken").ok_or(missing("refreshToken"))?),
     })
 }
 

@@ -3,6 +3,7 @@
 //! (`sso_session` profiles only), then `GetRoleCredentials`.
 
 use crate::aws::Credentials;
+use crate::aws::answer::AnswerProblem;
 use crate::aws::call::{self, CallError, ErrorFormat};
 use crate::aws::endpoint::{self, Service};
 use crate::aws::http::{Request, Timeouts, target};
@@ -147,7 +148,7 @@ impl Sso {
                 .without(&str_field(doc, "clientSecret").unwrap_or_default())
         })?;
         let new = parse_token(&resp.body, now)
-            .map_err(|detail| CallError::bad_response(ep.service, detail))?;
+            .map_err(|detail| CallError::bad_response(ep.service, detail.to_string()))?;
         doc.insert(
             "accessToken".into(),
             Value::String(new.access_token.expose().clone()),
@@ -171,27 +172,27 @@ pub struct RefreshedToken {
 
 /// `{"accessToken","expiresIn"(s),"refreshToken"?}`; an `expiresIn` that is not a positive
 /// time from `now` within the calendar is an error, not a panic.
-pub fn parse_token(body: &[u8], now: OffsetDateTime) -> Result<RefreshedToken, String> {
-    let v: Value =
-        serde_json::from_slice(body).map_err(|_| "the answer is not JSON".to_string())?;
+pub fn parse_token(body: &[u8], now: OffsetDateTime) -> Result<RefreshedToken, AnswerProblem> {
+    let v: Value = serde_json::from_slice(body).map_err(|_| AnswerProblem::NotJson)?;
     let access_token = v
         .get("accessToken")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
-        .ok_or("no accessToken")?
+        .ok_or(AnswerProblem::Missing("accessToken".into()))?
         .to_string();
     let expires_in = v
         .get("expiresIn")
         .and_then(Value::as_i64)
-        .ok_or("no expiresIn")?;
+        .ok_or(AnswerProblem::Missing("expiresIn".into()))?;
+    let out_of_range = AnswerProblem::OutOfRange("expiresIn");
     let expires_at = now
         .checked_add(Duration::seconds(expires_in))
         .filter(|_| expires_in > 0)
-        .ok_or("expiresIn is out of range")?
+        .ok_or(out_of_range.clone())?
         .replace_nanosecond(0)
         .unwrap_or(now)
         .format(&Rfc3339)
-        .map_err(|_| "expiresIn is out of range".to_string())?;
+        .map_err(|_| out_of_range)?;
     Ok(RefreshedToken {
         access_token: Secret::new(access_token),
         expires_at,
@@ -263,24 +264,25 @@ impl Provider for Sso {
             },
             _ => e.into(),
         })?;
-        let mut creds =
-            parse(&resp.body).map_err(|detail| CallError::bad_response(ep.service, detail))?;
+        let mut creds = parse(&resp.body)
+            .map_err(|detail| CallError::bad_response(ep.service, detail.to_string()))?;
         creds.account_id = Some(self.account_id.clone());
         Ok(creds)
     }
 }
 
 /// `{"roleCredentials":{"accessKeyId","secretAccessKey","sessionToken","expiration"(ms)}}`
-pub fn parse(body: &[u8]) -> Result<Credentials, String> {
-    let v: Value =
-        serde_json::from_slice(body).map_err(|_| "the answer is not JSON".to_string())?;
-    let rc = v.get("roleCredentials").ok_or("no roleCredentials")?;
+pub fn parse(body: &[u8]) -> Result<Credentials, AnswerProblem> {
+    let v: Value = serde_json::from_slice(body).map_err(|_| AnswerProblem::NotJson)?;
+    let rc = v
+        .get("roleCredentials")
+        .ok_or(AnswerProblem::Missing("roleCredentials".into()))?;
     let field = |k: &str| {
         rc.get(k)
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
             .map(str::to_string)
-            .ok_or_else(|| format!("no {k}"))
+            .ok_or_else(|| AnswerProblem::Missing(k.into()))
     };
     let expiry = rc
         .get("expiration")

@@ -2,6 +2,7 @@
 //! protocol, at the regional endpoint.
 
 use crate::aws::Credentials;
+use crate::aws::answer::AnswerProblem;
 use crate::aws::call::{self, CallError, ErrorFormat};
 use crate::aws::endpoint::{self, Service};
 use crate::aws::http::form_encode;
@@ -109,7 +110,7 @@ fn call(
                 "sts",
                 crate::aws::sign::now(),
             )
-            .map_err(|detail| CallError::signing(ep.service, detail))?;
+            .map_err(|e| CallError::signing(ep.service, e.to_string()))?;
         }
         Ok(req)
     })?;
@@ -119,14 +120,14 @@ fn call(
 
 /// `Credentials/{AccessKeyId, SecretAccessKey, SessionToken, Expiration}` and the account
 /// from `AssumedRoleUser/Arn`.
-pub fn parse_credentials(xml: &str) -> Result<Credentials, String> {
-    let field = |name: &str| {
+pub fn parse_credentials(xml: &str) -> Result<Credentials, AnswerProblem> {
+    let field = |name: &'static str| {
         crate::aws::xml::text(xml, name)
             .filter(|v| !v.is_empty())
-            .ok_or_else(|| format!("no {name} in the answer"))
+            .ok_or(AnswerProblem::MissingElement(name))
     };
     let expiry = OffsetDateTime::parse(&field("Expiration")?, &Rfc3339)
-        .map_err(|_| "Expiration is not an RFC 3339 time".to_string())?;
+        .map_err(|_| AnswerProblem::NotRfc3339("Expiration"))?;
     Ok(Credentials {
         access_key_id: field("AccessKeyId")?,
         secret_access_key: Secret::new(field("SecretAccessKey")?),
