@@ -12,8 +12,8 @@
 
 mod support;
 
+use docker_credential_ecr_login::aws::Http;
 use docker_credential_ecr_login::aws::endpoint::{Region, RegionOrigin};
-use docker_credential_ecr_login::aws::http::Http;
 use docker_credential_ecr_login::credentials::{self, Resolver};
 use docker_credential_ecr_login::local::config::ProfileSet;
 use docker_credential_ecr_login::local::env::Env;

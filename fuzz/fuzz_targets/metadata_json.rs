@@ -1,8 +1,8 @@
 //! The JSON answers of IMDS, the container endpoint and SSO, and AWS JSON errors.
 #![no_main]
+use docker_credential_ecr_login::aws::Response;
 use docker_credential_ecr_login::aws::call::{ErrorFormat, api_error};
 use docker_credential_ecr_login::aws::endpoint::Service;
-use docker_credential_ecr_login::aws::http::Response;
 use docker_credential_ecr_login::credentials::sources::{container, imds, sso};
 use libfuzzer_sys::fuzz_target;
 

@@ -1,8 +1,8 @@
 //! STS answers: the credentials XML, the error XML, and the XML reader under both.
 #![no_main]
+use docker_credential_ecr_login::aws::Response;
 use docker_credential_ecr_login::aws::call::{ErrorFormat, api_error};
 use docker_credential_ecr_login::aws::endpoint::Service;
-use docker_credential_ecr_login::aws::http::Response;
 use docker_credential_ecr_login::aws::xml;
 use docker_credential_ecr_login::credentials::sources::sts;
 use libfuzzer_sys::fuzz_target;

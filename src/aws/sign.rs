@@ -1,6 +1,6 @@
 //! SigV4 request signing through `aws-sigv4`.
 
-use crate::aws::Credentials;
+use crate::aws::credentials::Credentials;
 use crate::aws::http::Request;
 use crate::local::secret::Secret;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};

@@ -5,7 +5,7 @@ use super::args::Action;
 use super::fallback::{self, Fallback, FallbackError};
 use super::outcome::{Outcome, program};
 use super::protocol;
-use crate::aws::http::loggable_url;
+use crate::aws::loggable_url;
 use crate::error::Error;
 use crate::get::{self, registry};
 use crate::local::env::Env;

@@ -4,7 +4,7 @@
 
 use super::{fallback, protocol};
 use crate::aws::endpoint::{self, Service};
-use crate::aws::http::loggable_url;
+use crate::aws::loggable_url;
 use crate::credentials::{Base, Plan, Source};
 use crate::get::prepare::Prepared;
 use crate::get::registry::{self, Registry};

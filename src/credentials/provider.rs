@@ -2,9 +2,9 @@
 //! source is handed to do its I/O ([`Resolver`]), and what several of them share.
 
 use crate::aws::Credentials;
+use crate::aws::Http;
 use crate::aws::call::{CallError, CallErrorKind};
 use crate::aws::endpoint::{Region, Service};
-use crate::aws::http::Http;
 use crate::credentials::error::CredentialsError;
 use crate::local::env::Env;
 use crate::local::settings::Config;
@@ -36,8 +36,8 @@ impl<'a> Resolver<'a> {
             .map_err(|bad| CallError::new(service, CallErrorKind::BadRegion(bad)))
     }
 
-    pub fn policy(&self) -> crate::aws::retry::Policy {
-        crate::aws::retry::Policy::from_env(self.config.env, self.deadline)
+    pub fn policy(&self) -> crate::aws::Policy {
+        crate::aws::Policy::from_env(self.config.env, self.deadline)
     }
 }
 

@@ -1,10 +1,10 @@
 //! `GetAuthorizationToken` for ECR (JSON 1.1, `registryIds=[id]`) and ECR Public, and the
 //! token they return.
 
-use crate::aws::call::{self, CallError, ErrorFormat};
+use crate::aws::Http;
+use crate::aws::call::CallError;
 use crate::aws::endpoint::{Endpoint, Service};
-use crate::aws::http::{Http, Request, Timeouts, target};
-use crate::aws::retry;
+use crate::aws::request::Call;
 use crate::credentials::Credentials;
 use crate::get::registry::{self, Registry};
 use crate::local::secret::Secret;
@@ -25,7 +25,7 @@ pub struct AuthorizationToken {
 /// Calls `GetAuthorizationToken` for `registry` at `endpoint`, retrying as the SDKs do.
 pub fn get_authorization_token(
     http: &Http,
-    policy: retry::Policy,
+    policy: crate::aws::Policy,
     endpoint: &Endpoint,
     registry: &Registry,
     creds: &Credentials,
@@ -46,33 +46,11 @@ pub fn get_authorization_token(
             "{}".to_string(),
         ),
     };
-    let t = target(&endpoint.url).map_err(|error| CallError::http(name, error))?;
-    let response = call::call(http, policy, name, ErrorFormat::Json, |attempt| {
-        let mut req = Request {
-            method: "POST",
-            url: endpoint.url.clone(),
-            headers: vec![
-                ("host".into(), t.authority.clone()),
-                ("content-type".into(), "application/x-amz-json-1.1".into()),
-                ("x-amz-target".into(), target_name.into()),
-                (
-                    "amz-sdk-request".into(),
-                    format!("attempt={attempt}; max={}", policy.max_attempts),
-                ),
-            ],
-            body: body.clone().into_bytes(),
-            timeouts: Timeouts::DEFAULT,
-        };
-        crate::aws::sign::sign_request(
-            &mut req,
-            creds,
-            &endpoint.signing_region,
-            endpoint.service.signing_name(),
-            crate::aws::sign::now(),
-        )
-        .map_err(|e| CallError::signing(name, e.to_string()))?;
-        Ok(req)
-    })?;
+    let response = Call::post(name, &endpoint.url, "application/x-amz-json-1.1", body)
+        .header("x-amz-target", target_name)
+        .attempt_header()
+        .signed(creds, &endpoint.signing_region, name.signing_name())
+        .send(http, policy)?;
     parse_response(name, registry, &response.body)
 }
 

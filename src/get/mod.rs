@@ -16,7 +16,7 @@ use crate::local::config::ProfileSet;
 use crate::local::secret::Secret;
 
 use crate::aws::endpoint::{self, Service};
-use crate::aws::http::loggable_url;
+use crate::aws::loggable_url;
 use crate::error::Error;
 use crate::local::env::Env;
 use crate::local::files;
@@ -171,7 +171,7 @@ fn serve(prepared: &Prepared, server_url: &str) -> Result<Token, Error> {
 /// How long a fetch may hold its entry's lock, which waiters give it: a `credential_process`
 /// (60 s) and then up to three calls (STS, SSO or Sign-In, and ECR), each within its budget.
 const FETCH_BOUND: std::time::Duration = std::time::Duration::from_secs(
-    credentials::PROCESS_TIMEOUT.as_secs() + 3 * crate::aws::retry::TOTAL_BUDGET.as_secs(),
+    credentials::PROCESS_TIMEOUT.as_secs() + 3 * crate::aws::TOTAL_BUDGET.as_secs(),
 );
 /// How long a store may hold the file's lock: a read, a merge, a write and an fsync. Short,
 /// so that waiters behind a stopped writer store their tokens soon; a writer that outlives

@@ -3,9 +3,8 @@
 //! need) the settings over the config files, the ECR endpoint and the STS region. `get`
 //! executes it; `explain` prints it. Both see the same value, so they cannot drift apart.
 
+use crate::aws::Http;
 use crate::aws::endpoint::{Endpoint, Region};
-use crate::aws::http::Http;
-use crate::aws::retry;
 use crate::credentials::{self, Credentials, Plan, Resolver};
 use crate::error::Error;
 use crate::get::registry::Registry;
@@ -125,17 +124,17 @@ impl<'a> Prepared<'a> {
                 .checked()
                 .map_err(Error::InvalidRegion)?;
         }
-        let deadline = Instant::now() + retry::TOTAL_BUDGET;
+        let deadline = Instant::now() + crate::aws::TOTAL_BUDGET;
         let http = self.http();
         let creds = self.resolve(&http, deadline)?;
-        let policy = retry::Policy::from_env(self.env(), deadline);
+        let policy = crate::aws::Policy::from_env(self.env(), deadline);
         let token = ecr::get_authorization_token(&http, policy, &endpoint, &self.registry, &creds)?;
         Ok(token)
     }
 
     /// The credentials alone (`explain --resolve`).
     pub fn credentials(&self) -> Result<Credentials, Error> {
-        let deadline = Instant::now() + retry::TOTAL_BUDGET;
+        let deadline = Instant::now() + crate::aws::TOTAL_BUDGET;
         self.resolve(&self.http(), deadline)
     }
 

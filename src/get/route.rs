@@ -242,6 +242,6 @@ fn auto_profile(
 
 fn not_ecr(server_url: &str) -> Error {
     Error::NotEcr {
-        host: crate::aws::http::loggable_url(server_url),
+        host: crate::aws::loggable_url(server_url),
     }
 }

@@ -104,19 +104,19 @@ mod tests {
             ),
             format!(
                 "{:?}",
-                crate::aws::http::Request {
+                crate::aws::Request {
                     method: "POST",
                     url: format!(
                         "https://user:{SHOWN_NOWHERE}@example.com/?X-Amz-Signature={SHOWN_NOWHERE}"
                     ),
                     headers: vec![("Authorization".into(), SHOWN_NOWHERE.into())],
                     body: SHOWN_NOWHERE.as_bytes().to_vec(),
-                    timeouts: crate::aws::http::Timeouts::DEFAULT,
+                    timeouts: crate::aws::Timeouts::DEFAULT,
                 }
             ),
             format!(
                 "{:?}",
-                crate::aws::http::Response {
+                crate::aws::Response {
                     status: 200,
                     headers: vec![("Set-Cookie".into(), SHOWN_NOWHERE.into())],
                     body: SHOWN_NOWHERE.as_bytes().to_vec(),

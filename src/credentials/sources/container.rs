@@ -3,8 +3,9 @@
 //! `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` / `_TOKEN`).
 
 use crate::aws::Credentials;
-use crate::aws::call::{self, CallError, Callee, ErrorFormat};
-use crate::aws::http::{Request, Timeouts, target};
+use crate::aws::call::{CallError, Callee};
+use crate::aws::request::Call;
+use crate::aws::target;
 use crate::credentials::error::{CredentialsError, EnvironmentProblem};
 use crate::credentials::provider::{
     LocalIdentity, Provider, Resolver, token_file_identity, token_hash,
@@ -106,28 +107,12 @@ impl Provider for Container {
                 uri: self.uri.clone(),
             });
         }
-        let response = call::call(
-            r.http,
-            r.policy(),
-            Callee::Container,
-            ErrorFormat::Json,
-            |_| {
-                let mut headers = vec![
-                    ("host".to_string(), t.authority.clone()),
-                    ("accept".to_string(), "application/json".to_string()),
-                ];
-                if let Some(a) = &authorization {
-                    headers.push(("authorization".into(), a.clone()));
-                }
-                Ok(Request {
-                    method: "GET",
-                    url: self.uri.clone(),
-                    headers,
-                    body: Vec::new(),
-                    timeouts: Timeouts::DEFAULT,
-                })
-            },
-        )?;
+        let call = Call::get(Callee::Container, &self.uri).header("accept", "application/json");
+        let response = match &authorization {
+            Some(a) => call.header("authorization", a),
+            None => call,
+        }
+        .send(r.http, r.policy())?;
         parse(&response.body)
             .map_err(|e| CallError::bad_response(Callee::Container, e.to_string()).into())
     }

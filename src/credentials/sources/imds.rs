@@ -3,7 +3,8 @@
 
 use crate::aws::Credentials;
 use crate::aws::call::{CallError, CallErrorKind, Callee};
-use crate::aws::http::{HttpError, Request, Response, Timeouts, target};
+use crate::aws::request::Call;
+use crate::aws::{HttpError, Request, Response, Timeouts, target};
 use crate::credentials::error::{CredentialsError, EnvironmentProblem};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::sources::document::{self, Document, DocumentError};
@@ -118,24 +119,6 @@ fn ok_body(r: &Response) -> Result<String, CredentialsError> {
 }
 
 impl Imds {
-    fn request(
-        &self,
-        method: &'static str,
-        url: &str,
-        headers: Vec<(String, String)>,
-    ) -> Result<Request, CredentialsError> {
-        let t = target(url).map_err(|error| CallError::http(Callee::Imds, error))?;
-        let mut all = vec![("host".to_string(), t.authority)];
-        all.extend(headers);
-        Ok(Request {
-            method,
-            url: url.to_string(),
-            headers: all,
-            body: Vec::new(),
-            timeouts: TIMEOUTS,
-        })
-    }
-
     /// Sends with at most [`ATTEMPTS`] tries: a 5xx is tried again; a connection that cannot
     /// be made, or an answer that does not come, is not, so that off EC2 this costs seconds.
     fn send(&self, r: &Resolver, req: &Request) -> Result<Response, CredentialsError> {
@@ -164,14 +147,10 @@ impl Imds {
     /// The IMDSv2 session token, or `None` to go on with IMDSv1 (the token call answered
     /// 403, 404 or 405, or never answered: a container behind the default hop limit).
     fn token(&self, r: &Resolver) -> Result<Option<String>, CredentialsError> {
-        let req = self.request(
-            "PUT",
-            &format!("{}/latest/api/token", self.endpoint),
-            vec![(
-                "x-aws-ec2-metadata-token-ttl-seconds".into(),
-                TOKEN_TTL.into(),
-            )],
-        )?;
+        let req = Call::put(Callee::Imds, &format!("{}/latest/api/token", self.endpoint))
+            .header("x-aws-ec2-metadata-token-ttl-seconds", TOKEN_TTL)
+            .timeouts(TIMEOUTS)
+            .request()?;
         let fallback = |why: String| {
             if self.v1_disabled {
                 Err(CredentialsError::ImdsV1Disabled { why })
@@ -204,15 +183,18 @@ impl Imds {
         url: &str,
         token: &mut Option<String>,
     ) -> Result<Response, CredentialsError> {
-        let headers = |t: &Option<String>| {
-            t.iter()
-                .map(|t| ("x-aws-ec2-metadata-token".to_string(), t.clone()))
-                .collect::<Vec<_>>()
+        let request = |t: &Option<String>| {
+            let call = Call::get(Callee::Imds, url).timeouts(TIMEOUTS);
+            match t {
+                Some(t) => call.header("x-aws-ec2-metadata-token", t),
+                None => call,
+            }
+            .request()
         };
-        let resp = self.send(r, &self.request("GET", url, headers(token))?)?;
+        let resp = self.send(r, &request(token)?)?;
         if resp.status == 401 && token.is_some() {
             *token = self.token(r)?;
-            return self.send(r, &self.request("GET", url, headers(token))?);
+            return self.send(r, &request(token)?);
         }
         Ok(resp)
     }

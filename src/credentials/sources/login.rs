@@ -8,9 +8,10 @@
 
 use crate::aws::Credentials;
 use crate::aws::answer::AnswerProblem;
-use crate::aws::call::{self, CallError, CallErrorKind, ErrorFormat};
+use crate::aws::call::{CallError, CallErrorKind, ErrorFormat};
 use crate::aws::endpoint::{self, Service};
-use crate::aws::http::{Request, Timeouts, target};
+use crate::aws::request::Call;
+use crate::aws::target;
 use crate::credentials::error::{CredentialsError, LoginCacheProblem, LoginRefusal};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::sources::dpop::DpopKey;
@@ -22,7 +23,7 @@ use crate::local::secret::Secret;
 /// How long a refresh may hold the login file's lock: one Sign-In call within its budget,
 /// then the write of the file.
 const REFRESH_BOUND: std::time::Duration =
-    std::time::Duration::from_secs(crate::aws::retry::TOTAL_BUDGET.as_secs() + 5);
+    std::time::Duration::from_secs(crate::aws::TOTAL_BUDGET.as_secs() + 5);
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 use time::format_description::well_known::Rfc3339;
@@ -184,7 +185,8 @@ impl Login {
             .map_err(|problem| self.cache_error(path, LoginCacheProblem::BadKey(problem)))?;
         let ep = endpoint::for_service(Service::Signin, r.region_for(Service::Signin)?, &r.config);
         let url = format!("{}/v1/token", ep.url.trim_end_matches('/'));
-        let t = target(&url).map_err(|error| refused(LoginRefusal::Failed(error.to_string())))?;
+        // A URL that does not parse is refused here, in the words of a refusal.
+        target(&url).map_err(|error| refused(LoginRefusal::Failed(error.to_string())))?;
         let body = serde_json::json!({
             "clientId": cached.client_id,
             "grantType": "refresh_token",
@@ -195,28 +197,19 @@ impl Login {
             "Refreshing the aws login session",
             &[
                 ("session", &self.session),
-                ("url", &crate::aws::http::loggable_url(&url)),
+                ("url", &crate::aws::loggable_url(&url)),
             ],
         );
-        let resp = call::call(r.http, r.policy(), SIGN_IN, ErrorFormat::SignIn, |_| {
-            let iat = OffsetDateTime::now_utc().unix_timestamp();
-            let proof = key
-                .proof("POST", &url, iat)
-                .map_err(|_| CallError::signing(SIGN_IN, "could not make the DPoP proof"))?;
-            Ok(Request {
-                method: "POST",
-                url: url.clone(),
-                headers: vec![
-                    ("host".into(), t.authority.clone()),
-                    ("content-type".into(), "application/json".into()),
-                    ("dpop".into(), proof),
-                ],
-                body: body.clone().into_bytes(),
-                timeouts: Timeouts::DEFAULT,
+        let resp = Call::post(SIGN_IN, &url, "application/json", body)
+            .errors(ErrorFormat::SignIn)
+            .header_per_attempt("dpop", || {
+                let iat = OffsetDateTime::now_utc().unix_timestamp();
+                key.proof("POST", &url, iat)
+                    .map_err(|_| CallError::signing(SIGN_IN, "could not make the DPoP proof"))
             })
-        })
-        // Sign-In may echo the request: its answer never shows the refresh token.
-        .map_err(|e| refused(refusal(&e.without(cached.refresh_token.expose()))))?;
+            .send(r.http, r.policy())
+            // Sign-In may echo the request: its answer never shows the refresh token.
+            .map_err(|e| refused(refusal(&e.without(cached.refresh_token.expose()))))?;
         parse_refresh(&resp.body, OffsetDateTime::now_utc()).map_err(|detail| {
             refused(LoginRefusal::Failed(format!(
                 "{} sent an answer this helper cannot use: {detail}",

@@ -4,9 +4,9 @@
 
 use crate::aws::Credentials;
 use crate::aws::answer::AnswerProblem;
-use crate::aws::call::{self, CallError, ErrorFormat};
+use crate::aws::call::CallError;
 use crate::aws::endpoint::{self, Service};
-use crate::aws::http::{Request, Timeouts, target};
+use crate::aws::request::Call;
 use crate::credentials::error::{CredentialsError, SsoCacheProblem};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::local::config::{Platform, home_dir};
@@ -122,7 +122,6 @@ impl Sso {
     ) -> Result<String, CredentialsError> {
         let ep = endpoint::for_service(Service::SsoOidc, &self.region, &r.config);
         let url = format!("{}/token", ep.url.trim_end_matches('/'));
-        let t = target(&url).map_err(|error| CallError::http(ep.service, error))?;
         let body = serde_json::json!({
             "clientId": str_field(doc, "clientId"),
             "clientSecret": str_field(doc, "clientSecret"),
@@ -130,23 +129,13 @@ impl Sso {
             "refreshToken": str_field(doc, "refreshToken"),
         })
         .to_string();
-        let resp = call::call(r.http, r.policy(), ep.service, ErrorFormat::Json, |_| {
-            Ok(Request {
-                method: "POST",
-                url: url.clone(),
-                headers: vec![
-                    ("host".into(), t.authority.clone()),
-                    ("content-type".into(), "application/json".into()),
-                ],
-                body: body.clone().into_bytes(),
-                timeouts: Timeouts::DEFAULT,
-            })
-        })
-        // SSO OIDC may echo the request: its answer never shows what was sent.
-        .map_err(|e| {
-            e.without(&str_field(doc, "refreshToken").unwrap_or_default())
-                .without(&str_field(doc, "clientSecret").unwrap_or_default())
-        })?;
+        let resp = Call::post(ep.service, &url, "application/json", body)
+            .send(r.http, r.policy())
+            // SSO OIDC may echo the request: its answer never shows what was sent.
+            .map_err(|e| {
+                e.without(&str_field(doc, "refreshToken").unwrap_or_default())
+                    .without(&str_field(doc, "clientSecret").unwrap_or_default())
+            })?;
         let new = parse_token(&resp.body, now)
             .map_err(|detail| CallError::bad_response(ep.service, detail.to_string()))?;
         doc.insert(
@@ -240,30 +229,20 @@ impl Provider for Sso {
         let url = format!(
             "{}/federation/credentials?account_id={}&role_name={}",
             ep.url.trim_end_matches('/'),
-            crate::aws::http::percent_encode(&self.account_id),
-            crate::aws::http::percent_encode(&self.role_name)
+            crate::aws::percent_encode(&self.account_id),
+            crate::aws::percent_encode(&self.role_name)
         );
-        let t = target(&url).map_err(|error| CallError::http(ep.service, error))?;
-        let resp = call::call(r.http, r.policy(), ep.service, ErrorFormat::Json, |_| {
-            Ok(Request {
-                method: "GET",
-                url: url.clone(),
-                headers: vec![
-                    ("host".into(), t.authority.clone()),
-                    ("x-amz-sso_bearer_token".into(), token.clone()),
-                ],
-                body: Vec::new(),
-                timeouts: Timeouts::DEFAULT,
-            })
-        })
-        .map_err(|e| e.without(&token))
-        .map_err(|e| match e.api() {
-            Some((401 | 403, _)) => CredentialsError::SsoRejected {
-                answer: e.to_string(),
-                profile: self.profile.clone(),
-            },
-            _ => e.into(),
-        })?;
+        let resp = Call::get(ep.service, &url)
+            .header("x-amz-sso_bearer_token", &token)
+            .send(r.http, r.policy())
+            .map_err(|e| e.without(&token))
+            .map_err(|e| match e.api() {
+                Some((401 | 403, _)) => CredentialsError::SsoRejected {
+                    answer: e.to_string(),
+                    profile: self.profile.clone(),
+                },
+                _ => e.into(),
+            })?;
         let mut creds = parse(&resp.body)
             .map_err(|detail| CallError::bad_response(ep.service, detail.to_string()))?;
         creds.account_id = Some(self.account_id.clone());

@@ -3,10 +3,10 @@
 
 use crate::aws::Credentials;
 use crate::aws::answer::AnswerProblem;
-use crate::aws::call::{self, CallError, ErrorFormat};
+use crate::aws::call::{CallError, ErrorFormat};
 use crate::aws::endpoint::{self, Service};
-use crate::aws::http::form_encode;
-use crate::aws::http::{Request, Timeouts, target};
+use crate::aws::form_encode;
+use crate::aws::request::Call;
 use crate::credentials::provider::Resolver;
 use crate::local::secret::Secret;
 use std::time::SystemTime;
@@ -87,33 +87,18 @@ fn call(
     signer: Option<&Credentials>,
 ) -> Result<Credentials, CallError> {
     let ep = endpoint::for_service(Service::Sts, r.region_for(Service::Sts)?, &r.config);
-    let t = target(&ep.url).map_err(|error| CallError::http(ep.service, error))?;
-    let response = call::call(r.http, r.policy(), ep.service, ErrorFormat::Xml, |_| {
-        let mut req = Request {
-            method: "POST",
-            url: ep.url.clone(),
-            headers: vec![
-                ("host".into(), t.authority.clone()),
-                (
-                    "content-type".into(),
-                    "application/x-www-form-urlencoded".into(),
-                ),
-            ],
-            body: body.as_bytes().to_vec(),
-            timeouts: Timeouts::DEFAULT,
-        };
-        if let Some(creds) = signer {
-            crate::aws::sign::sign_request(
-                &mut req,
-                creds,
-                &ep.signing_region,
-                "sts",
-                crate::aws::sign::now(),
-            )
-            .map_err(|e| CallError::signing(ep.service, e.to_string()))?;
-        }
-        Ok(req)
-    })?;
+    let call = Call::post(
+        ep.service,
+        &ep.url,
+        "application/x-www-form-urlencoded",
+        body,
+    )
+    .errors(ErrorFormat::Xml);
+    let response = match signer {
+        Some(creds) => call.signed(creds, &ep.signing_region, ep.service.signing_name()),
+        None => call,
+    }
+    .send(r.http, r.policy())?;
     parse_credentials(&String::from_utf8_lossy(&response.body))
         .map_err(|detail| CallError::bad_response(ep.service, format!("{action}: {detail}")))
 }
