@@ -4,7 +4,9 @@
 //! every call names its [`Callee`], so no message carries a service name as a literal.
 
 use crate::aws::endpoint::Service;
-use crate::aws::http::{Http, HttpError, Request, Response};
+use crate::aws::http::Http;
+use crate::aws::http_error::HttpError;
+use crate::aws::message::{Request, Response};
 use crate::aws::retry::{self, Attempt};
 use crate::local::text::shown;
 use serde_json::Value;
@@ -239,7 +241,7 @@ pub fn call(
             "Calling AWS",
             &[
                 ("service", &callee.to_string()),
-                ("url", &crate::aws::http::loggable_url(&req.url)),
+                ("url", &crate::local::url::loggable_url(&req.url)),
                 ("attempt", &attempt.to_string()),
             ],
         );

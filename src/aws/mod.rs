@@ -9,15 +9,22 @@ pub mod call;
 pub mod credentials;
 pub mod endpoint;
 mod http;
+mod http_error;
+mod message;
 pub mod partition;
+mod proxy;
 pub mod request;
 mod retry;
+mod roots;
 mod sign;
+mod target;
 pub mod xml;
 
+pub use crate::local::url::loggable_url;
 pub use credentials::Credentials;
-pub use http::{
-    Http, HttpError, Request, Response, Timeouts, form_encode, loggable_url, percent_encode, target,
-};
+pub use http::Http;
+pub use http_error::HttpError;
+pub use message::{Request, Response, Timeouts};
 pub use request::Call;
 pub use retry::{Policy, TOTAL_BUDGET};
+pub use target::{Target, form_encode, percent_encode, target};

@@ -13,9 +13,11 @@
 
 use crate::aws::call::{self, CallError, Callee, ErrorFormat};
 use crate::aws::credentials::Credentials;
-use crate::aws::http::{Http, Request, Response, Timeouts, target};
+use crate::aws::http::Http;
+use crate::aws::message::{Request, Response, Timeouts};
 use crate::aws::retry::Policy;
 use crate::aws::sign;
+use crate::aws::target::target;
 
 /// How each attempt is signed: with these credentials, for this region and signing name.
 struct Signer<'a> {

@@ -1,7 +1,7 @@
 //! SigV4 request signing through `aws-sigv4`.
 
 use crate::aws::credentials::Credentials;
-use crate::aws::http::Request;
+use crate::aws::message::Request;
 use crate::local::secret::Secret;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
