@@ -10,6 +10,7 @@ pub mod error;
 pub mod plan;
 mod profile;
 pub mod provider;
+pub mod resolver;
 pub mod sources;
 pub mod value;
 

@@ -1,45 +1,11 @@
-//! The small trait between the credential sources and the planner ([`Provider`]), what every
-//! source is handed to do its I/O ([`Resolver`]), and what several of them share.
+//! The small trait between the credential sources and the planner ([`Provider`]), and what
+//! several sources share.
 
 use crate::aws::Credentials;
-use crate::aws::Http;
-use crate::aws::call::{CallError, CallErrorKind};
-use crate::aws::endpoint::{Region, Service};
 use crate::credentials::error::CredentialsError;
+pub use crate::credentials::resolver::Resolver;
 use crate::local::env::Env;
-use crate::local::settings::Config;
 use std::fmt;
-use std::time::Instant;
-
-/// What everything past the plan needs: the environment and files, the HTTP client, the
-/// region for STS, and the time budget.
-pub struct Resolver<'a> {
-    /// The environment, the files and the selected profile.
-    pub config: Config<'a>,
-    pub http: &'a Http<'a>,
-    /// The region for STS and Sign-In: `AWS_REGION`, `AWS_DEFAULT_REGION`, the selected
-    /// profile's `region`, else the registry's region (which the Go helper forces). Checked
-    /// by the sources that call them, and only there.
-    pub region: Region,
-    pub deadline: Instant,
-}
-
-impl<'a> Resolver<'a> {
-    pub fn env(&self) -> &'a Env {
-        self.config.env
-    }
-
-    /// The region, if it can go into `service`'s host name; no request is made otherwise.
-    pub fn region_for(&self, service: Service) -> Result<&str, CallError> {
-        self.region
-            .checked()
-            .map_err(|bad| CallError::new(service, CallErrorKind::BadRegion(bad)))
-    }
-
-    pub fn policy(&self) -> crate::aws::Policy {
-        crate::aws::Policy::from_env(self.config.env, self.deadline)
-    }
-}
 
 /// What tells one principal apart from another configured the same way on this machine.
 #[derive(Debug, Clone, PartialEq, Eq)]

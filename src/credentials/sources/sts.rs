@@ -7,7 +7,7 @@ use crate::aws::call::{CallError, ErrorFormat};
 use crate::aws::endpoint::{self, Service};
 use crate::aws::form_encode;
 use crate::aws::request::Call;
-use crate::credentials::provider::Resolver;
+use crate::credentials::resolver::Resolver;
 use crate::local::secret::Secret;
 use std::time::SystemTime;
 use time::OffsetDateTime;
