@@ -2,16 +2,13 @@
 # Builds the static release binaries, reproducibly (no build paths, no timestamps), into
 # $DIST (default dist/) in the layout of Amazon's releases:
 #
-#   scripts/build-static.sh [TARGET...]     # default: all seven
+#   scripts/build-static.sh [TARGET...]     # default: every row of scripts/targets.tsv
 #
-#   linux-amd64        x86_64-unknown-linux-musl    dist/linux-amd64/docker-credential-ecr-login
-#   linux-arm64        aarch64-unknown-linux-musl   dist/linux-arm64/docker-credential-ecr-login
-#   windows-amd64      x86_64-pc-windows-gnu        dist/windows-amd64/docker-credential-ecr-login.exe
-#   windows-arm64      aarch64-pc-windows-gnullvm   dist/windows-arm64/docker-credential-ecr-login.exe
-#   darwin-amd64       x86_64-apple-darwin          dist/darwin-amd64/docker-credential-ecr-login
-#   darwin-arm64       aarch64-apple-darwin         dist/darwin-arm64/docker-credential-ecr-login
-#   linux-amd64-glibc  x86_64-unknown-linux-gnu     dist/linux-amd64-glibc/docker-credential-ecr-login
-#                      (glibc with +crt-static: the fallback; musl is the recommended build)
+# Each target's Rust triple and linker route come from that table: musl (a static executable,
+# through the host's cc or musl-gcc, or the aarch64 gcc), mingw (Debian's MinGW), zig (Zig from
+# PyPI, for macOS and Windows arm64), glibc (the host's, +crt-static: the fallback; musl is the
+# recommended Linux build). The binary goes to dist/TARGET/docker-credential-ecr-login (.exe
+# for Windows).
 #
 # Each binary gets a .sha256 beside it, as Amazon's releases have. macOS and Windows arm64 are
 # compiled and linked by Zig (PyPI's ziglang, through cargo-zigbuild; scripts/cross-setup.sh zig
@@ -27,8 +24,9 @@ set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 out=${DIST:-$top/dist}
+. scripts/targets.sh
 X=${CROSS_HOME:-$HOME/.cache/ecr-login-cross}
-targets=${*:-linux-amd64 linux-arm64 windows-amd64 windows-arm64 darwin-amd64 darwin-arm64 linux-amd64-glibc}
+targets=${*:-$(targets)}
 route=${ECR_LOGIN_STD:-auto}
 mkdir -p "$out"
 # The commit goes into `-v`; set it the same way for every build of one source.
@@ -36,18 +34,8 @@ ECR_LOGIN_GIT_COMMIT=${ECR_LOGIN_GIT_COMMIT:-$(git rev-parse --short=7 HEAD 2>/d
 export ECR_LOGIN_GIT_COMMIT
 
 sysroot=$(rustc --print sysroot)
-rust_target() {
-    case "$1" in
-        linux-amd64) echo x86_64-unknown-linux-musl ;;
-        linux-arm64) echo aarch64-unknown-linux-musl ;;
-        windows-amd64) echo x86_64-pc-windows-gnu ;;
-        windows-arm64) echo aarch64-pc-windows-gnullvm ;;
-        darwin-amd64) echo x86_64-apple-darwin ;;
-        darwin-arm64) echo aarch64-apple-darwin ;;
-        linux-amd64-glibc) echo x86_64-unknown-linux-gnu ;;
-        *) echo "unknown target $1 (linux-amd64, linux-arm64, windows-amd64, windows-arm64, darwin-amd64, darwin-arm64, linux-amd64-glibc)" >&2; exit 2 ;;
-    esac
-}
+rust_target() { target_field "$1" triple || exit 2; }
+route_of() { target_field "$1" route || exit 2; }
 has_std() { ls "$sysroot/lib/rustlib/$1/lib"/libstd-* > /dev/null 2>&1; }
 rustup_works=yes
 need_source=no
@@ -63,16 +51,18 @@ for t in $targets; do
     need_source=yes
 done
 [ "$route" = source ] && need_source=yes
-zig=no
-case " $targets " in *" windows-arm64 "*|*" darwin-"*) zig=yes ;; esac
+zig=no cross=no
+for t in $targets; do
+    case "$(route_of "$t")" in
+        zig) zig=yes cross=yes ;;
+        musl | mingw) cross=yes ;;
+    esac
+done
 if [ -z "${OFFLINE:-}" ]; then
     setup=""
     [ "$need_source" = no ] || setup="source"
     [ "$zig" = no ] || setup="$setup zig"
-    case " $targets " in
-        *" linux-amd64 "*|*" linux-arm64 "*|*" windows-amd64 "*|*" windows-arm64 "*|*" darwin-"*)
-            scripts/cross-setup.sh $setup ;;
-    esac
+    [ "$cross" = no ] || scripts/cross-setup.sh $setup
 fi
 if [ "$zig" = yes ]; then
     # cargo-zigbuild and zig from their virtual environment, with their caches in ours.
@@ -110,7 +100,7 @@ fi
 
 build() { # dist name, rust target, file name, rustflags, rustflags of the source route
     name=$1 rt=$2 file=$3 flags=$4 cargo_build="cargo build"
-    case "$name" in windows-arm64|darwin-*) cargo_build="cargo zigbuild" ;; esac
+    [ "$(route_of "$name")" != zig ] || cargo_build="cargo zigbuild"
     if [ "$route" != source ] && has_std "$rt"; then
         how="prebuilt standard library (rustup target)"
         std=""
@@ -126,7 +116,7 @@ build() { # dist name, rust target, file name, rustflags, rustflags of the sourc
         $std --target "$rt" --bin docker-credential-ecr-login
     mkdir -p "$out/$name"
     cp "target/$rt/release/$file" "$out/$name/$file"
-    case "$name" in windows-arm64|darwin-*) python3 scripts/binaries.py fix "$out/$name/$file" ;; esac
+    [ "$(route_of "$name")" != zig ] || python3 scripts/binaries.py fix "$out/$name/$file"
     (cd "$out/$name" && sha256sum "$file" > "$file.sha256")
     echo "built $out/$name/$file ($(wc -c < "$out/$name/$file") bytes)" >&2
 }
@@ -139,33 +129,44 @@ uses_source() { [ "$route" = source ] || ! has_std "$1"; }
 static="-C target-feature=+crt-static -C relocation-model=static"
 for t in $targets; do
     rt=$(rust_target "$t")
-    case "$t" in
-        linux-amd64)
-            linker=cc
-            uses_source "$rt" && linker=musl-gcc
-            CC_x86_64_unknown_linux_musl=musl-gcc CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER=$linker \
-                build linux-amd64 "$rt" docker-credential-ecr-login \
-                "$static" "-C link-self-contained=no -L native=$X/unwind/x86_64" ;;
-        linux-arm64)
-            linker=aarch64-linux-gnu-gcc
-            uses_source "$rt" && linker=$X/aarch64-linux-musl-gcc
-            CC_aarch64_unknown_linux_musl=$X/aarch64-linux-musl-gcc AR_aarch64_unknown_linux_musl=aarch64-linux-gnu-ar \
-                CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=$linker \
-                build linux-arm64 "$rt" docker-credential-ecr-login \
-                "$static" "-C link-self-contained=no -L native=$X/unwind/aarch64" ;;
-        windows-amd64)
-            CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
-                build windows-amd64 "$rt" docker-credential-ecr-login.exe \
-                "-C target-feature=+crt-static -C link-arg=-Wl,--no-insert-timestamp" "-C link-self-contained=no" ;;
-        windows-arm64)
-            build windows-arm64 "$rt" docker-credential-ecr-login.exe "-C target-feature=+crt-static" "" ;;
-        darwin-amd64)
-            # The deployment target is Rust's own minimum (zig would write its newest); dead_strip
-            # drops libiconv and libcharset, which the libc crate names and nothing uses.
-            MACOSX_DEPLOYMENT_TARGET=10.12 build darwin-amd64 "$rt" docker-credential-ecr-login "-C link-arg=-Wl,-dead_strip_dylibs" "" ;;
-        darwin-arm64)
-            MACOSX_DEPLOYMENT_TARGET=11.0 build darwin-arm64 "$rt" docker-credential-ecr-login "-C link-arg=-Wl,-dead_strip_dylibs" "" ;;
-        linux-amd64-glibc)
-            build linux-amd64-glibc "$rt" docker-credential-ecr-login "-C target-feature=+crt-static" "" ;;
+    arch=${rt%%-*}
+    file=docker-credential-ecr-login
+    case "$rt" in *-windows-*) file=$file.exe ;; esac
+    # The variables cargo and cc read name the triple: CC_x86_64_unknown_linux_musl, ...
+    tl=$(echo "$rt" | tr '-' '_')
+    tu=$(echo "$tl" | tr 'a-z' 'A-Z')
+    case "$(route_of "$t")" in
+        musl)
+            case "$arch" in
+                x86_64) cc=musl-gcc linker=cc source_linker=musl-gcc ar="" ;;
+                aarch64)
+                    cc=$X/aarch64-linux-musl-gcc linker=aarch64-linux-gnu-gcc
+                    source_linker=$X/aarch64-linux-musl-gcc ar=aarch64-linux-gnu-ar ;;
+                *) echo "$t: no musl linker for $arch here" >&2; exit 2 ;;
+            esac
+            uses_source "$rt" && linker=$source_linker
+            (
+                export "CC_$tl=$cc" "CARGO_TARGET_${tu}_LINKER=$linker"
+                [ -z "$ar" ] || export "AR_$tl=$ar"
+                build "$t" "$rt" "$file" "$static" "-C link-self-contained=no -L native=$X/unwind/$arch"
+            ) ;;
+        mingw)
+            (
+                export "CC_$tl=$arch-w64-mingw32-gcc" "CARGO_TARGET_${tu}_LINKER=$arch-w64-mingw32-gcc"
+                build "$t" "$rt" "$file" \
+                    "-C target-feature=+crt-static -C link-arg=-Wl,--no-insert-timestamp" "-C link-self-contained=no"
+            ) ;;
+        zig)
+            case "$rt" in
+                *-windows-*) build "$t" "$rt" "$file" "-C target-feature=+crt-static" "" ;;
+                *-apple-darwin)
+                    # The deployment target is Rust's own minimum (zig would write its newest);
+                    # dead_strip drops libiconv and libcharset, which the libc crate names and
+                    # nothing uses.
+                    case "$arch" in x86_64) macos=10.12 ;; *) macos=11.0 ;; esac
+                    MACOSX_DEPLOYMENT_TARGET=$macos build "$t" "$rt" "$file" "-C link-arg=-Wl,-dead_strip_dylibs" "" ;;
+                *) echo "$t: no zig route for $rt here" >&2; exit 2 ;;
+            esac ;;
+        glibc) build "$t" "$rt" "$file" "-C target-feature=+crt-static" "" ;;
     esac
 done

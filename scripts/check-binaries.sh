@@ -1,39 +1,41 @@
 #!/bin/sh
-# The release binaries in dist/ as built: static, within their size budgets, their .sha256 files
-# true, the ones this machine runs started, and the ones it cannot run read by our own reading
-# of their formats (CPU, executable type, linked libraries or imported DLLs, minimum macOS, the
-# arm64 signature: scripts/binaries.py).
+# The release binaries in dist/ as built, every row of scripts/targets.tsv: static (no
+# interpreter, no shared library), within its size budget, its .sha256 file true, the ones
+# this machine runs started, and the ones it cannot run read by our own reading of their
+# formats (CPU, executable type, linked libraries or imported DLLs, minimum macOS, the arm64
+# signature: scripts/binaries.py); the universal macOS file too.
 #
 #   scripts/check-binaries.sh        (after scripts/release.sh)
 set -eu
 cd "$(dirname "$0")/.."
-for t in linux-amd64 linux-arm64 linux-amd64-glibc; do
+. scripts/targets.sh
+for t in $(targets); do
     bin=dist/$t/docker-credential-ecr-login
-    if readelf -l "$bin" | grep -q INTERP || readelf -d "$bin" | grep -q NEEDED; then
-        echo "$bin is not statically linked" >&2
-        exit 1
-    fi
-    echo "$bin: static"
+    case "$(target_field "$t" check)" in
+        elf)
+            if readelf -l "$bin" | grep -q INTERP || readelf -d "$bin" | grep -q NEEDED; then
+                echo "$bin is not statically linked" >&2
+                exit 1
+            fi
+            echo "$bin: static" ;;
+        windows/*)
+            bin=$bin.exe
+            python3 scripts/binaries.py check "$bin" windows "$(target_field "$t" check | cut -d/ -f2)" ;;
+        darwin/*)
+            python3 scripts/binaries.py check "$bin" darwin "$(target_field "$t" check | cut -d/ -f2)" ;;
+    esac
+    size=$(wc -c < "$bin")
+    budget=$(($(target_field "$t" budget) * 1024))
+    echo "$bin: $size bytes (budget $budget)"
+    [ "$size" -le "$budget" ] || { echo "$bin is over its budget of $budget bytes" >&2; exit 1; }
+    case "$(target_field "$t" runner)" in
+        native) "$bin" -v ;;
+        qemu-user)
+            qemu=qemu-$(target_field "$t" triple | cut -d- -f1)-static
+            command -v "$qemu" > /dev/null || scripts/cross-setup.sh
+            "$qemu" "$bin" -v ;;
+    esac
 done
-python3 scripts/binaries.py check dist/windows-amd64/docker-credential-ecr-login.exe windows amd64
-python3 scripts/binaries.py check dist/windows-arm64/docker-credential-ecr-login.exe windows arm64
-python3 scripts/binaries.py check dist/darwin-amd64/docker-credential-ecr-login darwin amd64
-python3 scripts/binaries.py check dist/darwin-arm64/docker-credential-ecr-login darwin arm64
 python3 scripts/binaries.py check dist/darwin-universal/docker-credential-ecr-login darwin universal
 (cd dist && for f in */docker-credential-ecr-login*.sha256; do (cd "${f%/*}" && sha256sum -c --quiet "${f##*/}"); done)
 echo "every binary's .sha256 matches"
-budget() { # file, bytes
-    size=$(wc -c < "$1")
-    echo "$1: $size bytes (budget $2)"
-    [ "$size" -le "$2" ] || { echo "$1 is over its budget of $2 bytes" >&2; exit 1; }
-}
-for f in linux-amd64/docker-credential-ecr-login linux-arm64/docker-credential-ecr-login \
-    windows-amd64/docker-credential-ecr-login.exe windows-arm64/docker-credential-ecr-login.exe \
-    darwin-amd64/docker-credential-ecr-login darwin-arm64/docker-credential-ecr-login; do
-    budget "dist/$f" $((5 * 512 * 1024))
-done
-# The glibc fallback carries glibc's static libc (NSS, iconv); it has a budget of its own.
-budget dist/linux-amd64-glibc/docker-credential-ecr-login $((7 * 512 * 1024))
-dist/linux-amd64/docker-credential-ecr-login -v
-command -v qemu-aarch64-static > /dev/null || scripts/cross-setup.sh
-qemu-aarch64-static dist/linux-arm64/docker-credential-ecr-login -v

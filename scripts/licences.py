@@ -22,15 +22,19 @@ import re
 import subprocess
 import sys
 
-TARGETS = {
-    "linux-amd64": "x86_64-unknown-linux-musl",
-    "linux-arm64": "aarch64-unknown-linux-musl",
-    "linux-amd64-glibc": "x86_64-unknown-linux-gnu",
-    "windows-amd64": "x86_64-pc-windows-gnu",
-    "windows-arm64": "aarch64-pc-windows-gnullvm",
-    "darwin-amd64": "x86_64-apple-darwin",
-    "darwin-arm64": "aarch64-apple-darwin",
-}
+def read_targets():
+    """Target name -> Rust triple, from scripts/targets.tsv (the one table of targets)."""
+    table = os.path.join(os.path.dirname(os.path.abspath(__file__)), "targets.tsv")
+    rows = {}
+    with open(table) as f:
+        for line in f:
+            fields = line.split()
+            if fields and not fields[0].startswith("#"):
+                rows[fields[0]] = fields[1]
+    return rows
+
+
+TARGETS = read_targets()
 LICENCE_FILE = re.compile(r"^(LICEN[CS]E|COPYING|UNLICENSE|NOTICE|COPYRIGHT)([-_.].*)?$", re.I)
 # The C libraries linked into the binaries, and where their licence texts are on a machine
 # that builds them (scripts/cross-setup.sh installs the packages).

@@ -10,34 +10,36 @@
 #             emulator, and the protocol and the scenarios are what differ by target
 #   smoke     version and usage, a miss, hits, list and a kubelet request
 #
-#   scripts/test-target.sh TARGET [TIER]   TARGET: linux-amd64 | linux-arm64 | windows-amd64 |
-#                                          windows-arm64 | linux-amd64-glibc; TIER as .ci/run gives
+#   scripts/test-target.sh TARGET [TIER]   TARGET: a row of scripts/targets.tsv, whose runner
+#                                          and tier are the defaults
 set -eu
 cd "$(dirname "$0")/.."
-t=${1:?usage: scripts/test-target.sh linux-amd64|linux-arm64|windows-amd64|windows-arm64|linux-amd64-glibc [full|emulated|smoke]}
-case "$t" in
-    linux-amd64 | linux-amd64-glibc) tier=${2:-full} ;;
-    linux-arm64 | windows-amd64) tier=${2:-emulated} ;;
-    *) tier=${2:-smoke} ;;
+. scripts/targets.sh
+t=${1:?usage: scripts/test-target.sh TARGET [full|emulated|smoke] (TARGET: a row of scripts/targets.tsv)}
+rt=$(target_field "$t" triple) || exit 2
+tier=${2:-$(target_field "$t" tier)}
+case "$tier" in
+    full | emulated | smoke) ;;
+    none) echo "$t runs nowhere here (scripts/targets.tsv): its binary is checked by scripts/check-binaries.sh" >&2; exit 2 ;;
+    *) echo "unknown tier $tier: full, emulated or smoke" >&2; exit 2 ;;
 esac
-case "$tier" in full | emulated | smoke) ;; *) echo "unknown tier $tier: full, emulated or smoke" >&2; exit 2 ;; esac
 X=${CROSS_HOME:-$HOME/.cache/ecr-login-cross}
 dist=$(pwd)/dist
 runner=""
-case "$t" in
-    linux-amd64 | linux-amd64-glibc) bin=$dist/$t/docker-credential-ecr-login ;;
-    linux-arm64)
+case "$(target_field "$t" runner)" in
+    native) bin=$dist/$t/docker-credential-ecr-login ;;
+    qemu-user)
         bin=$dist/$t/docker-credential-ecr-login
-        runner=$(command -v qemu-aarch64-static) || { scripts/cross-setup.sh; runner=$(command -v qemu-aarch64-static); } ;;
-    windows-amd64 | windows-arm64)
+        qemu=qemu-${rt%%-*}-static
+        runner=$(command -v "$qemu") || { scripts/cross-setup.sh; runner=$(command -v "$qemu"); } ;;
+    wine | wine-arm64)
         # A fresh wineserver whose services were started by cross-setup, not by a test's
         # program (they would hold its stderr open: see scripts/cross-setup.sh); stopped at exit.
-        # arm64: the arm64 Wine of an arm64 trixie root, under qemu-user.
+        # wine-arm64: the arm64 Wine of an arm64 trixie root, under qemu-user.
+        wine=$(target_field "$t" runner)
         scripts/cross-setup.sh wine-stop
-        case "$t" in
-            windows-amd64) scripts/cross-setup.sh wine; wine_run=$X/wine-run rt=x86_64-pc-windows-gnu ;;
-            windows-arm64) scripts/cross-setup.sh wine-arm64; wine_run=$X/wine-arm64-run rt=aarch64-pc-windows-gnullvm ;;
-        esac
+        scripts/cross-setup.sh "$wine"
+        wine_run=$X/$wine-run
         # Wine sees the host's /tmp only, and hides HOME from Windows programs: the binary and
         # a launcher that sets HOME (examples/wine_launcher.rs) go to a folder under /tmp.
         work=$(mktemp -d /tmp/ecr-login-wine.XXXXXX)
@@ -50,11 +52,12 @@ case "$t" in
             std="-Zbuild-std=std,panic_abort"
             flags="$flags -C link-self-contained=no"
         fi
-        case "$t" in
-            windows-amd64)
+        # The launcher is linked the way the target's binary is (scripts/build-static.sh).
+        case "$(target_field "$t" route)" in
+            mingw)
                 RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags" CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
                     cargo build --quiet --release --locked $std --target "$rt" --example wine_launcher ;;
-            windows-arm64)
+            zig)
                 PATH=$X/zig/bin:$PATH ZIG_GLOBAL_CACHE_DIR=$X/zig-cache XDG_CACHE_HOME=$X/xdg-cache \
                     RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags" cargo zigbuild --quiet --release --locked $std --target "$rt" --example wine_launcher ;;
         esac
@@ -63,7 +66,7 @@ case "$t" in
         chmod +x "$work/run"
         bin=$work/docker-credential-ecr-login.exe
         runner=$work/run ;;
-    *) echo "unknown target $t" >&2; exit 2 ;;
+    *) echo "$t has no runner here (scripts/targets.tsv)" >&2; exit 2 ;;
 esac
 [ -f "$bin" ] || { echo "$bin is missing: run scripts/release.sh (or scripts/build-static.sh $t) first" >&2; exit 1; }
 echo "== $t ($tier tier): $bin${runner:+, run by $runner}"

@@ -79,14 +79,15 @@ fn all_scenarios(root: &Path) -> Vec<Scenario> {
         .map(|d| Scenario::load(d).unwrap_or_else(|e| panic!("{}: {e}", d.display())))
         .collect();
     // Emulated targets run the cases once: the twins test the same code on their amd64 twin.
-    let twins: Vec<Scenario> = match support::targets::target().as_str() {
-        t @ ("linux-arm64" | "windows-arm64") => {
+    let twins: Vec<Scenario> = match support::targets::cpu_emulated() {
+        true => {
             support::report(&format!(
-                "not run on {t}: the first-run twins at the default log level (emulated; the amd64 build of the same code runs them)"
+                "not run on {}: the first-run twins at the default log level (emulated; the amd64 build of the same code runs them)",
+                support::targets::target()
             ));
             Vec::new()
         }
-        _ => all.iter().filter_map(first_run_twin).collect(),
+        false => all.iter().filter_map(first_run_twin).collect(),
     };
     for generated in runner::faults::all()
         .into_iter()

@@ -404,21 +404,7 @@ impl fmt::Display for CredentialsError {
                 path,
                 problem,
                 profile,
-            } => {
-                match problem {
-                    SsoCacheProblem::Unreadable(e) => write!(f, "failed to read `{path}`: {e}"),
-                    SsoCacheProblem::NotJson => {
-                        write!(f, "the SSO token cache {path} is not valid JSON")
-                    }
-                    SsoCacheProblem::NoAccessToken => {
-                        write!(f, "the SSO token cache {path} has no accessToken")
-                    }
-                    SsoCacheProblem::NoExpiresAt => {
-                        write!(f, "the SSO token cache {path} has no valid expiresAt")
-                    }
-                }?;
-                write!(f, "; {}", sso_login(profile))
-            }
+            } => sso_cache(f, path, problem, profile),
             CredentialsError::MfaSession { profile, why } => write!(
                 f,
                 "profile `{profile}` needs an MFA code ({why}): run `aws sts get-caller-identity --profile {profile}` once, and type the code there; this helper reuses the AWS CLI's session and never asks for a code itself"
@@ -451,55 +437,90 @@ impl fmt::Display for CredentialsError {
                 path,
                 problem,
                 profile,
-            } => {
-                match problem {
-                    LoginCacheProblem::NoFile => write!(
-                        f,
-                        "no aws login session is cached for profile `{profile}` ({path} does not exist)"
-                    ),
-                    LoginCacheProblem::Unreadable(e) => {
-                        write!(f, "could not read the aws login cache {path}: {e}")
-                    }
-                    LoginCacheProblem::NotAnObject => {
-                        write!(f, "the aws login cache {path} is not a JSON object")
-                    }
-                    LoginCacheProblem::Missing(member) => {
-                        write!(f, "the aws login cache {path} has no {member}")
-                    }
-                    LoginCacheProblem::BadExpiresAt(v) => write!(
-                        f,
-                        "the aws login cache {path} has an accessToken.expiresAt that is not an RFC 3339 time with a zone ({v:?})"
-                    ),
-                    LoginCacheProblem::BadKey(k) => write!(
-                        f,
-                        "the dpopKey of the aws login cache {path} cannot sign: {k}"
-                    ),
-                }?;
-                write!(f, "; {}", aws_login(profile))
-            }
-            CredentialsError::LoginRefused { profile, why } => match why {
-                LoginRefusal::Expired => write!(
-                    f,
-                    "the aws login session of profile `{profile}` has expired (AWS Sign-In: TOKEN_EXPIRED); {} again",
-                    aws_login(profile)
-                ),
-                LoginRefusal::CredentialsChanged => write!(
-                    f,
-                    "the aws login session of profile `{profile}` ended because the password changed (AWS Sign-In: USER_CREDENTIALS_CHANGED); {} again",
-                    aws_login(profile)
-                ),
-                LoginRefusal::MissingPermission => write!(
-                    f,
-                    "AWS Sign-In refused to refresh the aws login session of profile `{profile}` (INSUFFICIENT_PERMISSIONS): allow signin:CreateOAuth2Token for this principal (the managed policy SignInLocalDevelopmentAccess has it), then {} again",
-                    aws_login(profile)
-                ),
-                LoginRefusal::Failed(answer) => write!(
-                    f,
-                    "could not refresh the aws login session of profile `{profile}` ({answer}); if this persists, {} again",
-                    aws_login(profile)
-                ),
-            },
+            } => login_cache(f, path, problem, profile),
+            CredentialsError::LoginRefused { profile, why } => login_refused(f, profile, why),
         }
+    }
+}
+
+/// The SSO token cache's problem, and how to get a fresh one.
+fn sso_cache(
+    f: &mut fmt::Formatter<'_>,
+    path: &str,
+    problem: &SsoCacheProblem,
+    profile: &str,
+) -> fmt::Result {
+    match problem {
+        SsoCacheProblem::Unreadable(e) => write!(f, "failed to read `{path}`: {e}"),
+        SsoCacheProblem::NotJson => {
+            write!(f, "the SSO token cache {path} is not valid JSON")
+        }
+        SsoCacheProblem::NoAccessToken => {
+            write!(f, "the SSO token cache {path} has no accessToken")
+        }
+        SsoCacheProblem::NoExpiresAt => {
+            write!(f, "the SSO token cache {path} has no valid expiresAt")
+        }
+    }?;
+    write!(f, "; {}", sso_login(profile))
+}
+
+/// The `aws login` cache's problem, and the command that makes a new session.
+fn login_cache(
+    f: &mut fmt::Formatter<'_>,
+    path: &str,
+    problem: &LoginCacheProblem,
+    profile: &str,
+) -> fmt::Result {
+    match problem {
+        LoginCacheProblem::NoFile => write!(
+            f,
+            "no aws login session is cached for profile `{profile}` ({path} does not exist)"
+        ),
+        LoginCacheProblem::Unreadable(e) => {
+            write!(f, "could not read the aws login cache {path}: {e}")
+        }
+        LoginCacheProblem::NotAnObject => {
+            write!(f, "the aws login cache {path} is not a JSON object")
+        }
+        LoginCacheProblem::Missing(member) => {
+            write!(f, "the aws login cache {path} has no {member}")
+        }
+        LoginCacheProblem::BadExpiresAt(v) => write!(
+            f,
+            "the aws login cache {path} has an accessToken.expiresAt that is not an RFC 3339 time with a zone ({v:?})"
+        ),
+        LoginCacheProblem::BadKey(k) => write!(
+            f,
+            "the dpopKey of the aws login cache {path} cannot sign: {k}"
+        ),
+    }?;
+    write!(f, "; {}", aws_login(profile))
+}
+
+/// Why AWS Sign-In did not refresh a session, and what to do.
+fn login_refused(f: &mut fmt::Formatter<'_>, profile: &str, why: &LoginRefusal) -> fmt::Result {
+    match why {
+        LoginRefusal::Expired => write!(
+            f,
+            "the aws login session of profile `{profile}` has expired (AWS Sign-In: TOKEN_EXPIRED); {} again",
+            aws_login(profile)
+        ),
+        LoginRefusal::CredentialsChanged => write!(
+            f,
+            "the aws login session of profile `{profile}` ended because the password changed (AWS Sign-In: USER_CREDENTIALS_CHANGED); {} again",
+            aws_login(profile)
+        ),
+        LoginRefusal::MissingPermission => write!(
+            f,
+            "AWS Sign-In refused to refresh the aws login session of profile `{profile}` (INSUFFICIENT_PERMISSIONS): allow signin:CreateOAuth2Token for this principal (the managed policy SignInLocalDevelopmentAccess has it), then {} again",
+            aws_login(profile)
+        ),
+        LoginRefusal::Failed(answer) => write!(
+            f,
+            "could not refresh the aws login session of profile `{profile}` ({answer}); if this persists, {} again",
+            aws_login(profile)
+        ),
     }
 }
 

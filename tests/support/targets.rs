@@ -195,13 +195,34 @@ pub fn target() -> String {
     std::env::var("ECR_LOGIN_TEST_TARGET").unwrap_or_else(|_| "native".into())
 }
 
+/// The target's row of `scripts/targets.tsv` (the one table of targets): its fields after
+/// the name (triple, route, runner, tier, budget, check); `None` for the debug build.
+fn row() -> Option<Vec<&'static str>> {
+    let t = target();
+    if t == "native" {
+        return None;
+    }
+    let table = include_str!("../../scripts/targets.tsv");
+    let row = table
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>())
+        .find(|fields| fields.first() == Some(&t.as_str()))
+        .unwrap_or_else(|| panic!("ECR_LOGIN_TEST_TARGET={t} is not a row of scripts/targets.tsv"));
+    Some(row[1..].to_vec())
+}
+
+/// What runs the binary here: `native`, `qemu-user`, `wine` or `wine-arm64`.
+fn runner() -> &'static str {
+    row().map_or("native", |r| r[2])
+}
+
 /// What starting and ending one helper process costs on this target beyond the helper's own
 /// time, added to the tests' time bounds. Only the arm64 Wine, itself under qemu-user, needs
 /// any: measured there, a `get` whose one ECR call timed out after 5.0 s (the log's own
 /// timestamps) took 9.3 s from start to exit, and 16 s with three attempts in a 10 s budget.
 pub fn process_overhead() -> std::time::Duration {
-    match target().as_str() {
-        "windows-arm64" => std::time::Duration::from_secs(10),
+    match runner() {
+        "wine-arm64" => std::time::Duration::from_secs(10),
         _ => std::time::Duration::ZERO,
     }
 }
@@ -213,14 +234,19 @@ pub fn process_overhead() -> std::time::Duration {
 /// timeout in 4 of 8 runs of the suite. Sixteen show the same locks at work; windows-amd64
 /// runs the full crowds.
 pub fn crowd(n: usize) -> usize {
-    match target().as_str() {
-        "windows-arm64" => n.min(16),
+    match runner() {
+        "wine-arm64" => n.min(16),
         _ => n,
     }
 }
 
+/// Whether the binary's CPU is emulated here (qemu-user, alone or under arm64 Wine).
+pub fn cpu_emulated() -> bool {
+    matches!(runner(), "qemu-user" | "wine-arm64")
+}
+
 pub fn is_windows() -> bool {
-    target().starts_with("windows")
+    row().is_some_and(|r| r[0].contains("-windows-"))
 }
 
 /// The reason `name` does not run on this target, if it does not.

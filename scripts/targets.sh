@@ -1,0 +1,25 @@
+# The table of release targets (scripts/targets.tsv), for the scripts that source this file
+# from the repository's top folder:
+#
+#   . scripts/targets.sh
+#   targets                       # every target, in the table's order
+#   target_field linux-arm64 triple   # triple, route, runner, tier, budget or check
+#   targets_where runner native   # the targets whose field has that value
+TARGETS_TABLE=${TARGETS_TABLE:-scripts/targets.tsv}
+targets() { awk '!/^#/ && NF { print $1 }' "$TARGETS_TABLE"; }
+target_column() {
+    case "$1" in
+        triple) echo 2 ;; route) echo 3 ;; runner) echo 4 ;; tier) echo 5 ;; budget) echo 6 ;; check) echo 7 ;;
+        *) echo "no column $1 in $TARGETS_TABLE" >&2; return 2 ;;
+    esac
+}
+target_field() { # target, column name
+    local_col=$(target_column "$2") || return 2
+    local_val=$(awk -v t="$1" -v c="$local_col" '!/^#/ && $1 == t { print $c }' "$TARGETS_TABLE")
+    [ -n "$local_val" ] || { echo "unknown target $1 (scripts/targets.tsv has: $(targets | tr '\n' ' '))" >&2; return 2; }
+    echo "$local_val"
+}
+targets_where() { # column name, value
+    local_col=$(target_column "$1") || return 2
+    awk -v c="$local_col" -v v="$2" '!/^#/ && NF && $c == v { print $1 }' "$TARGETS_TABLE"
+}
