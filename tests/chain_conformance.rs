@@ -12,7 +12,7 @@
 
 mod support;
 
-use docker_credential_ecr_login::aws::Http;
+use docker_credential_ecr_login::aws::Client;
 use docker_credential_ecr_login::aws::endpoint::{Region, RegionOrigin};
 use docker_credential_ecr_login::credentials::{self, Resolver};
 use docker_credential_ecr_login::local::config::ProfileSet;
@@ -191,15 +191,18 @@ fn run_case(case: &Path, profile_only: bool) -> Result<Result<Value, String>, St
         // The files as the plan left them: read when it needed them, else none.
         let no_files = ProfileSet::default();
         let config = settings.config(settings.files().unwrap_or(&no_files));
-        let http = Http::new(&env, env.get("AWS_CA_BUNDLE").map(PathBuf::from));
+        let client = Client::new(
+            &env,
+            env.get("AWS_CA_BUNDLE").map(PathBuf::from),
+            Instant::now() + Duration::from_secs(10),
+        );
         let resolver = Resolver {
             config,
-            http: &http,
+            client: &client,
             region: credentials::sts_region(
                 &config,
                 Region::new("us-east-1", RegionOrigin::Configured),
             ),
-            deadline: Instant::now() + Duration::from_secs(10),
         };
         credentials::resolve(&plan, &resolver).map_err(|e| e.to_string())
     })();

@@ -6,6 +6,7 @@
 
 pub mod answer;
 pub mod call;
+mod client;
 pub mod credentials;
 pub mod endpoint;
 mod http;
@@ -21,6 +22,7 @@ mod target;
 pub mod xml;
 
 pub use crate::local::url::loggable_url;
+pub use client::Client;
 pub use credentials::Credentials;
 pub use http::Http;
 pub use http_error::HttpError;

@@ -8,14 +8,13 @@
 //! let answer = Call::post(Service::Sts, &url, "application/x-www-form-urlencoded", body)
 //!     .errors(ErrorFormat::Xml)
 //!     .signed(&credentials, &region, "sts")
-//!     .send(http, policy)?;
+//!     .send(&client)?;
 //! ```
 
 use crate::aws::call::{self, CallError, Callee, ErrorFormat};
+use crate::aws::client::Client;
 use crate::aws::credentials::Credentials;
-use crate::aws::http::Http;
 use crate::aws::message::{Request, Response, Timeouts};
-use crate::aws::retry::Policy;
 use crate::aws::sign;
 use crate::aws::target::target;
 
@@ -147,8 +146,10 @@ impl<'a> Call<'a> {
         }
     }
 
-    /// Sends it, retrying as `policy` allows, and returns the first 2xx answer.
-    pub fn send(self, http: &Http, policy: Policy) -> Result<Response, CallError> {
+    /// Sends it through `client`, retrying as its policy allows, and returns the first 2xx
+    /// answer.
+    pub fn send(self, client: &Client) -> Result<Response, CallError> {
+        let (http, policy) = (client.http(), client.policy());
         let host = target(&self.url)
             .map_err(|error| CallError::http(self.callee, error))?
             .authority;

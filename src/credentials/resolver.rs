@@ -2,7 +2,7 @@
 //! the region for STS and Sign-In, and the time budget. Imports nothing else of `credentials`,
 //! so that a source calling STS sits one floor above it, not above the whole trait.
 
-use crate::aws::Http;
+use crate::aws::Client;
 use crate::aws::call::{CallError, CallErrorKind};
 use crate::aws::endpoint::{Region, Service};
 use crate::local::env::Env;
@@ -14,12 +14,12 @@ use std::time::Instant;
 pub struct Resolver<'a> {
     /// The environment, the files and the selected profile.
     pub config: Config<'a>,
-    pub http: &'a Http<'a>,
+    /// The one client of this command: the agent, the retry policy and the deadline.
+    pub client: &'a Client<'a>,
     /// The region for STS and Sign-In: `AWS_REGION`, `AWS_DEFAULT_REGION`, the selected
     /// profile's `region`, else the registry's region (which the Go helper forces). Checked
     /// by the sources that call them, and only there.
     pub region: Region,
-    pub deadline: Instant,
 }
 
 impl<'a> Resolver<'a> {
@@ -34,7 +34,8 @@ impl<'a> Resolver<'a> {
             .map_err(|bad| CallError::new(service, CallErrorKind::BadRegion(bad)))
     }
 
-    pub fn policy(&self) -> crate::aws::Policy {
-        crate::aws::Policy::from_env(self.config.env, self.deadline)
+    /// When every call of this command must have ended.
+    pub fn deadline(&self) -> Instant {
+        self.client.deadline()
     }
 }

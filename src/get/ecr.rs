@@ -1,7 +1,7 @@
 //! `GetAuthorizationToken` for ECR (JSON 1.1, `registryIds=[id]`) and ECR Public, and the
 //! token they return.
 
-use crate::aws::Http;
+use crate::aws::Client;
 use crate::aws::call::CallError;
 use crate::aws::endpoint::{Endpoint, Service};
 use crate::aws::request::Call;
@@ -24,8 +24,7 @@ pub struct AuthorizationToken {
 
 /// Calls `GetAuthorizationToken` for `registry` at `endpoint`, retrying as the SDKs do.
 pub fn get_authorization_token(
-    http: &Http,
-    policy: crate::aws::Policy,
+    client: &Client,
     endpoint: &Endpoint,
     registry: &Registry,
     creds: &Credentials,
@@ -50,7 +49,7 @@ pub fn get_authorization_token(
         .header("x-amz-target", target_name)
         .attempt_header()
         .signed(creds, &endpoint.signing_region, name.signing_name())
-        .send(http, policy)?;
+        .send(client)?;
     parse_response(name, registry, &response.body)
 }
 

@@ -3,7 +3,7 @@
 //! need) the settings over the config files, the ECR endpoint and the STS region. `get`
 //! executes it; `explain` prints it. Both see the same value, so they cannot drift apart.
 
-use crate::aws::Http;
+use crate::aws::Client;
 use crate::aws::endpoint::{Endpoint, Region};
 use crate::credentials::{self, Credentials, Plan, Resolver};
 use crate::error::Error;
@@ -124,33 +124,35 @@ impl<'a> Prepared<'a> {
                 .checked()
                 .map_err(Error::InvalidRegion)?;
         }
-        let deadline = Instant::now() + crate::aws::TOTAL_BUDGET;
-        let http = self.http();
-        let creds = self.resolve(&http, deadline)?;
-        let policy = crate::aws::Policy::from_env(self.env(), deadline);
-        let token = ecr::get_authorization_token(&http, policy, &endpoint, &self.registry, &creds)?;
+        let client = self.client();
+        let creds = self.resolve(&client)?;
+        let token = ecr::get_authorization_token(&client, &endpoint, &self.registry, &creds)?;
         Ok(token)
     }
 
     /// The credentials alone (`explain --resolve`).
     pub fn credentials(&self) -> Result<Credentials, Error> {
-        let deadline = Instant::now() + crate::aws::TOTAL_BUDGET;
-        self.resolve(&self.http(), deadline)
+        self.resolve(&self.client())
     }
 
-    /// The HTTP client, with `AWS_CA_BUNDLE` or the profile's `ca_bundle` as its roots.
-    fn http(&self) -> Http<'a> {
+    /// The one client of this command's calls: `AWS_CA_BUNDLE` or the profile's `ca_bundle`
+    /// as its roots, the whole budget from now.
+    fn client(&self) -> Client<'a> {
         let ca_bundle = self
             .config()
             .lookup("AWS_CA_BUNDLE", "ca_bundle")
             .map(PathBuf::from);
-        Http::new(self.env(), ca_bundle)
+        Client::new(
+            self.env(),
+            ca_bundle,
+            Instant::now() + crate::aws::TOTAL_BUDGET,
+        )
     }
 
     /// The plan's credentials, resolved once per process: a command that makes two calls
     /// (`list`: the default registry and ECR Public) runs a `credential_process`, or assumes
     /// a role, once, as the SDKs' shared configuration does.
-    fn resolve(&self, http: &Http, deadline: Instant) -> Result<Credentials, Error> {
+    fn resolve(&self, client: &Client) -> Result<Credentials, Error> {
         static RESOLVED: Mutex<Vec<(String, Credentials)>> = Mutex::new(Vec::new());
         let key = self.plan.identity();
         let known = RESOLVED.lock().unwrap_or_else(|e| e.into_inner());
@@ -160,9 +162,8 @@ impl<'a> Prepared<'a> {
         drop(known);
         let resolver = Resolver {
             config: self.config(),
-            http,
+            client,
             region: self.sts_region(),
-            deadline,
         };
         let creds = credentials::resolve(&self.plan, &resolver)?;
         RESOLVED

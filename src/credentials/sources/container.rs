@@ -112,7 +112,7 @@ impl Provider for Container {
             Some(a) => call.header("authorization", a),
             None => call,
         }
-        .send(r.http, r.policy())?;
+        .send(r.client)?;
         parse(&response.body)
             .map_err(|e| CallError::bad_response(Callee::Container, e.to_string()).into())
     }

@@ -124,8 +124,8 @@ impl Imds {
     fn send(&self, r: &Resolver, req: &Request) -> Result<Response, CredentialsError> {
         let mut last = None;
         for _ in 0..ATTEMPTS {
-            let deadline = (Instant::now() + TIMEOUTS.total).min(r.deadline);
-            match r.http.send(req, deadline) {
+            let deadline = (Instant::now() + TIMEOUTS.total).min(r.deadline());
+            match r.client.http().send(req, deadline) {
                 Ok(resp) if resp.status >= 500 => last = Some(resp),
                 Ok(resp) => return Ok(resp),
                 Err(

@@ -207,7 +207,7 @@ impl Login {
                 key.proof("POST", &url, iat)
                     .map_err(|_| CallError::signing(SIGN_IN, "could not make the DPoP proof"))
             })
-            .send(r.http, r.policy())
+            .send(r.client)
             // Sign-In may echo the request: its answer never shows the refresh token.
             .map_err(|e| refused(refusal(&e.without(cached.refresh_token.expose()))))?;
         parse_refresh(&resp.body, OffsetDateTime::now_utc()).map_err(|detail| {

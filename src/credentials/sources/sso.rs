@@ -130,7 +130,7 @@ impl Sso {
         })
         .to_string();
         let resp = Call::post(ep.service, &url, "application/json", body)
-            .send(r.http, r.policy())
+            .send(r.client)
             // SSO OIDC may echo the request: its answer never shows what was sent.
             .map_err(|e| {
                 e.without(&str_field(doc, "refreshToken").unwrap_or_default())
@@ -234,7 +234,7 @@ impl Provider for Sso {
         );
         let resp = Call::get(ep.service, &url)
             .header("x-amz-sso_bearer_token", &token)
-            .send(r.http, r.policy())
+            .send(r.client)
             .map_err(|e| e.without(&token))
             .map_err(|e| match e.api() {
                 Some((401 | 403, _)) => CredentialsError::SsoRejected {

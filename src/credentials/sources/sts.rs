@@ -98,7 +98,7 @@ fn call(
         Some(creds) => call.signed(creds, &ep.signing_region, ep.service.signing_name()),
         None => call,
     }
-    .send(r.http, r.policy())?;
+    .send(r.client)?;
     parse_credentials(&String::from_utf8_lossy(&response.body))
         .map_err(|detail| CallError::bad_response(ep.service, format!("{action}: {detail}")))
 }
