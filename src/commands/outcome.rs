@@ -15,8 +15,9 @@ struct LogLine {
     fields: Vec<(&'static str, String)>,
 }
 
-/// What a command did, for [`report`].
-#[derive(Debug, Default)]
+/// What a command did, for [`report`]. No `Debug`: its stdout is a password or a token as often
+/// as not.
+#[derive(Default)]
 pub struct Outcome {
     /// Printed on stdout; for a failure, the protocol line the caller reads.
     stdout: Option<String>,
