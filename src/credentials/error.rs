@@ -3,7 +3,6 @@
 
 use crate::aws::call::CallError;
 use crate::credentials::sources::document::DocumentError;
-use crate::credentials::sources::dpop::KeyProblem;
 use crate::local::config::ConfigError;
 use std::fmt;
 
@@ -40,49 +39,13 @@ pub enum CredentialsError {
         path: String,
         error: String,
     },
-    /// The container authorization token cannot go into a header.
-    AuthorizationLineBreak,
-    /// An `http` container credentials URI whose host (looked up now) is not allowed.
-    ContainerHostNotAllowed { uri: String },
-    /// The instance has no IAM role attached.
-    NoInstanceRole,
-    /// Nothing answers at the metadata service's address.
-    ImdsUnreachable { endpoint: String, detail: String },
-    /// IMDSv2 gave no token and IMDSv1 is off.
-    ImdsV1Disabled { why: String },
     /// The answer of IMDS (or a process's output) is not a credentials document.
     Document(DocumentError),
     /// No home directory, so no SSO token cache.
     NoHome,
-    /// The SSO token cache file is missing or unusable.
-    SsoCache {
-        path: String,
-        problem: SsoCacheProblem,
-        profile: String,
-    },
-    /// A profile with `mfa_serial` has no usable AWS CLI session (`why`).
-    MfaSession { profile: String, why: String },
-    /// The SSO session expired; `refresh` says why a refresh failed, when one was tried.
-    SsoExpired {
-        profile: String,
-        refresh: Option<String>,
-    },
-    /// SSO refused the token (HTTP 401 or 403); `answer` is the API error's message.
-    SsoRejected { answer: String, profile: String },
-    /// The `aws login` cache file of a `login_session` profile is missing or unusable.
-    LoginCache {
-        path: String,
-        problem: LoginCacheProblem,
-        profile: String,
-    },
-    /// AWS Sign-In did not refresh the `aws login` session.
-    LoginRefused { profile: String, why: LoginRefusal },
-    /// `credential_process` failed; `program` is the file name of the program it starts
-    /// only (its arguments, and assignments before it, may carry secrets).
-    Process {
-        program: String,
-        problem: ProcessProblem,
-    },
+    /// A failure that belongs to one source, whose type is beside its code (`imds::ImdsError`,
+    /// `sso::SsoError`, …).
+    Source(Box<dyn SourceFailure>),
 }
 
 /// What is wrong with the variables a source reads, one variant per thing a person fixes.
@@ -253,60 +216,6 @@ impl fmt::Display for ProfileProblem {
     }
 }
 
-/// Why the SSO token cache cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SsoCacheProblem {
-    Unreadable(String),
-    NotJson,
-    NoAccessToken,
-    NoExpiresAt,
-}
-
-/// Why an `aws login` cache file cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoginCacheProblem {
-    NoFile,
-    Unreadable(String),
-    /// Not JSON, or JSON but not an object (`null`).
-    NotAnObject,
-    /// A required member is missing or empty: its path, `accessToken.sessionToken`.
-    Missing(&'static str),
-    /// `accessToken.expiresAt` is not an RFC 3339 time with a zone (the first characters).
-    BadExpiresAt(String),
-    /// `dpopKey` cannot sign.
-    BadKey(KeyProblem),
-}
-
-/// Why AWS Sign-In refused or failed a refresh.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoginRefusal {
-    /// `TOKEN_EXPIRED`: the session (up to 12 hours) is over.
-    Expired,
-    /// `USER_CREDENTIALS_CHANGED`: the password changed since `aws login`.
-    CredentialsChanged,
-    /// `INSUFFICIENT_PERMISSIONS`: no `signin:CreateOAuth2Token`.
-    MissingPermission,
-    /// Anything else, said as it came (no secret is in it).
-    Failed(String),
-}
-
-/// Why `credential_process` gave no credentials.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ProcessProblem {
-    Start(String),
-    Wait(String),
-    TimedOut {
-        seconds: u64,
-    },
-    TooMuchOutput,
-    /// A non-zero exit (`code`), or a signal (`None`), with the last lines of its stderr.
-    Failed {
-        code: Option<i32>,
-        stderr_tail: String,
-    },
-    Output(DocumentError),
-}
-
 /// A chain as `A → B → A`; a long one (a generated config of 100,000 profiles once made a
 /// megabyte of log per failing get) by its first and last few names only.
 fn shown_chain(chain: &[String]) -> String {
@@ -327,22 +236,19 @@ impl CredentialsError {
     /// the terminal only (never the log): the SDKs leave that stderr on the terminal.
     pub fn process_stderr(&self) -> Option<&str> {
         match self {
-            CredentialsError::Process {
-                problem: ProcessProblem::Failed { stderr_tail, .. },
-                ..
-            } if !stderr_tail.is_empty() => Some(stderr_tail),
+            CredentialsError::Source(e) => e.process_stderr(),
             CredentialsError::Provider { error, .. } => error.process_stderr(),
             _ => None,
         }
     }
 }
 
-fn aws_login(profile: &str) -> String {
-    format!("run `aws login --profile {profile}`")
-}
-
-fn sso_login(profile: &str) -> String {
-    format!("run `aws sso login --profile {profile}`")
+/// A failure of one source, which owns its type beside its code and wraps it with `From`.
+pub trait SourceFailure: fmt::Display + fmt::Debug {
+    /// The last lines a failed `credential_process` wrote to its stderr, if this is one.
+    fn process_stderr(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl From<CallError> for CredentialsError {
@@ -379,168 +285,11 @@ impl fmt::Display for CredentialsError {
             CredentialsError::Unreadable { what, path, error } => {
                 write!(f, "could not read {what} {path}: {error}")
             }
-            CredentialsError::AuthorizationLineBreak => f.write_str(
-                "the container authorization token contains a line break, which cannot be sent in a header; remove it from the token (file)",
-            ),
-            CredentialsError::ContainerHostNotAllowed { uri } => {
-                write!(f, "AWS_CONTAINER_CREDENTIALS_FULL_URI {uri:?} {CONTAINER_HOSTS}")
-            }
-            CredentialsError::NoInstanceRole => f.write_str(
-                "this EC2 instance has no IAM role (instance profile) attached: attach one, or configure other credentials",
-            ),
-            CredentialsError::ImdsUnreachable { endpoint, detail } => write!(
-                f,
-                "the EC2 instance metadata service at {endpoint} is not reachable ({detail}); this is not an EC2 instance, or its metadata service is off. Configure credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE, …), or set AWS_EC2_METADATA_DISABLED=true to skip IMDS"
-            ),
-            CredentialsError::ImdsV1Disabled { why } => write!(
-                f,
-                "IMDS gave no IMDSv2 token ({why}) and IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED / ec2_metadata_v1_disabled)"
-            ),
             CredentialsError::Document(e) => e.fmt(f),
             CredentialsError::NoHome => {
                 f.write_str("no home directory (HOME is not set) to find the SSO token cache in")
             }
-            CredentialsError::SsoCache {
-                path,
-                problem,
-                profile,
-            } => sso_cache(f, path, problem, profile),
-            CredentialsError::MfaSession { profile, why } => write!(
-                f,
-                "profile `{profile}` needs an MFA code ({why}): run `aws sts get-caller-identity --profile {profile}` once, and type the code there; this helper reuses the AWS CLI's session and never asks for a code itself"
-            ),
-            CredentialsError::SsoExpired {
-                profile,
-                refresh: Some(e),
-            } => write!(
-                f,
-                "the SSO session has expired and could not be refreshed ({e}); {}",
-                sso_login(profile)
-            ),
-            CredentialsError::SsoExpired {
-                profile,
-                refresh: None,
-            } => write!(
-                f,
-                "the SSO session has expired or is invalid; {}",
-                sso_login(profile)
-            ),
-            CredentialsError::SsoRejected { answer, profile } => write!(
-                f,
-                "{answer}; the SSO session is no longer valid: {}",
-                sso_login(profile)
-            ),
-            CredentialsError::Process { program, problem } => {
-                write!(f, "credential_process {program}: {problem}")
-            }
-            CredentialsError::LoginCache {
-                path,
-                problem,
-                profile,
-            } => login_cache(f, path, problem, profile),
-            CredentialsError::LoginRefused { profile, why } => login_refused(f, profile, why),
-        }
-    }
-}
-
-/// The SSO token cache's problem, and how to get a fresh one.
-fn sso_cache(
-    f: &mut fmt::Formatter<'_>,
-    path: &str,
-    problem: &SsoCacheProblem,
-    profile: &str,
-) -> fmt::Result {
-    match problem {
-        SsoCacheProblem::Unreadable(e) => write!(f, "failed to read `{path}`: {e}"),
-        SsoCacheProblem::NotJson => {
-            write!(f, "the SSO token cache {path} is not valid JSON")
-        }
-        SsoCacheProblem::NoAccessToken => {
-            write!(f, "the SSO token cache {path} has no accessToken")
-        }
-        SsoCacheProblem::NoExpiresAt => {
-            write!(f, "the SSO token cache {path} has no valid expiresAt")
-        }
-    }?;
-    write!(f, "; {}", sso_login(profile))
-}
-
-/// The `aws login` cache's problem, and the command that makes a new session.
-fn login_cache(
-    f: &mut fmt::Formatter<'_>,
-    path: &str,
-    problem: &LoginCacheProblem,
-    profile: &str,
-) -> fmt::Result {
-    match problem {
-        LoginCacheProblem::NoFile => write!(
-            f,
-            "no aws login session is cached for profile `{profile}` ({path} does not exist)"
-        ),
-        LoginCacheProblem::Unreadable(e) => {
-            write!(f, "could not read the aws login cache {path}: {e}")
-        }
-        LoginCacheProblem::NotAnObject => {
-            write!(f, "the aws login cache {path} is not a JSON object")
-        }
-        LoginCacheProblem::Missing(member) => {
-            write!(f, "the aws login cache {path} has no {member}")
-        }
-        LoginCacheProblem::BadExpiresAt(v) => write!(
-            f,
-            "the aws login cache {path} has an accessToken.expiresAt that is not an RFC 3339 time with a zone ({v:?})"
-        ),
-        LoginCacheProblem::BadKey(k) => write!(
-            f,
-            "the dpopKey of the aws login cache {path} cannot sign: {k}"
-        ),
-    }?;
-    write!(f, "; {}", aws_login(profile))
-}
-
-/// Why AWS Sign-In did not refresh a session, and what to do.
-fn login_refused(f: &mut fmt::Formatter<'_>, profile: &str, why: &LoginRefusal) -> fmt::Result {
-    match why {
-        LoginRefusal::Expired => write!(
-            f,
-            "the aws login session of profile `{profile}` has expired (AWS Sign-In: TOKEN_EXPIRED); {} again",
-            aws_login(profile)
-        ),
-        LoginRefusal::CredentialsChanged => write!(
-            f,
-            "the aws login session of profile `{profile}` ended because the password changed (AWS Sign-In: USER_CREDENTIALS_CHANGED); {} again",
-            aws_login(profile)
-        ),
-        LoginRefusal::MissingPermission => write!(
-            f,
-            "AWS Sign-In refused to refresh the aws login session of profile `{profile}` (INSUFFICIENT_PERMISSIONS): allow signin:CreateOAuth2Token for this principal (the managed policy SignInLocalDevelopmentAccess has it), then {} again",
-            aws_login(profile)
-        ),
-        LoginRefusal::Failed(answer) => write!(
-            f,
-            "could not refresh the aws login session of profile `{profile}` ({answer}); if this persists, {} again",
-            aws_login(profile)
-        ),
-    }
-}
-
-impl fmt::Display for ProcessProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ProcessProblem::Start(e) => write!(f, "could not start it: {e}"),
-            ProcessProblem::Wait(e) => write!(f, "could not wait for it: {e}"),
-            ProcessProblem::TimedOut { seconds } => {
-                write!(f, "did not finish within {seconds} s; it was stopped")
-            }
-            ProcessProblem::TooMuchOutput => f.write_str("printed more than 1 MiB"),
-            // The stderr tail is not part of the message: a message reaches the log file,
-            // and a failing program's stderr may hold a token. `stderr_tail` shows it on
-            // stderr alone.
-            ProcessProblem::Failed { code, .. } => match code {
-                Some(code) => write!(f, "exited with status {code}"),
-                None => f.write_str("was killed by a signal"),
-            },
-            ProcessProblem::Output(e) => e.fmt(f),
+            CredentialsError::Source(e) => e.fmt(f),
         }
     }
 }
@@ -548,4 +297,3 @@ impl fmt::Display for ProcessProblem {
 // Each message already includes its cause's text (one line for people), so `source()` is
 // left at `None`, as the API guidelines ask of an error that shows its cause.
 impl std::error::Error for CredentialsError {}
-impl std::error::Error for ProcessProblem {}

@@ -15,10 +15,7 @@ pub mod sources;
 pub mod value;
 
 pub use crate::aws::Credentials;
-pub use error::{
-    CredentialsError, EnvironmentProblem, LoginCacheProblem, LoginRefusal, ProcessProblem,
-    SsoCacheProblem,
-};
+pub use error::{CredentialsError, EnvironmentProblem, SourceFailure};
 pub use plan::{Base, Plan};
 pub use profile::plan_profile;
 pub use provider::{LocalIdentity, Provider, Resolver, StaticKeys, token_file_identity};
@@ -27,9 +24,12 @@ pub use sources::environment::half_keys;
 pub use sources::imds::Imds;
 pub use sources::imds::endpoint as imds_endpoint;
 pub use sources::login::Login;
+pub use sources::login::{LoginCacheProblem, LoginError, LoginRefusal};
 pub use sources::process::{Process, TIMEOUT as PROCESS_TIMEOUT};
+pub use sources::process::{ProcessError, ProcessProblem};
 pub use sources::service_account::ServiceAccountToken;
 pub use sources::sso::Sso;
+pub use sources::sso::{SsoCacheProblem, SsoError};
 pub use sources::sts::AssumeRole;
 pub use sources::web_identity::WebIdentity;
 pub use value::Source;

@@ -4,7 +4,7 @@
 //! session, or one about to expire, it says which one command makes one.
 
 use crate::aws::Credentials;
-use crate::credentials::error::CredentialsError;
+use crate::credentials::error::{CredentialsError, SourceFailure};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::local::config::{Platform, home_dir};
 use crate::local::env::Env;
@@ -89,10 +89,11 @@ impl CliSession {
     }
 
     fn needs_code(&self, why: String) -> CredentialsError {
-        CredentialsError::MfaSession {
+        MfaSessionError {
             profile: self.profile.clone(),
             why,
         }
+        .into()
     }
 }
 
@@ -207,6 +208,31 @@ impl CliSession {
             account_id,
         };
         Ok((creds, expires))
+    }
+}
+
+/// A profile with `mfa_serial` has no usable AWS CLI session (`why`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MfaSessionError {
+    pub profile: String,
+    pub why: String,
+}
+
+impl std::fmt::Display for MfaSessionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let MfaSessionError { profile, why } = self;
+        write!(
+            f,
+            "profile `{profile}` needs an MFA code ({why}): run `aws sts get-caller-identity --profile {profile}` once, and type the code there; this helper reuses the AWS CLI's session and never asks for a code itself"
+        )
+    }
+}
+
+impl SourceFailure for MfaSessionError {}
+
+impl From<MfaSessionError> for CredentialsError {
+    fn from(e: MfaSessionError) -> Self {
+        CredentialsError::Source(Box::new(e))
     }
 }
 

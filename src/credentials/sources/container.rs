@@ -6,12 +6,15 @@ use crate::aws::Credentials;
 use crate::aws::call::{CallError, Callee};
 use crate::aws::request::Call;
 use crate::aws::target;
-use crate::credentials::error::{CredentialsError, EnvironmentProblem};
+use crate::credentials::error::{
+    CONTAINER_HOSTS, CredentialsError, EnvironmentProblem, SourceFailure,
+};
 use crate::credentials::provider::{
     LocalIdentity, Provider, Resolver, token_file_identity, token_hash,
 };
 use crate::credentials::sources::document::{self, Document, DocumentError};
 use crate::local::env::Env;
+use std::fmt;
 use std::net::{IpAddr, ToSocketAddrs};
 
 const ECS_HOST: &str = "http://169.254.170.2";
@@ -103,9 +106,10 @@ impl Provider for Container {
         let authorization = authorization(r.env())?;
         let t = target(&self.uri).map_err(|error| CallError::http(Callee::Container, error))?;
         if t.scheme == "http" && !allowed_host(&t.host, t.port) {
-            return Err(CredentialsError::ContainerHostNotAllowed {
+            return Err(ContainerError::HostNotAllowed {
                 uri: self.uri.clone(),
-            });
+            }
+            .into());
         }
         let call = Call::get(Callee::Container, &self.uri).header("accept", "application/json");
         let response = match &authorization {
@@ -139,7 +143,7 @@ fn authorization(env: &Env) -> Result<Option<String>, CredentialsError> {
             .map(str::to_string),
     };
     if value.as_deref().is_some_and(|v| v.contains(['\r', '\n'])) {
-        return Err(CredentialsError::AuthorizationLineBreak);
+        return Err(ContainerError::AuthorizationLineBreak.into());
     }
     Ok(value)
 }
@@ -147,6 +151,36 @@ fn authorization(env: &Env) -> Result<Option<String>, CredentialsError> {
 /// `{"AccessKeyId","SecretAccessKey","Token","Expiration"}`, plus optional `AccountId`.
 pub fn parse(body: &[u8]) -> Result<Credentials, DocumentError> {
     document::parse(body, Document::Container)
+}
+
+/// What goes wrong with the container endpoint beyond the call itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContainerError {
+    /// The authorization token cannot go into a header.
+    AuthorizationLineBreak,
+    /// An `http` URI whose host (looked up now) is not allowed.
+    HostNotAllowed { uri: String },
+}
+
+impl fmt::Display for ContainerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ContainerError::AuthorizationLineBreak => f.write_str(
+                "the container authorization token contains a line break, which cannot be sent in a header; remove it from the token (file)",
+            ),
+            ContainerError::HostNotAllowed { uri } => {
+                write!(f, "AWS_CONTAINER_CREDENTIALS_FULL_URI {uri:?} {CONTAINER_HOSTS}")
+            }
+        }
+    }
+}
+
+impl SourceFailure for ContainerError {}
+
+impl From<ContainerError> for CredentialsError {
+    fn from(e: ContainerError) -> Self {
+        CredentialsError::Source(Box::new(e))
+    }
 }
 
 #[cfg(test)]

@@ -5,11 +5,12 @@ use crate::aws::Credentials;
 use crate::aws::call::{CallError, CallErrorKind, Callee};
 use crate::aws::request::Call;
 use crate::aws::{HttpError, Request, Response, Timeouts, target};
-use crate::credentials::error::{CredentialsError, EnvironmentProblem};
+use crate::credentials::error::{CredentialsError, EnvironmentProblem, SourceFailure};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::sources::document::{self, Document, DocumentError};
 use crate::local::env::{Env, parse_bool};
 use crate::local::settings::Config;
+use std::fmt;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
@@ -83,12 +84,12 @@ impl Provider for Imds {
         );
         let list = self.get(r, &base, &mut token)?;
         if list.status == 404 {
-            return Err(CredentialsError::NoInstanceRole);
+            return Err(ImdsError::NoInstanceRole.into());
         }
         let body = ok_body(&list)?;
         let role = body.lines().next().unwrap_or("").trim().to_string();
         if role.is_empty() {
-            return Err(CredentialsError::NoInstanceRole);
+            return Err(ImdsError::NoInstanceRole.into());
         }
         let creds = self.get(r, &format!("{base}{role}"), &mut token)?;
         let creds = parse(ok_body(&creds)?.as_bytes()).map_err(CredentialsError::Document)?;
@@ -153,7 +154,7 @@ impl Imds {
             .request()?;
         let fallback = |why: String| {
             if self.v1_disabled {
-                Err(CredentialsError::ImdsV1Disabled { why })
+                Err(ImdsError::V1Disabled { why }.into())
             } else {
                 crate::local::log::info("Falling back to IMDSv1", &[("reason", &why)]);
                 Ok(None)
@@ -201,7 +202,7 @@ impl Imds {
 }
 
 fn not_reachable(endpoint: &str, e: HttpError) -> CredentialsError {
-    CredentialsError::ImdsUnreachable {
+    ImdsError::Unreachable {
         endpoint: endpoint.to_string(),
         detail: match e {
             HttpError::Timeout { .. } => "connection timed out".to_string(),
@@ -209,12 +210,50 @@ fn not_reachable(endpoint: &str, e: HttpError) -> CredentialsError {
             other => other.to_string(),
         },
     }
+    .into()
 }
 
 /// `{"Code":"Success","AccessKeyId",…,"Token","Expiration"}`; a missing `Code` counts as
 /// success.
 pub fn parse(body: &[u8]) -> Result<Credentials, DocumentError> {
     document::parse(body, Document::Imds)
+}
+
+/// What goes wrong with IMDS beyond the call itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImdsError {
+    /// The instance has no IAM role attached.
+    NoInstanceRole,
+    /// Nothing answers at the metadata service's address.
+    Unreachable { endpoint: String, detail: String },
+    /// IMDSv2 gave no token and IMDSv1 is off.
+    V1Disabled { why: String },
+}
+
+impl fmt::Display for ImdsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImdsError::NoInstanceRole => f.write_str(
+                "this EC2 instance has no IAM role (instance profile) attached: attach one, or configure other credentials",
+            ),
+            ImdsError::Unreachable { endpoint, detail } => write!(
+                f,
+                "the EC2 instance metadata service at {endpoint} is not reachable ({detail}); this is not an EC2 instance, or its metadata service is off. Configure credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE, …), or set AWS_EC2_METADATA_DISABLED=true to skip IMDS"
+            ),
+            ImdsError::V1Disabled { why } => write!(
+                f,
+                "IMDS gave no IMDSv2 token ({why}) and IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED / ec2_metadata_v1_disabled)"
+            ),
+        }
+    }
+}
+
+impl SourceFailure for ImdsError {}
+
+impl From<ImdsError> for CredentialsError {
+    fn from(e: ImdsError) -> Self {
+        CredentialsError::Source(Box::new(e))
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::aws::call::{CallError, CallErrorKind, ErrorFormat};
 use crate::aws::endpoint::{self, Service};
 use crate::aws::request::Call;
 use crate::aws::target;
-use crate::credentials::error::{CredentialsError, LoginCacheProblem, LoginRefusal};
+use crate::credentials::error::{CredentialsError, SourceFailure};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::sources::dpop::DpopKey;
 use crate::local::cache::lock;
@@ -92,11 +92,12 @@ impl Login {
     }
 
     fn cache_error(&self, path: &Path, problem: LoginCacheProblem) -> CredentialsError {
-        CredentialsError::LoginCache {
+        LoginError::Cache {
             path: path.display().to_string(),
             problem,
             profile: self.profile.clone(),
         }
+        .into()
     }
 
     /// The cache file, checked whole, whatever its expiry.
@@ -176,9 +177,11 @@ impl Login {
         cached: &Cached,
         path: &Path,
     ) -> Result<Refreshed, CredentialsError> {
-        let refused = |why: LoginRefusal| CredentialsError::LoginRefused {
-            profile: self.profile.clone(),
-            why,
+        let refused = |why: LoginRefusal| {
+            CredentialsError::from(LoginError::Refused {
+                profile: self.profile.clone(),
+                why,
+            })
         };
         // The key is read only when a refresh needs it, as the SDKs do.
         let key = DpopKey::from_pem(cached.dpop_key.expose())
@@ -434,6 +437,118 @@ impl Provider for Login {
 
     fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError> {
         self.credentials(r)
+    }
+}
+
+/// What goes wrong with an `aws login` profile beyond the call itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginError {
+    /// The cache file of a `login_session` profile is missing or unusable.
+    Cache {
+        path: String,
+        problem: LoginCacheProblem,
+        profile: String,
+    },
+    /// AWS Sign-In did not refresh the session.
+    Refused { profile: String, why: LoginRefusal },
+}
+
+/// Why an `aws login` cache file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginCacheProblem {
+    NoFile,
+    Unreadable(String),
+    /// Not JSON, or JSON but not an object (`null`).
+    NotAnObject,
+    /// A required member is missing or empty: its path, `accessToken.sessionToken`.
+    Missing(&'static str),
+    /// `accessToken.expiresAt` is not an RFC 3339 time with a zone (the first characters).
+    BadExpiresAt(String),
+    /// `dpopKey` cannot sign.
+    BadKey(crate::credentials::sources::dpop::KeyProblem),
+}
+
+/// Why AWS Sign-In refused or failed a refresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginRefusal {
+    /// `TOKEN_EXPIRED`: the session (up to 12 hours) is over.
+    Expired,
+    /// `USER_CREDENTIALS_CHANGED`: the password changed since `aws login`.
+    CredentialsChanged,
+    /// `INSUFFICIENT_PERMISSIONS`: no `signin:CreateOAuth2Token`.
+    MissingPermission,
+    /// Anything else, said as it came (no secret is in it).
+    Failed(String),
+}
+
+fn aws_login(profile: &str) -> String {
+    format!("run `aws login --profile {profile}`")
+}
+
+impl std::fmt::Display for LoginError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoginError::Cache {
+                path,
+                problem,
+                profile,
+            } => {
+                match problem {
+                    LoginCacheProblem::NoFile => write!(
+                        f,
+                        "no aws login session is cached for profile `{profile}` ({path} does not exist)"
+                    ),
+                    LoginCacheProblem::Unreadable(e) => {
+                        write!(f, "could not read the aws login cache {path}: {e}")
+                    }
+                    LoginCacheProblem::NotAnObject => {
+                        write!(f, "the aws login cache {path} is not a JSON object")
+                    }
+                    LoginCacheProblem::Missing(member) => {
+                        write!(f, "the aws login cache {path} has no {member}")
+                    }
+                    LoginCacheProblem::BadExpiresAt(v) => write!(
+                        f,
+                        "the aws login cache {path} has an accessToken.expiresAt that is not an RFC 3339 time with a zone ({v:?})"
+                    ),
+                    LoginCacheProblem::BadKey(k) => write!(
+                        f,
+                        "the dpopKey of the aws login cache {path} cannot sign: {k}"
+                    ),
+                }?;
+                write!(f, "; {}", aws_login(profile))
+            }
+            LoginError::Refused { profile, why } => match why {
+                LoginRefusal::Expired => write!(
+                    f,
+                    "the aws login session of profile `{profile}` has expired (AWS Sign-In: TOKEN_EXPIRED); {} again",
+                    aws_login(profile)
+                ),
+                LoginRefusal::CredentialsChanged => write!(
+                    f,
+                    "the aws login session of profile `{profile}` ended because the password changed (AWS Sign-In: USER_CREDENTIALS_CHANGED); {} again",
+                    aws_login(profile)
+                ),
+                LoginRefusal::MissingPermission => write!(
+                    f,
+                    "AWS Sign-In refused to refresh the aws login session of profile `{profile}` (INSUFFICIENT_PERMISSIONS): allow signin:CreateOAuth2Token for this principal (the managed policy SignInLocalDevelopmentAccess has it), then {} again",
+                    aws_login(profile)
+                ),
+                LoginRefusal::Failed(answer) => write!(
+                    f,
+                    "could not refresh the aws login session of profile `{profile}` ({answer}); if this persists, {} again",
+                    aws_login(profile)
+                ),
+            },
+        }
+    }
+}
+
+impl SourceFailure for LoginError {}
+
+impl From<LoginError> for CredentialsError {
+    fn from(e: LoginError) -> Self {
+        CredentialsError::Source(Box::new(e))
     }
 }
 

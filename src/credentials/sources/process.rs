@@ -2,7 +2,7 @@
 //! Windows) that prints Version 1 JSON. Bounded by Go's one-minute timeout.
 
 use crate::aws::Credentials;
-use crate::credentials::error::{CredentialsError, ProcessProblem};
+use crate::credentials::error::{CredentialsError, SourceFailure};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::credentials::sources::document::{self, Document, DocumentError};
 use crate::local::program::{self, Limits, RunError};
@@ -32,9 +32,11 @@ impl Provider for Process {
 
     fn provide(&self, r: &Resolver) -> Result<Credentials, CredentialsError> {
         // The program only: its arguments may carry something secret.
-        let fail = |problem| CredentialsError::Process {
-            program: program(self.command.expose()),
-            problem,
+        let fail = |problem| {
+            CredentialsError::from(ProcessError {
+                program: program(self.command.expose()),
+                problem,
+            })
         };
         let output = run(self.command.expose(), r.env().raw("PATH"), TIMEOUT).map_err(fail)?;
         let mut creds = parse(&output).map_err(|e| fail(ProcessProblem::Output(e)))?;
@@ -192,6 +194,77 @@ fn last_lines(err: &[u8]) -> String {
 /// A process's output: Version 1 JSON.
 pub fn parse(output: &[u8]) -> Result<Credentials, DocumentError> {
     document::parse(output, Document::Process)
+}
+
+/// `credential_process` failed; `program` is the file name of the program it starts only
+/// (its arguments, and assignments before it, may carry secrets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessError {
+    pub program: String,
+    pub problem: ProcessProblem,
+}
+
+/// Why `credential_process` gave no credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProcessProblem {
+    Start(String),
+    Wait(String),
+    TimedOut {
+        seconds: u64,
+    },
+    TooMuchOutput,
+    /// A non-zero exit (`code`), or a signal (`None`), with the last lines of its stderr.
+    Failed {
+        code: Option<i32>,
+        stderr_tail: String,
+    },
+    Output(DocumentError),
+}
+
+impl std::fmt::Display for ProcessError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "credential_process {}: {}", self.program, self.problem)
+    }
+}
+
+impl std::fmt::Display for ProcessProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProcessProblem::Start(e) => write!(f, "could not start it: {e}"),
+            ProcessProblem::Wait(e) => write!(f, "could not wait for it: {e}"),
+            ProcessProblem::TimedOut { seconds } => {
+                write!(f, "did not finish within {seconds} s; it was stopped")
+            }
+            ProcessProblem::TooMuchOutput => f.write_str("printed more than 1 MiB"),
+            // The stderr tail is not part of the message: a message reaches the log file,
+            // and a failing program's stderr may hold a token. `stderr_tail` shows it on
+            // stderr alone.
+            ProcessProblem::Failed { code, .. } => match code {
+                Some(code) => write!(f, "exited with status {code}"),
+                None => f.write_str("was killed by a signal"),
+            },
+            ProcessProblem::Output(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ProcessProblem {}
+
+impl SourceFailure for ProcessError {
+    fn process_stderr(&self) -> Option<&str> {
+        match &self.problem {
+            ProcessProblem::Failed { stderr_tail, .. } if !stderr_tail.is_empty() => {
+                Some(stderr_tail)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl From<ProcessError> for CredentialsError {
+    fn from(e: ProcessError) -> Self {
+        CredentialsError::Source(Box::new(e))
+    }
 }
 
 #[cfg(test)]

@@ -7,11 +7,12 @@ use crate::aws::answer::AnswerProblem;
 use crate::aws::call::CallError;
 use crate::aws::endpoint::{self, Service};
 use crate::aws::request::Call;
-use crate::credentials::error::{CredentialsError, SsoCacheProblem};
+use crate::credentials::error::{CredentialsError, SourceFailure};
 use crate::credentials::provider::{Provider, Resolver};
 use crate::local::config::{Platform, home_dir};
 use crate::local::secret::Secret;
 use serde_json::{Map, Value};
+use std::fmt;
 use std::path::PathBuf;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -32,11 +33,12 @@ pub struct Sso {
 
 impl Sso {
     fn cache_problem(&self, path: &std::path::Path, problem: SsoCacheProblem) -> CredentialsError {
-        CredentialsError::SsoCache {
+        SsoError::Cache {
             path: path.display().to_string(),
             problem,
             profile: self.profile.clone(),
         }
+        .into()
     }
 
     fn cache_file(&self, r: &Resolver) -> Result<PathBuf, CredentialsError> {
@@ -96,18 +98,20 @@ impl Sso {
                     return Ok(token);
                 }
                 Err(e) => {
-                    return Err(CredentialsError::SsoExpired {
+                    return Err(SsoError::Expired {
                         profile: self.profile.clone(),
                         refresh: Some(e.to_string()),
-                    });
+                    }
+                    .into());
                 }
             }
         }
         if expires <= now {
-            return Err(CredentialsError::SsoExpired {
+            return Err(SsoError::Expired {
                 profile: self.profile.clone(),
                 refresh: None,
-            });
+            }
+            .into());
         }
         Ok(token)
     }
@@ -237,11 +241,11 @@ impl Provider for Sso {
             .send(r.client)
             .map_err(|e| e.without(&token))
             .map_err(|e| match e.api() {
-                Some((401 | 403, _)) => CredentialsError::SsoRejected {
+                Some((401 | 403, _)) => CredentialsError::from(SsoError::Rejected {
                     answer: e.to_string(),
                     profile: self.profile.clone(),
-                },
-                _ => e.into(),
+                }),
+                _ => CredentialsError::from(e),
             })?;
         let mut creds = parse(&resp.body)
             .map_err(|detail| CallError::bad_response(ep.service, detail.to_string()))?;
@@ -274,6 +278,92 @@ pub fn parse(body: &[u8]) -> Result<Credentials, AnswerProblem> {
         expiry,
         account_id: None,
     })
+}
+
+/// What goes wrong with an SSO profile beyond the calls themselves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SsoError {
+    /// The SSO token cache file is missing or unusable.
+    Cache {
+        path: String,
+        problem: SsoCacheProblem,
+        profile: String,
+    },
+    /// The SSO session expired; `refresh` says why a refresh failed, when one was tried.
+    Expired {
+        profile: String,
+        refresh: Option<String>,
+    },
+    /// SSO refused the token (HTTP 401 or 403); `answer` is the API error's message.
+    Rejected { answer: String, profile: String },
+}
+
+/// Why the SSO token cache cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SsoCacheProblem {
+    Unreadable(String),
+    NotJson,
+    NoAccessToken,
+    NoExpiresAt,
+}
+
+fn sso_login(profile: &str) -> String {
+    format!("run `aws sso login --profile {profile}`")
+}
+
+impl fmt::Display for SsoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SsoError::Cache {
+                path,
+                problem,
+                profile,
+            } => {
+                match problem {
+                    SsoCacheProblem::Unreadable(e) => write!(f, "failed to read `{path}`: {e}"),
+                    SsoCacheProblem::NotJson => {
+                        write!(f, "the SSO token cache {path} is not valid JSON")
+                    }
+                    SsoCacheProblem::NoAccessToken => {
+                        write!(f, "the SSO token cache {path} has no accessToken")
+                    }
+                    SsoCacheProblem::NoExpiresAt => {
+                        write!(f, "the SSO token cache {path} has no valid expiresAt")
+                    }
+                }?;
+                write!(f, "; {}", sso_login(profile))
+            }
+            SsoError::Expired {
+                profile,
+                refresh: Some(e),
+            } => write!(
+                f,
+                "the SSO session has expired and could not be refreshed ({e}); {}",
+                sso_login(profile)
+            ),
+            SsoError::Expired {
+                profile,
+                refresh: None,
+            } => write!(
+                f,
+                "the SSO session has expired or is invalid; {}",
+                sso_login(profile)
+            ),
+            SsoError::Rejected { answer, profile } => write!(
+                f,
+                "{answer}; the SSO session is no longer valid: {}",
+                sso_login(profile)
+            ),
+        }
+    }
+}
+
+impl SourceFailure for SsoError {}
+
+impl From<SsoError> for CredentialsError {
+    fn from(e: SsoError) -> Self {
+        CredentialsError::Source(Box::new(e))
+    }
 }
 
 #[cfg(test)]
