@@ -243,11 +243,17 @@ impl CredentialsError {
     }
 }
 
-/// A failure of one source, which owns its type beside its code and wraps it with `From`.
+/// A failure of one source, which owns its type beside its code; `?` wraps it.
 pub trait SourceFailure: fmt::Display + fmt::Debug {
     /// The last lines a failed `credential_process` wrote to its stderr, if this is one.
     fn process_stderr(&self) -> Option<&str> {
         None
+    }
+}
+
+impl<E: SourceFailure + 'static> From<E> for CredentialsError {
+    fn from(e: E) -> Self {
+        CredentialsError::Source(Box::new(e))
     }
 }
 

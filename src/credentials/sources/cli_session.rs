@@ -230,12 +230,6 @@ impl std::fmt::Display for MfaSessionError {
 
 impl SourceFailure for MfaSessionError {}
 
-impl From<MfaSessionError> for CredentialsError {
-    fn from(e: MfaSessionError) -> Self {
-        CredentialsError::Source(Box::new(e))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

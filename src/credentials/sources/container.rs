@@ -177,12 +177,6 @@ impl fmt::Display for ContainerError {
 
 impl SourceFailure for ContainerError {}
 
-impl From<ContainerError> for CredentialsError {
-    fn from(e: ContainerError) -> Self {
-        CredentialsError::Source(Box::new(e))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

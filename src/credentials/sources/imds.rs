@@ -250,12 +250,6 @@ impl fmt::Display for ImdsError {
 
 impl SourceFailure for ImdsError {}
 
-impl From<ImdsError> for CredentialsError {
-    fn from(e: ImdsError) -> Self {
-        CredentialsError::Source(Box::new(e))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

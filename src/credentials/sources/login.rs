@@ -546,12 +546,6 @@ impl std::fmt::Display for LoginError {
 
 impl SourceFailure for LoginError {}
 
-impl From<LoginError> for CredentialsError {
-    fn from(e: LoginError) -> Self {
-        CredentialsError::Source(Box::new(e))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

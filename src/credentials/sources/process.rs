@@ -261,12 +261,6 @@ impl SourceFailure for ProcessError {
     }
 }
 
-impl From<ProcessError> for CredentialsError {
-    fn from(e: ProcessError) -> Self {
-        CredentialsError::Source(Box::new(e))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

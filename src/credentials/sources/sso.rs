@@ -360,12 +360,6 @@ impl fmt::Display for SsoError {
 
 impl SourceFailure for SsoError {}
 
-impl From<SsoError> for CredentialsError {
-    fn from(e: SsoError) -> Self {
-        CredentialsError::Source(Box::new(e))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
