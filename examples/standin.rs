@@ -7,6 +7,7 @@
 //! cargo run --release --example standin -- OTHER     # another password
 //! cargo run --release --example standin -- --fail    # HTTP 500 to everything
 //! cargo run --release --example standin -- --sts     # STS: AssumeRoleWithWebIdentity's answer
+//! cargo run --release --example standin -- --tls CA.pem   # HTTPS, its CA written to CA.pem
 //! ```
 //! With `--sts` it stands for STS, answering every request with `AKIDEXAMPLE`'s keys, valid
 //! for an hour.
@@ -21,14 +22,29 @@ use std::io::Read;
 use support::standin::{Reply, StandIn};
 
 fn main() {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--tls CA.pem`: HTTPS for `localhost`, from a throw-away CA whose PEM goes to CA.pem.
+    let tls = match args.iter().position(|a| a == "--tls") {
+        Some(i) => {
+            let path = args
+                .get(i + 1)
+                .cloned()
+                .expect("--tls names the CA file to write");
+            args.drain(i..i + 2);
+            let ca = support::tls::TestCa::new();
+            std::fs::write(path, &ca.pem).expect("the CA file can be written");
+            Some(ca.server_config(&["localhost"]))
+        }
+        None => None,
+    };
     let ecr = StandIn::start(
         HashMap::from([(
             "AKIDEXAMPLE".to_string(),
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_string(),
         )]),
-        None,
+        tls,
     );
-    let reply = match std::env::args().nth(1).as_deref() {
+    let reply = match args.first().map(String::as_str) {
         Some("--fail") => Reply::Raw {
             status: 500,
             body: r#"{"__type":"ServerException","message":"the stand-in fails on purpose"}"#

@@ -758,6 +758,80 @@ fn owner_checks_hold_without_proc() {
     );
 }
 
+/// A CA that only the system's store holds (a corporate CA, a TLS-inspecting proxy) is
+/// trusted on the first connection: the bundled roots are tried first and the system's file
+/// is read inside the same verification, so there is no second handshake and no retry. The
+/// CA is added to the system bundle in a mount namespace of the helper's own.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_ca_only_the_system_trusts_on_the_first_connection() {
+    if support::targets::skip("cli::a_ca_only_the_system_trusts_on_the_first_connection") {
+        return;
+    }
+    const HOST: &str = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+    const SYSTEM: &str = "/etc/ssl/certs/ca-certificates.crt";
+    let Ok(system) = std::fs::read_to_string(SYSTEM) else {
+        support::report(&format!(
+            "cli::a_ca_only_the_system_trusts_on_the_first_connection: no {SYSTEM} to add a CA to; not run"
+        ));
+        return;
+    };
+    let ca = support::tls::TestCa::new();
+    let ecr = support::standin::StandIn::start(
+        std::collections::HashMap::from([("AKIDTRUST".into(), "trustSecretKey0123".into())]),
+        Some(ca.server_config(&["localhost"])),
+    );
+    ecr.push(support::standin::Reply::Token(
+        "AWS:vouched-for-by-the-system".into(),
+    ));
+    let home = tempfile::tempdir().unwrap();
+    let bundle = home.path().join("system-bundle.crt");
+    std::fs::write(&bundle, format!("{system}\n{}", ca.pem)).unwrap();
+    let mut cmd = get_in_namespace(
+        &["--user", "--map-root-user", "--mount"],
+        &format!("mount --bind \"$0\" {SYSTEM} && exec \"$@\""),
+        bundle.as_os_str(),
+    );
+    cmd.env("HOME", home.path())
+        .env("AWS_ACCESS_KEY_ID", "AKIDTRUST")
+        .env("AWS_SECRET_ACCESS_KEY", "trustSecretKey0123")
+        .env("AWS_ENDPOINT_URL_ECR", ecr.url())
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    let o = support::run::piped(
+        &mut cmd,
+        HOST.as_bytes(),
+        "unshare (util-linux) runs the helper",
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !stderr.contains("unshare:") && !stderr.contains("mount:"),
+        "this test needs mount namespaces: {stderr}"
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("\"Secret\":\"vouched-for-by-the-system\""),
+        "{stderr}"
+    );
+    assert_eq!(ecr.connections(), 1, "one connection, one handshake");
+    let seen = ecr.take();
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0].verified.is_ok(), "{:?}", seen[0].verified);
+    // Outside the namespace the system's file is as it was, and without the CA in it the same
+    // call is refused: the bundled roots alone do not vouch for the stand-in.
+    assert_eq!(std::fs::read_to_string(SYSTEM).unwrap(), system);
+    let (o, _h) = run(
+        &["get"],
+        HOST.as_bytes(),
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIDTRUST"),
+            ("AWS_SECRET_ACCESS_KEY", "trustSecretKey0123"),
+            ("AWS_ENDPOINT_URL_ECR", &ecr.url()),
+            ("AWS_MAX_ATTEMPTS", "1"),
+        ],
+    );
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(o.stderr.contains("UnknownIssuer"), "{}", o.stderr);
+}
+
 /// `unshare UNSHARE -- sh -c SCRIPT ARG0 [runner] helper get`, with a cleared environment
 /// but `PATH`: SCRIPT prepares the namespace, then `exec "$@"` runs the helper.
 #[cfg(target_os = "linux")]

@@ -20,6 +20,10 @@ const NOT_VARIABLES: &[(&str, &str)] = &[
         "ECR_LOGIN_GIT_COMMIT",
         "read by the build (env!), not at run time",
     ),
+    (
+        "OUT_DIR",
+        "where the build writes the parsed roots (env!), not read at run time",
+    ),
     ("TOKEN_EXPIRED", "an AWS Sign-In error code"),
     ("USER_CREDENTIALS_CHANGED", "an AWS Sign-In error code"),
     ("INSUFFICIENT_PERMISSIONS", "an AWS Sign-In error code"),

@@ -6,21 +6,27 @@ use crate::aws::message::{Request, Response};
 use crate::aws::proxy::{
     has_unencoded_delimiters, proxy_for, resolves_names, resolves_to_loopback,
 };
-use crate::aws::roots::{default_roots, load_bundle};
+use crate::aws::roots::Verifier;
 use crate::aws::target::target;
+use crate::aws::tls::{INPUT_BUFFER, OUTPUT_BUFFER, TlsConnector, client_config};
 use crate::local::env::Env;
 use crate::local::url::{loggable_url, redact_userinfo};
 use std::cell::OnceCell;
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
-use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
+use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::transport::{
+    ConnectProxyConnector, Connector, SocksConnector, TcpConnector,
+};
 
 pub struct Http<'a> {
     env: &'a Env,
     user_agent: String,
     ca_bundle: Option<PathBuf>,
-    roots: OnceCell<Result<RootCerts, HttpError>>,
+    /// Made at the first HTTPS call, for every later one.
+    tls: OnceCell<Result<Arc<rustls::ClientConfig>, HttpError>>,
 }
 
 impl<'a> Http<'a> {
@@ -40,16 +46,19 @@ impl<'a> Http<'a> {
             env,
             user_agent,
             ca_bundle,
-            roots: OnceCell::new(),
+            tls: OnceCell::new(),
         }
     }
 
-    fn roots(&self) -> Result<RootCerts, HttpError> {
-        let roots = self.roots.get_or_init(|| match &self.ca_bundle {
-            Some(path) => load_bundle(path),
-            None => Ok(default_roots()),
+    fn tls(&self) -> Result<Arc<rustls::ClientConfig>, HttpError> {
+        let tls = self.tls.get_or_init(|| {
+            let verifier = match &self.ca_bundle {
+                Some(path) => Verifier::from_bundle(path)?,
+                None => Verifier::default_roots(),
+            };
+            Ok(client_config(verifier))
         });
-        match roots {
+        match tls {
             Ok(r) => Ok(r.clone()),
             Err(HttpError::CaBundle { path, detail }) => Err(HttpError::CaBundle {
                 path: path.clone(),
@@ -74,6 +83,9 @@ impl<'a> Http<'a> {
             .max_redirects(0)
             .user_agent(self.user_agent.as_str())
             .accept_encoding("identity")
+            .input_buffer_size(INPUT_BUFFER)
+            .output_buffer_size(OUTPUT_BUFFER)
+            .max_response_header_size(INPUT_BUFFER)
             .timeout_connect(Some(req.timeouts.connect.min(remaining)))
             .timeout_global(Some(req.timeouts.total.min(remaining)));
         // A plain-HTTP endpoint whose name resolves to this machine (a container credentials
@@ -104,17 +116,17 @@ impl<'a> Http<'a> {
             }
             None => config = config.proxy(None),
         }
-        if t.scheme == "https" {
-            // No crypto provider named: ureq takes ring's (its `_ring` feature, the only one
-            // built in), so this code calls nothing that rustls 0.23.48 deprecates.
-            config = config.tls_config(
-                TlsConfig::builder()
-                    .provider(TlsProvider::Rustls)
-                    .root_certs(self.roots()?)
-                    .build(),
-            );
-        }
-        let agent: ureq::Agent = config.build().into();
+        // ureq's own chain (SOCKS, CONNECT, TCP) with our TLS last.
+        let tls = match t.scheme.as_str() {
+            "https" => Some(self.tls()?),
+            _ => None,
+        };
+        let connector =
+            ().chain(SocksConnector::default())
+                .chain(ConnectProxyConnector::default())
+                .chain(TcpConnector::default())
+                .chain(TlsConnector(tls));
+        let agent = ureq::Agent::with_parts(config.build(), connector, DefaultResolver::default());
         let mut builder = ureq::http::Request::builder()
             .method(req.method)
             .uri(&req.url);

@@ -19,6 +19,7 @@ mod retry;
 mod roots;
 mod sign;
 mod target;
+mod tls;
 pub mod xml;
 
 pub use crate::local::url::loggable_url;

@@ -50,6 +50,8 @@ pub struct StandIn {
     recording: Arc<Mutex<bool>>,
     /// How many requests have come in, for tests that act once one has (no sleeps).
     arrived: Arc<(Mutex<usize>, Condvar)>,
+    /// How many connections were accepted (a TLS retry would show as a second).
+    connections: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl StandIn {
@@ -67,12 +69,15 @@ impl StandIn {
             fallback: Arc::default(),
             recording: Arc::new(Mutex::new(true)),
             arrived: Arc::default(),
+            connections: Arc::default(),
         };
         let me = s.clone();
         let secrets = Arc::new(secrets);
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 let Ok(conn) = conn else { continue };
+                me.connections
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let me = me.clone();
                 let secrets = secrets.clone();
                 let tls = tls.clone();
@@ -120,6 +125,11 @@ impl StandIn {
             .wait_timeout_while(guard, timeout, |c| *c < n)
             .unwrap();
         *guard >= n
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub fn unused_replies(&self) -> usize {

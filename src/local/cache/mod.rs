@@ -1,5 +1,5 @@
 //! `cache.json` in the Go helper's format: where it is, its keys, the half-life validity
-//! rule, and atomic writes (temp file, fsync, rename).
+//! rule, and atomic writes (temp file, rename).
 
 pub mod lock;
 

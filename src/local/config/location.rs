@@ -98,8 +98,8 @@ fn configured_directory(env: &Env) -> Option<PathBuf> {
 }
 
 /// Why the configured directory is not used, as `(the directory, the part that failed, why)`:
-/// it, its `log/` or `locks/`, or a directory or link on the way to them, could let another
-/// user plant files or links that would be served or written through.
+/// it, or a directory or link on the way to it, could let another user plant files or links
+/// that would be served or written through.
 pub fn cache_distrust(env: &Env) -> Option<(PathBuf, PathBuf, crate::local::files::Untrusted)> {
     let dir = configured_directory(env)?;
     let (part, why) = distrust_of(&dir)?;
@@ -116,9 +116,9 @@ fn distrust_of(dir: &Path) -> Option<(PathBuf, crate::local::files::Untrusted)> 
     {
         return verdict.clone();
     }
-    let verdict = [dir.to_path_buf(), dir.join("log"), dir.join("locks")]
-        .into_iter()
-        .find_map(|d| crate::local::files::check_private_dir(&d).err());
+    // The directory alone: `log/` and `locks/` are checked where they are made and opened
+    // (`create_private_dir`), which a hit never does.
+    let verdict = crate::local::files::check_private_dir(dir).err();
     *checked = Some((dir.to_path_buf(), verdict.clone()));
     verdict
 }
