@@ -13,6 +13,7 @@ mod http;
 mod http_error;
 mod message;
 pub mod partition;
+mod pem;
 mod proxy;
 pub mod request;
 mod retry;

@@ -2,9 +2,11 @@
 //! image with no CA files works, and no process parses them), then the system's CA file,
 //! read only when those do not vouch for a server (a corporate CA, a TLS-inspecting proxy),
 //! inside the same verification: no second handshake. Or the `AWS_CA_BUNDLE` file instead
-//! of both, as in the SDKs.
+//! of both, as in the SDKs. Of a CA file, only the certificates that a server's chain names
+//! as an issuer are decoded and parsed: a 200 KiB bundle read whole cost 8M instructions.
 
 use crate::aws::http_error::HttpError;
+use crate::aws::pem;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, Der, ServerName, TrustAnchor, UnixTime};
@@ -14,24 +16,31 @@ use std::sync::{Arc, OnceLock};
 /// Mozilla's roots (webpki-root-certs), as `build.rs` parsed them.
 static BUNDLED: &[TrustAnchor<'static>] = include!(concat!(env!("OUT_DIR"), "/roots.rs"));
 
-/// A server's certificate checked against the first set of roots, and against the system's
-/// when the first does not vouch for it.
+/// A server's certificate checked against the bundled roots, then against those of a CA
+/// file (the system's, read at most once and only when needed); or against a CA bundle's
+/// alone.
 #[derive(Debug)]
 pub(super) struct Verifier {
-    first: Arc<WebPkiServerVerifier>,
-    /// `None` with `AWS_CA_BUNDLE`; else the system's roots, read at most once, when needed.
-    system: Option<OnceLock<Option<Arc<WebPkiServerVerifier>>>>,
+    /// The bundled roots' verifier; its signature checks serve both sets of roots.
+    bundled: Arc<WebPkiServerVerifier>,
+    /// Whether the bundled roots are trusted (not with `AWS_CA_BUNDLE`).
+    trust_bundled: bool,
+    file: CaFile,
+}
+
+#[derive(Debug)]
+enum CaFile {
+    System(OnceLock<Vec<u8>>),
+    Bundle(Vec<u8>),
 }
 
 impl Verifier {
     /// The bundled roots, then the system's.
     pub(super) fn default_roots() -> Verifier {
-        let store = RootCertStore {
-            roots: BUNDLED.to_vec(),
-        };
         Verifier {
-            first: verifier(store).expect("the bundled roots are not empty"),
-            system: Some(OnceLock::new()),
+            bundled: bundled(),
+            trust_bundled: true,
+            file: CaFile::System(OnceLock::new()),
         }
     }
 
@@ -52,36 +61,74 @@ impl Verifier {
             }
             Err(e) => return Err(failed(e.to_string())),
         };
-        let certs = pem_certs(&pem);
-        if certs.is_empty() {
+        if !pem::blocks(&pem).any(|b| pem::decode(b, usize::MAX).is_some()) {
             return Err(failed("no PEM certificate in it".into()));
         }
-        let mut store = RootCertStore::empty();
-        store.add_parsable_certificates(certs);
-        let first = verifier(store).ok_or_else(|| failed("no certificate in it is a CA".into()))?;
         Ok(Verifier {
-            first,
-            system: None,
+            bundled: bundled(),
+            trust_bundled: false,
+            file: CaFile::Bundle(pem),
         })
     }
 
-    fn system(&self) -> Option<&Arc<WebPkiServerVerifier>> {
-        self.system
-            .as_ref()?
-            .get_or_init(|| {
-                let mut store = RootCertStore::empty();
-                let (system, _) = store.add_parsable_certificates(system_roots());
-                crate::local::log::debug(
-                    "Loaded TLS roots",
-                    &[
-                        ("bundled", &BUNDLED.len().to_string()),
-                        ("system", &system.to_string()),
-                    ],
-                );
-                verifier(store)
-            })
-            .as_ref()
+    /// A verifier of the file's roots that `chain` names as an issuer (any root a path from
+    /// it could end at): only their blocks of the file are decoded in full and parsed.
+    fn from_file(&self, chain: &[&CertificateDer<'_>]) -> Option<Arc<WebPkiServerVerifier>> {
+        let pem = match &self.file {
+            CaFile::System(file) => file.get_or_init(system_file),
+            CaFile::Bundle(pem) => pem,
+        };
+        let issuers: Vec<&[u8]> = chain
+            .iter()
+            .filter_map(|c| Some(pem::issuer_and_subject(c)?.0))
+            .collect();
+        let (mut found, mut named) = (0, Vec::new());
+        for block in pem::blocks(pem) {
+            found += 1;
+            // Decoded only as far as its names: most subjects end within 300 bytes.
+            let mut der = pem::Decoder::new(block);
+            let mut ok = der.fill(240);
+            let subject = loop {
+                if let Some((_, subject)) = pem::issuer_and_subject(der.bytes()) {
+                    break Some(subject);
+                }
+                if !ok || der.is_done() {
+                    break None;
+                }
+                ok = der.fill(der.bytes().len() + 96);
+            };
+            if subject.is_some_and(|s| issuers.contains(&s)) && der.fill(usize::MAX) {
+                named.push(CertificateDer::from(der.into_bytes()));
+            }
+        }
+        crate::local::log::debug(
+            "Loaded TLS roots",
+            &[
+                (
+                    "bundled",
+                    &(if self.trust_bundled { BUNDLED.len() } else { 0 }).to_string(),
+                ),
+                (
+                    match self.file {
+                        CaFile::System(_) => "system",
+                        CaFile::Bundle(_) => "ca_bundle",
+                    },
+                    &found.to_string(),
+                ),
+                ("naming the issuer", &named.len().to_string()),
+            ],
+        );
+        let mut store = RootCertStore::empty();
+        store.add_parsable_certificates(named);
+        verifier(store)
     }
+}
+
+fn bundled() -> Arc<WebPkiServerVerifier> {
+    let store = RootCertStore {
+        roots: BUNDLED.to_vec(),
+    };
+    verifier(store).expect("the bundled roots are not empty")
 }
 
 fn verifier(store: RootCertStore) -> Option<Arc<WebPkiServerVerifier>> {
@@ -100,18 +147,24 @@ impl ServerCertVerifier for Verifier {
         let verify = |v: &WebPkiServerVerifier| {
             v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
         };
-        match verify(&self.first) {
-            Err(Error::InvalidCertificate(first)) => match self.system() {
-                // The system's answer, unless it knows the issuer no better.
-                Some(system) => verify(system).map_err(|e| match e {
-                    Error::InvalidCertificate(CertificateError::UnknownIssuer) => {
-                        Error::InvalidCertificate(first)
-                    }
-                    other => other,
-                }),
-                None => Err(Error::InvalidCertificate(first)),
+        let first = match self.trust_bundled {
+            true => match verify(&self.bundled) {
+                Err(Error::InvalidCertificate(e)) => e,
+                other => return other,
             },
-            other => other,
+            false => CertificateError::UnknownIssuer,
+        };
+        let chain: Vec<&CertificateDer<'_>> =
+            std::iter::once(end_entity).chain(intermediates).collect();
+        match self.from_file(&chain) {
+            // The file's answer, unless it knows the issuer no better.
+            Some(file) => verify(&file).map_err(|e| match e {
+                Error::InvalidCertificate(CertificateError::UnknownIssuer) => {
+                    Error::InvalidCertificate(first)
+                }
+                other => other,
+            }),
+            None => Err(Error::InvalidCertificate(first)),
         }
     }
 
@@ -121,7 +174,7 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        self.first.verify_tls12_signature(message, cert, dss)
+        self.bundled.verify_tls12_signature(message, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -130,17 +183,18 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        self.first.verify_tls13_signature(message, cert, dss)
+        self.bundled.verify_tls13_signature(message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.first.supported_verify_schemes()
+        self.bundled.supported_verify_schemes()
     }
 }
 
+/// The system's CA file: the first of the usual bundle locations of Debian, RHEL, Alpine,
+/// SUSE and macOS; empty where there is none.
 #[cfg(unix)]
-fn system_roots() -> Vec<CertificateDer<'static>> {
-    // The usual bundle locations of Debian, RHEL, Alpine, SUSE and macOS; the first found wins.
+fn system_file() -> Vec<u8> {
     const FILES: &[&str] = &[
         "/etc/ssl/certs/ca-certificates.crt",
         "/etc/pki/tls/certs/ca-bundle.crt",
@@ -149,49 +203,15 @@ fn system_roots() -> Vec<CertificateDer<'static>> {
     ];
     FILES
         .iter()
-        .find_map(|f| std::fs::read(f).ok())
-        .map(|pem| pem_certs(&pem))
+        .find_map(|f| {
+            crate::local::files::read_limited(std::path::Path::new(f), MAX_BUNDLE).ok()?
+        })
         .unwrap_or_default()
 }
 
 #[cfg(not(unix))]
-fn system_roots() -> Vec<CertificateDer<'static>> {
+fn system_file() -> Vec<u8> {
     Vec::new()
-}
-
-/// The `CERTIFICATE` blocks of a PEM file. Certificates are public: their base64 needs no
-/// constant-time decoder (which made reading the system's 200 KiB bundle 8.8M instructions).
-/// A block that does not decode is skipped, as rustls' own reader skips what it cannot use.
-fn pem_certs(pem: &[u8]) -> Vec<CertificateDer<'static>> {
-    use base64::Engine;
-    const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
-    const END: &[u8] = b"-----END CERTIFICATE-----";
-    let mut certs = Vec::new();
-    let mut rest = pem;
-    let mut text = Vec::new();
-    while let Some(begin) = find(rest, BEGIN) {
-        let body = &rest[begin + BEGIN.len()..];
-        let Some(end) = find(body, END) else { break };
-        text.clear();
-        text.extend(body[..end].iter().filter(|b| !b.is_ascii_whitespace()));
-        if let Ok(der) = base64::engine::general_purpose::STANDARD.decode(&text) {
-            certs.push(CertificateDer::from(der));
-        }
-        rest = &body[end + END.len()..];
-    }
-    certs
-}
-
-/// Where `needle` (which starts with `-`, as no base64 does) first is in `hay`.
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = hay[from..].iter().position(|&b| b == needle[0]) {
-        if hay[from + i..].starts_with(needle) {
-            return Some(from + i);
-        }
-        from += i + 1;
-    }
-    None
 }
 
 /// No CA bundle is this large (Debian's, every public root, is about 200 KiB).
@@ -209,16 +229,5 @@ mod tests {
             BUNDLED.iter().all(|a| !a.subject.as_ref().is_empty()
                 && !a.subject_public_key_info.as_ref().is_empty())
         );
-    }
-
-    #[test]
-    fn pem_blocks() {
-        let pem = b"junk\n-----BEGIN CERTIFICATE-----\nTWFu\r\nTWE=\n-----END CERTIFICATE-----\n\
-            -----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n\
-            -----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n\
-            -----BEGIN CERTIFICATE-----\nQQ==\n-----END CERTIFICATE-----\n\
-            -----BEGIN CERTIFICATE-----\nQQ==";
-        let certs: Vec<Vec<u8>> = pem_certs(pem).iter().map(|c| c.to_vec()).collect();
-        assert_eq!(certs, [b"ManMa".to_vec(), b"A".to_vec()]);
     }
 }
