@@ -21,8 +21,16 @@
 #                    then ECR: two calls every time, as that mode keeps nothing on disk)
 #   fallback         a `get` for a host that is not ECR with AWS_ECR_FALLBACK_CREDS_STORE: a
 #                    stand-in helper (a shell script) alone, and through us: the hop's cost
-# Go helper: `apt-get install amazon-ecr-credential-helper` (Debian has 0.6.0); its cache is
-# seeded in its own format. AWS CLI: `pip install awscli` (`aws ecr get-login-password`).
+#   floors           a static no-op (C, musl), an empty Rust `main` (static, musl), and the
+#                    floor client (examples/floor_client.rs: the same signed call with the same
+#                    crates, static musl), over HTTP and over HTTPS
+#   HTTPS misses     against an HTTPS stand-in: with AWS_CA_BUNDLE naming its CA, and with the
+#                    default roots, the CA added to the system's bundle in a mount namespace of
+#                    the run's own (the bundled roots do not vouch for it: the costliest case)
+# Instructions (callgrind) and page faults (/usr/bin/time) of the same, where valgrind is.
+# Go helper: `apt-get install amazon-ecr-credential-helper` (Debian has 0.6.0), or GO_HELPER=
+# a v0.12.0 binary (which also reads AWS_ENDPOINT_URL_ECR, so its misses are measured too); its
+# cache is seeded in its own format. AWS CLI: `pip install awscli` (`aws ecr get-login-password`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-500}
@@ -31,10 +39,22 @@ GLIBC_BIN=${GLIBC_BIN:-$(pwd)/dist/linux-amd64-glibc/docker-credential-ecr-login
 GO_HELPER=${GO_HELPER:-/usr/bin/docker-credential-ecr-login}
 [ -x "$BIN" ] && [ -x "$GLIBC_BIN" ] || scripts/build-static.sh linux-amd64 linux-amd64-glibc
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
+command -v musl-gcc >/dev/null || { apt-get update -qq && apt-get install -y -qq musl-tools; }
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
 cargo build -q --release --example standin --example spawnbench
+# The floor client, built as the helper is (static musl), in a folder of its own.
+RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static" cargo build -q --release \
+    --example floor_client --target x86_64-unknown-linux-musl --target-dir target/bench
+floor=$(pwd)/target/bench/x86_64-unknown-linux-musl/release/examples/floor_client
+# A CA bundle set in the caller's environment would turn every default-roots run into another.
+unset AWS_CA_BUNDLE
 
 work=$(mktemp -d)
+printf 'int main(void) { return 0; }\n' > "$work/noop.c"
+musl-gcc -static -O2 -o "$work/noop" "$work/noop.c"
+printf 'fn main() {}\n' > "$work/empty.rs"
+rustc -O -C panic=abort -C strip=symbols --target x86_64-unknown-linux-musl -C target-feature=+crt-static \
+    -C relocation-model=static "$work/empty.rs" -o "$work/empty-main"
 coproc STANDIN { exec target/release/examples/standin; }
 read -r url <&"${STANDIN[0]}"
 # A second stand-in, for STS, kept alive by the write end of a FIFO.
@@ -42,8 +62,17 @@ mkfifo "$work/sts.fifo"
 exec {STS_OUT}< <(exec target/release/examples/standin --sts < "$work/sts.fifo")
 exec {STS_IN}> "$work/sts.fifo"
 read -r sts_url <&"$STS_OUT"
+# An HTTPS stand-in (https://localhost:PORT) whose throw-away CA goes to ca.pem.
+mkfifo "$work/tls.fifo"
+exec {TLS_OUT}< <(exec target/release/examples/standin --tls "$work/ca.pem" < "$work/tls.fifo")
+exec {TLS_IN}> "$work/tls.fifo"
+read -r tls_url <&"$TLS_OUT"
+# The system's bundle with that CA added, mounted over it inside `in_ns` only.
+system_bundle=/etc/ssl/certs/ca-certificates.crt
+cat "$system_bundle" "$work/ca.pem" > "$work/system-with-ca.crt"
+in_ns() { unshare --mount -- sh -c "mount --bind $work/system-with-ca.crt $system_bundle && exec \"\$@\"" sh "$@"; }
 cleanup() {
-    exec {STANDIN[1]}>&- {STS_IN}>&- 2>/dev/null || true
+    exec {STANDIN[1]}>&- {STS_IN}>&- {TLS_IN}>&- 2>/dev/null || true
     wait 2>/dev/null || true
     rm -rf "$work"
 }
@@ -116,7 +145,21 @@ PY
 as_map="AWS_ECR_CONFIG_FILE=$work/map40.ini"
 sh -c "$as_map exec $BIN get < $work/host" | grep -q '"Secret":"password-from-the-stand-in"'
 run() { echo "sh -c 'exec $1 < $work/host'"; }
+as_https="AWS_ECR_DISABLE_CACHE=1 AWS_ENDPOINT_URL_ECR=$tls_url"
+as_bundle="$as_https AWS_CA_BUNDLE=$work/ca.pem"
+"$floor" "$tls_url" "$work/ca.pem" | grep -q authorizationToken
+sh -c "$as_bundle exec $BIN get < $work/host" | grep -q password-from-the-stand-in
+in_ns sh -c "$as_https exec $BIN get < $work/host" | grep -q password-from-the-stand-in
+go_misses=no
+if [ $have_go = yes ] && sh -c "AWS_ECR_DISABLE_CACHE=1 exec $GO_HELPER get < $work/host" 2>/dev/null | grep -q password-from-the-stand-in; then
+    go_misses=yes
+fi
 cmds=(-n floor "$(run /bin/true)"
+      -n "static no-op" "$(run "$work/noop")"
+      -n "empty Rust main" "$(run "$work/empty-main")"
+      -n "floor client (HTTP)" "$(run "$floor $url")"
+      -n "floor client (HTTPS)" "$(run "$floor $tls_url $work/ca.pem")"
+      -n "miss (HTTPS, AWS_CA_BUNDLE)" "sh -c '$as_bundle exec $BIN get < $work/host'"
       -n "hit" "$(run "$BIN get")"
       -n "hit (glibc)" "$(run "$GLIBC_BIN get")"
       -n "version" "$(run "$BIN version")"
@@ -134,7 +177,16 @@ if [ $have_go = yes ]; then
     # Debian's 0.6.0 predates AWS_ENDPOINT_URL_ECR, so only its hits can be measured here.
     cmds+=(-n "Go hit" "$(run "$GO_HELPER get")")
 fi
+if [ $go_misses = yes ]; then
+    cmds+=(-n "Go miss" "sh -c 'AWS_ECR_DISABLE_CACHE=1 exec $GO_HELPER get < $work/host'"
+           -n "Go miss (HTTPS, AWS_CA_BUNDLE)" "sh -c '$as_bundle exec $GO_HELPER get < $work/host'")
+fi
 hyperfine -N --style none --warmup 20 --runs "$RUNS" --export-json "$work/main.json" "${cmds[@]}" > /dev/null
+# With the CA in the system's bundle: the default roots' miss beside the floor client's.
+ns_cmds=(-n "floor client (HTTPS) in the namespace" "$(run "$floor $tls_url $work/ca.pem")"
+         -n "miss (HTTPS, default roots)" "sh -c '$as_https exec $BIN get < $work/host'")
+[ $go_misses = yes ] && ns_cmds+=(-n "Go miss (HTTPS, default roots)" "sh -c '$as_https exec $GO_HELPER get < $work/host'")
+in_ns hyperfine -N --style none --warmup 20 --runs "$RUNS" --export-json "$work/ns.json" "${ns_cmds[@]}" > /dev/null
 if command -v aws >/dev/null; then
     hyperfine -N --style none --warmup 2 --runs 20 --export-json "$work/aws.json" \
         -n "aws ecr get-login-password" "$(run "aws ecr get-login-password --region eu-west-1")" > /dev/null
@@ -179,8 +231,22 @@ if command -v valgrind > /dev/null; then
     {
         echo "hit $(ins "$BIN" get)"
         echo "map $(env AWS_ECR_CONFIG_FILE="$work/map40.ini" valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" get < "$work/host" 2>&1 >/dev/null | sed -n 's/.*Collected : //p')"
+        echo "static-no-op $(ins "$work/noop")"
+        echo "empty-rust-main $(ins "$work/empty-main")"
+        echo "floor-http $(ins "$floor" "$url")"
+        echo "floor-https $(ins "$floor" "$tls_url" "$work/ca.pem")"
+        echo "miss-http $(AWS_ECR_DISABLE_CACHE=1 ins "$BIN" get)"
+        echo "miss-https-bundle $(env AWS_ECR_DISABLE_CACHE=1 AWS_ENDPOINT_URL_ECR="$tls_url" AWS_CA_BUNDLE="$work/ca.pem" valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" get < "$work/host" 2>&1 >/dev/null | sed -n 's/.*Collected : //p')"
+        echo "miss-https-default $(in_ns env AWS_ECR_DISABLE_CACHE=1 AWS_ENDPOINT_URL_ECR="$tls_url" valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" get < "$work/host" 2>&1 >/dev/null | sed -n 's/.*Collected : //p')"
     } > "$work/instructions"
 fi
+# Minor page faults (the median of 20 runs).
+faults() { for _ in $(seq 20); do /usr/bin/time -f %R -o "$work/time" "$@" < "$work/host" > /dev/null 2>&1 || true; tail -n 1 "$work/time"; done | sort -n | sed -n 10p; }
+{
+    echo "static-no-op $(faults "$work/noop")"
+    echo "empty-rust-main $(faults "$work/empty-main")"
+    echo "hit $(faults "$BIN" get)"
+} > "$work/faults"
 
 # A hit against caches of 1, 1,000 and 10,000 registries (2 KB tokens, as ECR's are): the
 # entry asked for is there under both helpers' keys.
@@ -219,7 +285,7 @@ python3 - "$work" "$BIN" "$have_go" "$GLIBC_BIN" <<'PY'
 import json, os, platform, statistics, sys
 work, binary, have_go, glibc = sys.argv[1], sys.argv[2], sys.argv[3] == "yes", sys.argv[4]
 rows = {}
-for f in ("main.json", "aws.json"):
+for f in ("main.json", "ns.json", "aws.json"):
     p = os.path.join(work, f)
     if os.path.exists(p):
         for r in json.load(open(p))["results"]:
@@ -261,9 +327,20 @@ if "aws ecr get-login-password" in rows:
 print(f"aws login hit / hit: {m('hit (aws login)') / m('hit'):.2f}x; aws login miss / miss: {m('miss (aws login)') / m('miss'):.2f}x")
 print(f"registry map (40 sections) hit / hit: {m('hit (registry map, 40 sections)') / m('hit'):.2f}x")
 if os.path.exists(os.path.join(work, "instructions")):
-    counts = dict(line.split() for line in open(os.path.join(work, "instructions")))
-    plain, mapped = int(counts["hit"]), int(counts["map"])
+    counts = {k: int(v) for k, v in (line.split() for line in open(os.path.join(work, "instructions")))}
+    plain, mapped = counts["hit"], counts["map"]
     print(f"instructions of a hit (callgrind, musl): {plain:,} with no map, {mapped:,} with the 40-section map ({mapped / plain:.2f}x; target at most 1.15x)")
+    print("instructions (callgrind): " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    print(f"targets: hit at most 150,000 ({plain:,}); HTTPS miss, default roots, at most 6,000,000 ({counts['miss-https-default']:,}); "
+          f"with AWS_CA_BUNDLE at most 4,500,000 ({counts['miss-https-bundle']:,}); HTTP miss at most 1,200,000 ({counts['miss-http']:,})")
+faults = dict(line.split() for line in open(os.path.join(work, "faults")))
+print(f"minor page faults (median of 20): static no-op {faults['static-no-op']}, empty Rust main {faults['empty-rust-main']}, hit {faults['hit']} (target at most 45)")
+print(f"hit / static no-op: {m('hit') / m('static no-op'):.2f}x under sh (target at most 1.10x); empty Rust main / static no-op: {m('empty Rust main') / m('static no-op'):.2f}x")
+print(f"miss (HTTPS, default roots) / floor client: {m('miss (HTTPS, default roots)') / m('floor client (HTTPS) in the namespace'):.2f}x (target at most 1.3x); "
+      f"with AWS_CA_BUNDLE: {m('miss (HTTPS, AWS_CA_BUNDLE)') / m('floor client (HTTPS)'):.2f}x; HTTP: {m('miss') / m('floor client (HTTP)'):.2f}x")
+if "Go miss" in rows:
+    print(f"Go miss / miss: HTTP {m('Go miss') / m('miss'):.1f}x, HTTPS with AWS_CA_BUNDLE {m('Go miss (HTTPS, AWS_CA_BUNDLE)') / m('miss (HTTPS, AWS_CA_BUNDLE)'):.1f}x, "
+          f"HTTPS default roots {m('Go miss (HTTPS, default roots)') / m('miss (HTTPS, default roots)'):.1f}x; Go miss (HTTPS, default roots) / floor client: {m('Go miss (HTTPS, default roots)') / m('floor client (HTTPS) in the namespace'):.1f}x")
 print(f"kubelet node hit / hit: {m('kubelet (node, hit)') / m('hit'):.2f}x; kubelet pod token (two calls) / miss (one call): {m('kubelet (pod token: STS + ECR)') / m('miss'):.2f}x")
 print(f"fallback hop (through us - the other helper alone): {m('fallback: through us') - m('fallback: the other helper alone'):.2f} ms")
 print(f"miss - hit: {m('miss') - m('hit'):.2f} ms; stand-in round trip (curl - floor): {m('stand-in (curl)') - m('floor'):.2f} ms")

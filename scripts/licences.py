@@ -103,8 +103,23 @@ def licence_texts(vendor, name, version, licence):
     return [(f"{licence} (standard text)", text)]
 
 
+# Build-dependencies whose data, not code, is compiled into every binary (build.rs turns
+# Mozilla's roots into trust anchors): named with their licence like any crate.
+DATA_CRATES = {"webpki-root-certs": "CDLA-Permissive-2.0"}
+
+
+def locked_version(name):
+    lock = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Cargo.lock")).read()
+    found = re.search(r'name = "' + re.escape(name) + r'"\nversion = "([^"]+)"', lock)
+    if not found:
+        sys.exit(f"licences: {name} is not in Cargo.lock")
+    return found.group(1)
+
+
 def write(vendor, out):
     crates = {}  # (name, version) -> (licence, set of targets, "crate" or "std")
+    for name, licence in DATA_CRATES.items():
+        crates[(name, locked_version(name))] = [licence, set(TARGETS), "crate"]
     for dist, target in TARGETS.items():
         for key, licence in cargo_tree(target).items():
             if key[0] == "docker-credential-ecr-login":

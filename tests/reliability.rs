@@ -782,7 +782,7 @@ fn a_stopped_fetch_lock_holder_costs_a_get_under_20_s() {
         std::fs::read_dir(&locks).ok().is_some_and(|d| {
             d.flatten().any(|e| {
                 std::fs::read_to_string(e.path())
-                    .is_ok_and(|t| t.starts_with(&format!("pid={pid} ")))
+                    .is_ok_and(|t| t.starts_with(&format!("pid={pid:010} ")))
             })
         })
     };

@@ -73,7 +73,7 @@ impl Verifier {
 
     /// A verifier of the file's roots that `chain` names as an issuer (any root a path from
     /// it could end at): only their blocks of the file are decoded in full and parsed.
-    fn from_file(&self, chain: &[&CertificateDer<'_>]) -> Option<Arc<WebPkiServerVerifier>> {
+    fn file_verifier(&self, chain: &[&CertificateDer<'_>]) -> Option<Arc<WebPkiServerVerifier>> {
         let pem = match &self.file {
             CaFile::System(file) => file.get_or_init(system_file),
             CaFile::Bundle(pem) => pem,
@@ -156,7 +156,7 @@ impl ServerCertVerifier for Verifier {
         };
         let chain: Vec<&CertificateDer<'_>> =
             std::iter::once(end_entity).chain(intermediates).collect();
-        match self.from_file(&chain) {
+        match self.file_verifier(&chain) {
             // The file's answer, unless it knows the issuer no better.
             Some(file) => verify(&file).map_err(|e| match e {
                 Error::InvalidCertificate(CertificateError::UnknownIssuer) => {
