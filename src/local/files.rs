@@ -328,40 +328,44 @@ pub fn open_regular(path: &Path, opts: &mut OpenOptions) -> std::io::Result<File
             format!("{} is {what}; not opening it", path.display()),
         )
     };
-    let before = match std::fs::symlink_metadata(path) {
-        Ok(m) => Some(m),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
-    if let Some(m) = &before
-        && !m.file_type().is_file()
+    // On Unix the open itself refuses a link (O_NOFOLLOW) and cannot block on a FIFO
+    // (O_NONBLOCK), and what it opened is checked: no look beforehand (a system call on
+    // every hit). Windows looks first, and opens a reparse point as itself.
+    #[cfg(windows)]
     {
-        return Err(refuse("not a regular file (a link, a FIFO or a directory)"));
+        use std::os::windows::fs::OpenOptionsExt;
+        const FILE_FLAG_OPEN_REPARSE_POINT: u32 = 0x0020_0000;
+        if let Ok(m) = std::fs::symlink_metadata(path)
+            && !m.file_type().is_file()
+        {
+            return Err(refuse("not a regular file (a link, a FIFO or a directory)"));
+        }
+        opts.custom_flags(FILE_FLAG_OPEN_REPARSE_POINT);
     }
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    #[cfg(windows)]
-    {
-        use std::os::windows::fs::OpenOptionsExt;
-        const FILE_FLAG_OPEN_REPARSE_POINT: u32 = 0x0020_0000;
-        opts.custom_flags(FILE_FLAG_OPEN_REPARSE_POINT);
-    }
-    let file = opts.open(path)?;
+    let file = match opts.open(path) {
+        Ok(file) => file,
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(refuse("not a regular file (a link, a FIFO or a directory)"));
+        }
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::EISDIR) => {
+            return Err(refuse("not a regular file (a link, a FIFO or a directory)"));
+        }
+        Err(e) => return Err(e),
+    };
     let after = file.metadata()?;
     if !after.is_file() {
-        return Err(refuse("not a regular file"));
+        return Err(refuse("not a regular file (a link, a FIFO or a directory)"));
     }
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        if let Some(m) = &before
-            && (m.dev(), m.ino()) != (after.dev(), after.ino())
-        {
-            return Err(refuse("a file that was replaced while it was opened"));
-        }
         if after.uid() != current_uid() {
             return Err(refuse("owned by another user"));
         }

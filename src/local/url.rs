@@ -15,15 +15,19 @@
 /// assert_eq!(userinfo_end("host/v2/repo@sha256"), None);
 /// ```
 pub fn userinfo_end(rest: &str) -> Option<usize> {
-    let first_at = rest.find('@')?;
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    if first_at > authority_end && !rest[..first_at].contains(':') {
+    // Bytes, not `char` patterns (every hit parses its host): the delimiters are ASCII.
+    let bytes = rest.as_bytes();
+    let first_at = bytes.iter().position(|&b| b == b'@')?;
+    let delimiter = |b: &u8| matches!(b, b'/' | b'?' | b'#');
+    let authority_end = bytes.iter().position(delimiter).unwrap_or(rest.len());
+    if first_at > authority_end && !bytes[..first_at].contains(&b':') {
         return None;
     }
-    let host_end = rest[first_at..]
-        .find(['/', '?', '#'])
+    let host_end = bytes[first_at..]
+        .iter()
+        .position(delimiter)
         .map_or(rest.len(), |i| first_at + i);
-    rest[..host_end].rfind('@')
+    bytes[..host_end].iter().rposition(|&b| b == b'@')
 }
 
 /// `https://user:pass@host/…` → `https://xxxxx@host/…`: user info never reaches a message.

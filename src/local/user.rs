@@ -6,10 +6,12 @@
 #[cfg(unix)]
 #[allow(unsafe_code)]
 pub fn effective_uid() -> u32 {
+    // Asked once: the walk and every file opened ask again (setuid is not used).
+    static UID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     // The crate's one `unsafe`, and why: std has no `geteuid`, and every foreign function of
     // the `libc` crate is `unsafe` to call. POSIX's `geteuid()` takes no argument, always
     // succeeds, and touches no memory of ours, so no precondition is left for us to uphold.
-    unsafe { libc::geteuid() }
+    *UID.get_or_init(|| unsafe { libc::geteuid() })
 }
 
 #[cfg(all(test, unix))]
