@@ -721,28 +721,14 @@ fn owner_checks_hold_without_proc() {
     std::fs::write(dir.join("cache.json"), &planted).unwrap();
     std::os::unix::fs::chown(dir.join("cache.json"), Some(65534), Some(65534)).unwrap();
     std::os::unix::fs::chown(&dir, Some(65534), Some(65534)).unwrap();
-    let mut cmd = get_in_namespace(
+    let (stdout, stderr) = trusting_get_in_namespace(
         &["--mount"],
         "mount -t tmpfs none /proc && exec \"$@\"",
         "sh".as_ref(),
+        home.path(),
+        &ecr.url(),
+        &[("AWS_ECR_CACHE_DIR", dir.as_os_str())],
     );
-    cmd.env("HOME", home.path())
-        .env("AWS_ACCESS_KEY_ID", "AKIDTRUST")
-        .env("AWS_SECRET_ACCESS_KEY", "trustSecretKey0123")
-        .env("AWS_ENDPOINT_URL_ECR", ecr.url())
-        .env("AWS_ECR_CACHE_DIR", &dir)
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    let o = support::run::piped(
-        &mut cmd,
-        HOST.as_bytes(),
-        "unshare (util-linux) runs the helper",
-    );
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        !stderr.contains("unshare:") && !stderr.contains("mount:"),
-        "this test needs mount namespaces: {stderr}"
-    );
-    let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
         stdout.contains("\"Secret\":\"fresh-from-ecr\""),
         "{stdout} {stderr}"
@@ -787,28 +773,16 @@ fn a_ca_only_the_system_trusts_on_the_first_connection() {
     let home = tempfile::tempdir().unwrap();
     let bundle = home.path().join("system-bundle.crt");
     std::fs::write(&bundle, format!("{system}\n{}", ca.pem)).unwrap();
-    let mut cmd = get_in_namespace(
+    let (stdout, stderr) = trusting_get_in_namespace(
         &["--user", "--map-root-user", "--mount"],
         &format!("mount --bind \"$0\" {SYSTEM} && exec \"$@\""),
         bundle.as_os_str(),
-    );
-    cmd.env("HOME", home.path())
-        .env("AWS_ACCESS_KEY_ID", "AKIDTRUST")
-        .env("AWS_SECRET_ACCESS_KEY", "trustSecretKey0123")
-        .env("AWS_ENDPOINT_URL_ECR", ecr.url())
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    let o = support::run::piped(
-        &mut cmd,
-        HOST.as_bytes(),
-        "unshare (util-linux) runs the helper",
-    );
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        !stderr.contains("unshare:") && !stderr.contains("mount:"),
-        "this test needs mount namespaces: {stderr}"
+        home.path(),
+        &ecr.url(),
+        &[],
     );
     assert!(
-        String::from_utf8_lossy(&o.stdout).contains("\"Secret\":\"vouched-for-by-the-system\""),
+        stdout.contains("\"Secret\":\"vouched-for-by-the-system\""),
         "{stderr}"
     );
     assert_eq!(ecr.connections(), 1, "one connection, one handshake");
@@ -850,6 +824,39 @@ fn get_in_namespace(
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default());
     cmd
+}
+
+/// `get` for the usual test host with the trust tests' keys (`AKIDTRUST`), ECR at `ecr` and
+/// `home`, plus `env`, through `unshare … sh -c SCRIPT ARG0`: its stdout and stderr, once it is
+/// sure the namespace was made.
+#[cfg(target_os = "linux")]
+fn trusting_get_in_namespace(
+    unshare: &[&str],
+    script: &str,
+    arg0: &std::ffi::OsStr,
+    home: &std::path::Path,
+    ecr: &str,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> (String, String) {
+    const HOST: &str = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+    let mut cmd = get_in_namespace(unshare, script, arg0);
+    cmd.env("HOME", home)
+        .env("AWS_ACCESS_KEY_ID", "AKIDTRUST")
+        .env("AWS_SECRET_ACCESS_KEY", "trustSecretKey0123")
+        .env("AWS_ENDPOINT_URL_ECR", ecr)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .envs(env.iter().copied());
+    let o = support::run::piped(
+        &mut cmd,
+        HOST.as_bytes(),
+        "unshare (util-linux) runs the helper",
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        !stderr.contains("unshare:") && !stderr.contains("mount:"),
+        "this test needs mount namespaces: {stderr}"
+    );
+    (String::from_utf8_lossy(&o.stdout).into_owned(), stderr)
 }
 
 /// Runs `get` for the usual test host in a mount namespace of its own whose `/etc/hosts` says
