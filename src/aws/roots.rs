@@ -115,7 +115,7 @@ impl Verifier {
                     },
                     &found.to_string(),
                 ),
-                ("naming the issuer", &named.len().to_string()),
+                ("matching", &named.len().to_string()),
             ],
         );
         let mut store = RootCertStore::empty();
