@@ -490,9 +490,7 @@ fn read_bounded(file: File, limit: u64) -> std::io::Result<Vec<u8>> {
 /// Replaces `path` with `bytes`: a temp file beside it (mode 0600), fsync, rename. The temp
 /// file is removed on any failure. For files whose loss costs a sign-in (a refreshed token).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let staged = stage(path, bytes)?;
-    std::fs::File::open(&staged.tmp)?.sync_all()?;
-    staged.commit()
+    staged(path, bytes, true)?.commit()
 }
 
 /// `bytes` written to a temp file beside `path` (mode 0600), not yet in its place:
@@ -505,6 +503,12 @@ pub struct Staged {
 }
 
 pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
+    staged(path, bytes, false)
+}
+
+/// [`stage`], synced when `sync` (through the handle that wrote: Windows flushes only a
+/// handle open for writing).
+fn staged(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<Staged> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let nanos = std::time::SystemTime::now()
@@ -520,6 +524,9 @@ pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
     let mut f = opts.open(&staged.tmp)?;
     f.write_all(bytes)?;
+    if sync {
+        f.sync_all()?;
+    }
     Ok(staged)
 }
 
