@@ -318,8 +318,7 @@ mod tests {
 
     #[test]
     fn names_of_a_certificate() {
-        // A certificate rcgen makes (tests/support/tls.rs does the same at run time) is
-        // beyond this unit; a hand-made skeleton with a version, a long serial and names.
+        // A hand-made skeleton with a version, a long serial and names.
         let name = |cn: &[u8]| [&[0x30, cn.len() as u8][..], cn].concat();
         let tbs = [
             &[0xa0, 0x03, 0x02, 0x01, 0x02][..],
@@ -345,5 +344,36 @@ mod tests {
         let cut = cert.len() - 9;
         assert_eq!(issuer_and_subject(&cert[..cut]), None);
         assert_eq!(issuer_and_subject(b"\x30\x84\0\0\0\0"), None);
+    }
+
+    #[test]
+    fn names_of_real_certificates() {
+        // A CA and a certificate it signs, as rcgen (and the tests' TLS stand-in) makes them:
+        // the CA names itself, and names the certificate's issuer.
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "pem.rs test CA");
+        let key = KeyPair::generate().unwrap();
+        let ca = params.self_signed(&key).unwrap();
+        let leaf_key = KeyPair::generate().unwrap();
+        let leaf = CertificateParams::new(vec!["localhost".to_string()])
+            .unwrap()
+            .signed_by(&leaf_key, &Issuer::new(params, key))
+            .unwrap();
+        let (ca_issuer, ca_subject) = issuer_and_subject(ca.der()).unwrap();
+        assert_eq!(ca_issuer, ca_subject);
+        assert_eq!(issuer_and_subject(leaf.der()).unwrap().0, ca_subject);
+        // Read from PEM as far as the names only, the answer is the same.
+        let text = ca.pem();
+        let block = blocks(text.as_bytes()).next().unwrap();
+        let mut d = Decoder::new(block);
+        assert!(d.fill(240));
+        assert!(d.bytes().len() < ca.der().len());
+        assert_eq!(issuer_and_subject(d.bytes()).unwrap().1, ca_subject);
+        assert!(d.fill(usize::MAX) && d.is_done());
+        assert_eq!(d.into_bytes(), ca.der().to_vec());
     }
 }
