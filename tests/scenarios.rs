@@ -13,6 +13,12 @@ fn the_verifier_accepts_the_published_example() {
     support::sigv4::self_check();
 }
 
+/// The answer checker of the Bazel cases rejects what Bazel rejects.
+#[test]
+fn the_bazel_decoder_rejects_what_bazel_rejects() {
+    support::bazel::self_check();
+}
+
 /// The kubelet's strict decode, which every kubelet answer of the scenarios passes, does
 /// reject what the kubelet rejects.
 #[test]

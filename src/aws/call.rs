@@ -19,6 +19,8 @@ pub enum Callee {
     Aws(Service),
     Imds,
     Container,
+    /// A registry's own token service (`https://public.ecr.aws/token`).
+    Registry,
 }
 
 impl fmt::Display for Callee {
@@ -27,6 +29,7 @@ impl fmt::Display for Callee {
             Callee::Aws(s) => s.display_name(),
             Callee::Imds => "the EC2 instance metadata service",
             Callee::Container => "the container credentials endpoint",
+            Callee::Registry => "the registry's token service",
         })
     }
 }
@@ -220,6 +223,9 @@ pub enum ErrorFormat {
     /// [`Json`](ErrorFormat::Json), but an OAuth `error` member (`TOKEN_EXPIRED`) is the
     /// code when there is one: AWS Sign-In's `AccessDeniedException` says why in it.
     SignIn,
+    /// The distribution spec's `{"errors": [{"code": "DENIED", "message": "…"}]}` (a
+    /// registry's token service).
+    Registry,
 }
 
 /// Sends the request `make` builds for each attempt, retrying as the SDKs do, and returns
@@ -303,6 +309,18 @@ pub fn api_error(callee: impl Into<Callee>, format: ErrorFormat, r: &Response) -
                 .unwrap_or("")
                 .to_string();
             (code, message)
+        }
+        ErrorFormat::Registry => {
+            let body: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
+            let first = body.get("errors").and_then(|e| e.get(0));
+            let text = |k: &str| {
+                first
+                    .and_then(|e| e.get(k))
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            };
+            (text("code"), text("message"))
         }
         ErrorFormat::Xml => {
             let text = String::from_utf8_lossy(&r.body);

@@ -10,12 +10,15 @@ use crate::aws::http::Http;
 use crate::aws::retry::Policy;
 use crate::local::env::Env;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// See the module's documentation.
 pub struct Client<'a> {
     http: Http<'a>,
     policy: Policy,
+    /// The command's own deadline, when it has one: it bounds what the calls' budget does
+    /// not (a `credential_process`).
+    limit: Option<Instant>,
 }
 
 impl<'a> Client<'a> {
@@ -25,6 +28,30 @@ impl<'a> Client<'a> {
         Client {
             http: Http::new(env, ca_bundle),
             policy: Policy::from_env(env, deadline),
+            limit: None,
+        }
+    }
+
+    /// The same client within the command's own deadline, if it has one: every call ends by
+    /// then, and so does whatever asks [`Client::within_limit`].
+    pub fn limited(mut self, limit: Option<Instant>) -> Client<'a> {
+        if let Some(limit) = limit {
+            self.policy.deadline = self.policy.deadline.min(limit);
+            self.limit = Some(limit);
+        }
+        self
+    }
+
+    /// The command's own deadline, if it has one.
+    pub fn limit(&self) -> Option<Instant> {
+        self.limit
+    }
+
+    /// `wait`, shortened to what is left before the command's deadline.
+    pub fn within_limit(&self, wait: Duration) -> Duration {
+        match self.limit {
+            Some(limit) => wait.min(limit.saturating_duration_since(Instant::now())),
+            None => wait,
         }
     }
 

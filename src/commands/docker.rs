@@ -18,6 +18,10 @@ pub fn get(settings: Settings) -> Outcome {
         Ok(input) => input,
         Err(reason) => return failed_get("", &reason.to_string()),
     };
+    // Bazel runs `get` too, with a JSON request (see `bazel`).
+    if super::bazel::is_request(&input) {
+        return super::bazel::get(settings, &input);
+    }
     let server_url = match protocol::server_url(&input) {
         Ok(s) if s.is_empty() => {
             // The Go helper's line, so that callers that match it keep working.

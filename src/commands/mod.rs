@@ -3,6 +3,7 @@
 //! command fails the same way.
 
 pub mod args;
+pub mod bazel;
 mod docker;
 pub mod explain;
 pub mod fallback;
@@ -22,7 +23,7 @@ const GIT_COMMIT: &str = env!("ECR_LOGIN_GIT_COMMIT");
 
 const HELP: &str = "\
 docker-credential-ecr-login: Amazon ECR credentials for docker, podman, buildah, skopeo, crane,
-helm and the kubelet. One static binary; finds AWS credentials as the AWS SDKs do.
+helm, the kubelet and Bazel. One static binary; finds AWS credentials as the AWS SDKs do.
 
 Usage: docker-credential-ecr-login <get|list|store|erase|version>   (the docker protocol)
        docker-credential-ecr-login get-login-password [HOST]
@@ -31,6 +32,8 @@ Usage: docker-credential-ecr-login <get|list|store|erase|version>   (the docker 
        docker-credential-ecr-login -v
 
   get                  read a registry host on stdin, print {\"ServerURL\",\"Username\",\"Secret\"}
+                       (given Bazel's {\"uri\": ...} instead, the headers Bazel asks for:
+                       .bazelrc --credential_helper=*.dkr.ecr.REGION.amazonaws.com=PATH)
   list                 print the cached registries as {\"https://HOST\":\"AWS\"}, first fetching the
                        default registry and ECR Public when the cache lacks them
   store, erase         for ECR hosts: succeed only with AWS_ECR_IGNORE_CREDS_STORAGE=true (ECR needs

@@ -6,6 +6,7 @@ pub mod ecr;
 pub mod ecr_endpoint;
 pub mod prepare;
 pub mod registry;
+pub mod registry_token;
 pub mod route;
 
 use crate::aws::call::CallError;
@@ -23,7 +24,6 @@ use crate::local::files;
 use crate::local::log;
 use crate::local::settings::Settings;
 use registry::Registry;
-use std::path::PathBuf;
 use time::OffsetDateTime;
 
 use crate::get::prepare::Prepared;
@@ -126,7 +126,7 @@ fn serve(prepared: &Prepared, server_url: &str) -> Result<Token, Error> {
     let _lock = cache_file.as_ref().zip(keys.first()).and_then(|(f, key)| {
         let path = cache::entry_lock(f, key);
         files::create_private_dir(path.parent()?).ok()?;
-        lock::acquire(&path, FETCH_BOUND)
+        lock::acquire_by(&path, FETCH_BOUND, prepared.deadline())
     });
     let cached = match &_lock {
         Some(_) => cache_file.as_ref().and_then(|f| lookup(f, keys)),
@@ -140,7 +140,7 @@ fn serve(prepared: &Prepared, server_url: &str) -> Result<Token, Error> {
     }
     match prepared.fetch() {
         Ok(token) => {
-            let answer = keep(cache_file, keys.first(), &prepared.registry, token)?;
+            let answer = keep(prepared, keys.first(), token)?;
             log::info(
                 "Got a new token",
                 &[
@@ -181,9 +181,8 @@ const STORE_BOUND: std::time::Duration = std::time::Duration::from_secs(3);
 /// Turns a fetched token into the answer and caches it under `key` (unless it has already
 /// expired: usable once, the clock may be wrong, but not worth keeping).
 fn keep(
-    cache_file: &Option<PathBuf>,
+    prepared: &Prepared,
     key: Option<&String>,
-    registry: &Registry,
     token: ecr::AuthorizationToken,
 ) -> Result<Token, Error> {
     let now = OffsetDateTime::now_utc();
@@ -192,7 +191,7 @@ fn keep(
         requested_at: now,
         expires_at: token.expires_at,
         proxy_endpoint: token.proxy_endpoint,
-        service: match registry {
+        service: match prepared.registry {
             Registry::Private(_) => "ecr".into(),
             Registry::Public { .. } => "ecr-public".into(),
         },
@@ -204,41 +203,52 @@ fn keep(
             "ECR returned a token that has already expired; not caching it",
             &[("expiresAt", &fetched.expires_at.to_string())],
         );
-    } else if let (Some(file), Some(key)) = (cache_file, key) {
-        // The file-wide lock, only for the read, merge and rename of the store, so that
-        // writers for different registries never lose each other's entries. Its directory
-        // first: on a fresh machine nothing has made it yet.
-        let dir = file.parent().unwrap_or(std::path::Path::new("."));
-        let result = files::create_private_dir(dir).and_then(|()| {
-            let write = lock::acquire(&file.with_extension("json.lock"), STORE_BOUND);
-            // Never a read, merge and rename without the lock: two of them at once lose an
-            // entry.
-            match &write {
-                Some(w) if w.is_current() => cache::store(file, key, fetched, now),
-                _ => Err(std::io::Error::other(
-                    "could not take the cache file's lock; this token is not saved",
-                )),
-            }
-        });
-        match result {
-            Ok(None) => {}
-            Ok(Some(cache::Replaced::Unusable(problem))) => log::warn(
-                "Replaced the cache file, which could not be used",
-                &[
-                    ("file", &file.display().to_string()),
-                    ("problem", &problem.to_string()),
-                ],
-            ),
-            Err(e) => log::warn(
-                "Could not save the token to the cache",
-                &[
-                    ("file", &file.display().to_string()),
-                    ("error", &e.to_string()),
-                ],
-            ),
-        }
+    } else if let (Some(file), Some(key)) = (&prepared.cache_file, key) {
+        save(file, key, fetched, now, prepared.deadline());
     }
     Ok(answer)
+}
+
+/// Stores `entry` under `key` in the cache file `file`, waiting for its lock no later than
+/// `limit`, logging what went wrong: a token that cannot be saved is still handed out.
+fn save(
+    file: &std::path::Path,
+    key: &str,
+    entry: Entry,
+    now: OffsetDateTime,
+    limit: Option<std::time::Instant>,
+) {
+    // The file-wide lock, only for the read, merge and rename of the store, so that writers
+    // for different registries never lose each other's entries. Its directory first: on a
+    // fresh machine nothing has made it yet.
+    let dir = file.parent().unwrap_or(std::path::Path::new("."));
+    let result = files::create_private_dir(dir).and_then(|()| {
+        let write = lock::acquire_by(&file.with_extension("json.lock"), STORE_BOUND, limit);
+        // Never a read, merge and rename without the lock: two of them at once lose an entry.
+        match &write {
+            Some(w) if w.is_current() => cache::store(file, key, entry, now),
+            _ => Err(std::io::Error::other(
+                "could not take the cache file's lock; this token is not saved",
+            )),
+        }
+    });
+    match result {
+        Ok(None) => {}
+        Ok(Some(cache::Replaced::Unusable(problem))) => log::warn(
+            "Replaced the cache file, which could not be used",
+            &[
+                ("file", &file.display().to_string()),
+                ("problem", &problem.to_string()),
+            ],
+        ),
+        Err(e) => log::warn(
+            "Could not save the token to the cache",
+            &[
+                ("file", &file.display().to_string()),
+                ("error", &e.to_string()),
+            ],
+        ),
+    }
 }
 
 /// The token of the default registry of the credentials' account, in the configured region,
@@ -327,7 +337,7 @@ fn get_default_registry_inner(settings: &Settings) -> Result<(String, Token), Er
         &prepared.plan.cache_identity(&settings.env),
         &settings.env,
     );
-    let answer = keep(&prepared.cache_file, keys.first(), &registry, token)?;
+    let answer = keep(&prepared, keys.first(), token)?;
     Ok((host, answer))
 }
 

@@ -76,6 +76,11 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// When the command must have answered, if its caller set a deadline.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.settings.deadline
+    }
+
     pub fn env(&self) -> &'a Env {
         &self.settings.env
     }
@@ -137,7 +142,7 @@ impl<'a> Prepared<'a> {
 
     /// The one client of this command's calls: `AWS_CA_BUNDLE` or the profile's `ca_bundle`
     /// as its roots, the whole budget from now.
-    fn client(&self) -> Client<'a> {
+    pub(super) fn client(&self) -> Client<'a> {
         let ca_bundle = self
             .config()
             .lookup("AWS_CA_BUNDLE", "ca_bundle")
@@ -147,6 +152,7 @@ impl<'a> Prepared<'a> {
             ca_bundle,
             Instant::now() + crate::aws::TOTAL_BUDGET,
         )
+        .limited(self.settings.deadline)
     }
 
     /// The plan's credentials, resolved once per process: a command that makes two calls

@@ -5,6 +5,7 @@
 use crate::local::config::{ConfigError, ProfileSet, Properties};
 use crate::local::env::Env;
 use std::cell::OnceCell;
+use std::time::Instant;
 
 /// Who chose the selected profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +58,9 @@ pub struct Settings {
     pub env: Env,
     pub selected: SelectedProfile,
     files: OnceCell<ProfileSet>,
+    /// When the whole command must have answered, when its caller says (Bazel kills a helper
+    /// after 10 s): every call, wait and `credential_process` ends by then.
+    pub deadline: Option<Instant>,
 }
 
 impl Settings {
@@ -65,7 +69,14 @@ impl Settings {
             selected: SelectedProfile::of(&env),
             env,
             files: OnceCell::new(),
+            deadline: None,
         }
+    }
+
+    /// The same settings, answering by `deadline`.
+    pub fn with_deadline(mut self, deadline: Instant) -> Settings {
+        self.deadline = Some(deadline);
+        self
     }
 
     /// Settings whose files are already known (tests, and callers that loaded them).
@@ -86,6 +97,7 @@ impl Settings {
             env: self.env.clone(),
             selected,
             files,
+            deadline: self.deadline,
         }
     }
 

@@ -22,6 +22,7 @@ pub fn all(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
     files(world, run)?;
     output(world, run, o)?;
     kubelet_answer(world, run, o)?;
+    bazel_answer(world, run, o)?;
     requests(world, run, o)?;
     proxies(world, run)?;
     cache(world, run)?;
@@ -133,7 +134,7 @@ fn output(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
     if let Some(want) = &run.stdout_json {
         let have: Value = serde_json::from_str(&out.stdout)
             .map_err(|e| format!("stdout is not JSON ({e}): {:?}", out.stdout))?;
-        if !json_matches(&have, want) {
+        if !json_matches_in(world, &have, want) {
             return Err(format!("stdout {have}, want {want}"));
         }
     }
@@ -167,12 +168,39 @@ fn kubelet_answer(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
     }
 }
 
-/// `want` with `"*"` standing for any value, and `"text*"` for any string starting with `text`.
-fn json_matches(have: &Value, want: &Value) -> bool {
-    json_matches_with(have, want, &|_| None)
+/// What Bazel would make of a `get` with its JSON request: a success passes the response
+/// schema and Bazel's `expires` pattern, carries one `Authorization` value, and asks again
+/// within the token's life (12 hours at most); a failure leaves stdout empty (Bazel would
+/// fail to parse anything else instead of going on without credentials).
+fn bazel_answer(world: &World, run: &Run, o: &Outcome) -> Result<(), String> {
+    let args = run.args.as_deref().unwrap_or_default();
+    let stdin = world.substitute(&run.stdin);
+    if !(args.is_empty() || args == ["get"]) || !stdin.trim_start().starts_with('{') {
+        return Ok(());
+    }
+    if o.out.code != 0 {
+        return match o.out.stdout.is_empty() {
+            true => Ok(()),
+            false => Err(format!("a failure with stdout {:?}", o.out.stdout)),
+        };
+    }
+    let answer = support::bazel::decode(o.out.stdout.trim_end_matches('\n'))
+        .map_err(|e| format!("Bazel would reject the answer: {e}: {}", o.out.stdout))?;
+    match answer.headers.as_slice() {
+        [(name, values)] if name == "Authorization" && values.len() == 1 => {}
+        other => return Err(format!("headers {other:?}, not one Authorization value")),
+    }
+    let now = time::OffsetDateTime::now_utc();
+    match answer.expires {
+        Some(t) if t <= now + time::Duration::hours(12) => Ok(()),
+        other => Err(format!(
+            "expires {other:?} is missing or past a token's life"
+        )),
+    }
 }
 
-/// [`json_matches`], and `"*near T"`: an RFC 3339 time within 2 minutes of T (substituted).
+/// `want` with `"*"` standing for any value, `"text*"` for any string starting with `text`,
+/// and `"*near T"`: an RFC 3339 time within 2 minutes of T (substituted).
 fn json_matches_in(world: &World, have: &Value, want: &Value) -> bool {
     let rfc = &time::format_description::well_known::Rfc3339;
     json_matches_with(have, want, &|(h, w)| {

@@ -405,6 +405,7 @@ fn scenario(s: &Service, fault: &str) -> Option<Scenario> {
             proxy: false,
             proxy_auth: None,
             socks: false,
+            hosts: Vec::new(),
             secrets: Vec::new(),
             allow_unused_replies: fault == "never_answers",
             runs: vec![run],

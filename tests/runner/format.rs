@@ -47,6 +47,11 @@ pub struct Case {
     /// `name:port`, or `ip a.b.c.d:port`.
     #[serde(default)]
     pub socks: bool,
+    /// Names that resolve to 127.0.0.1 for the helper, through a private `/etc/hosts`: each
+    /// run in a user and mount namespace of its own (`unshare`, Linux), so the stand-in is
+    /// reached by a real registry's name (`https://public.ecr.aws:{ecr_port}`).
+    #[serde(default)]
+    pub hosts: Vec<String>,
     /// More strings that must never be shown.
     #[serde(default)]
     pub secrets: Vec<String>,
@@ -94,7 +99,8 @@ pub struct Run {
     /// The number of lines on stderr (the kubelet copies a failing plugin's stderr into its
     /// log).
     pub stderr_lines: Option<usize>,
-    /// stdout as JSON, `"*"` matching any value and `"text*"` any string starting `text`.
+    /// stdout as JSON, `"*"` matching any value, `"text*"` any string starting `text`, and
+    /// `"*near T"` a time within 2 minutes of T, as in `files_json`.
     pub stdout_json: Option<Value>,
     /// The requests the stand-in received, all of them, in order.
     pub requests: Option<Vec<Request>>,

@@ -137,6 +137,7 @@ fn scenario(n: usize, c: &Value) -> Scenario {
             proxy: false,
             proxy_auth: None,
             socks: false,
+            hosts: Vec::new(),
             secrets: Vec::new(),
             allow_unused_replies: false,
             runs: vec![run],

@@ -35,13 +35,12 @@ fn execute(world: &mut World, run: &Run) -> Outcome {
     let stdin = world.substitute(&run.stdin);
     let cwd = world.tmp.path();
     let started = std::time::Instant::now();
-    let out = match &run.invoke_as {
-        Some(name) => {
-            let link = support::run::install_as(&cwd.join("bin"), name);
-            support::run::helper_at(&link, &args, stdin.as_bytes(), &env, cwd)
-        }
-        None => support::run::helper(&args, stdin.as_bytes(), &env, cwd),
+    let program = match &run.invoke_as {
+        Some(name) => support::run::install_as(&cwd.join("bin"), name),
+        None => support::run::bin(),
     };
+    let hosts = world.hosts_file.as_deref();
+    let out = support::run::helper_in(&program, &args, stdin.as_bytes(), &env, cwd, hosts);
     Outcome {
         took: started.elapsed(),
         recorded: world.standin.take(),

@@ -18,6 +18,8 @@ pub struct World {
     pub tmp: tempfile::TempDir,
     pub home: PathBuf,
     ca_file: PathBuf,
+    /// The private `/etc/hosts` of a case with `hosts`.
+    pub hosts_file: Option<PathBuf>,
     /// Whether the case seeded `~/.ecr` (a seeded cache keeps its own mode).
     pub seeded_cache: bool,
     /// The helper's environment before a run's changes.
@@ -49,7 +51,19 @@ impl World {
             .proxy
             .then(|| ConnectProxy::start_with_auth(standin.addr, case.proxy_auth.clone()));
         let socks = case.socks.then(|| SocksProxy::start(standin.addr));
+        let hosts_file = (!case.hosts.is_empty()).then(|| {
+            let file = tmp.path().join("hosts");
+            let lines: String = ["localhost"]
+                .iter()
+                .map(|n| n.to_string())
+                .chain(case.hosts.iter().cloned())
+                .map(|n| format!("127.0.0.1 {n}\n"))
+                .collect();
+            std::fs::write(&file, lines).unwrap();
+            file
+        });
         let mut world = World {
+            hosts_file,
             standin,
             proxy,
             socks,
@@ -294,6 +308,9 @@ fn harvest_secrets(text: &str) -> Vec<String> {
         "clientSecret",
         "idToken",
         "serviceAccountToken",
+        // A registry token service's answer.
+        "token",
+        "access_token",
     ];
     let text = text.replace("\\\"", "\"");
     let mut out = Vec::new();

@@ -3,6 +3,7 @@
 //! runner for the real binary.
 #![allow(dead_code)]
 
+pub mod bazel;
 pub mod dpop;
 pub mod http;
 pub mod kubelet;

@@ -104,7 +104,33 @@ pub fn helper_at(
     env: &[(String, String)],
     cwd: &Path,
 ) -> Output {
-    let mut cmd = command(program);
+    helper_in(program, args, stdin, env, cwd, None)
+}
+
+/// The same, with `hosts` as `/etc/hosts` when given: the helper runs in a user and mount
+/// namespace of its own (`unshare`, Linux) with that file bound over the system's.
+pub fn helper_in(
+    program: &Path,
+    args: &[&str],
+    stdin: &[u8],
+    env: &[(String, String)],
+    cwd: &Path,
+    hosts: Option<&Path>,
+) -> Output {
+    let mut cmd = match hosts {
+        None => command(program),
+        Some(hosts) => {
+            let mut c = Command::new("unshare");
+            c.args(["--user", "--map-root-user", "--mount", "--", "sh", "-c"])
+                .arg("mount --bind \"$0\" /etc/hosts && exec \"$@\"")
+                .arg(hosts);
+            if let Some(r) = runner() {
+                c.arg(r);
+            }
+            c.arg(program);
+            c
+        }
+    };
     cmd.args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -124,6 +150,12 @@ pub fn helper_at(
     });
     let out = child.wait_with_output().unwrap();
     let _ = writer.join();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if hosts.is_some() && (stderr.starts_with("unshare:") || stderr.starts_with("mount:")) {
+        panic!(
+            "a private /etc/hosts needs user and mount namespaces (unshare, util-linux): {stderr}"
+        );
+    }
     Output {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -125,7 +125,7 @@ impl Login {
             path.file_name().and_then(|n| n.to_str()).unwrap_or("login")
         ));
         // No lock (a read-only directory): go on; the worst case is a second refresh.
-        let _lock = lock::acquire(&lock_path, REFRESH_BOUND);
+        let _lock = lock::acquire_by(&lock_path, REFRESH_BOUND, r.client.limit());
         // Another helper may have refreshed while this one waited.
         let cached = self.load(&path)?;
         let now = OffsetDateTime::now_utc();

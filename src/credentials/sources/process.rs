@@ -38,7 +38,8 @@ impl Provider for Process {
                 problem,
             })
         };
-        let output = run(self.command.expose(), r.env().raw("PATH"), TIMEOUT).map_err(fail)?;
+        let timeout = r.client.within_limit(TIMEOUT);
+        let output = run(self.command.expose(), r.env().raw("PATH"), timeout).map_err(fail)?;
         let mut creds = parse(&output).map_err(|e| fail(ProcessProblem::Output(e)))?;
         if creds.account_id.is_none() {
             creds.account_id = self.account_id.clone();

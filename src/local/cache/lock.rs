@@ -45,7 +45,13 @@ impl CacheLock {
 /// it), waiting at most [`MAX_WAIT`] in all. `None` when it cannot be had in that time, or at
 /// all (a read-only directory, a file that is not ours): the caller says what it does then.
 pub fn acquire(path: &Path, bound: Duration) -> Option<CacheLock> {
+    acquire_by(path, bound, None)
+}
+
+/// [`acquire`], waiting no later than `limit` either (the command's own deadline).
+pub fn acquire_by(path: &Path, bound: Duration, limit: Option<Instant>) -> Option<CacheLock> {
     let deadline = Instant::now() + MAX_WAIT;
+    let deadline = limit.map_or(deadline, |l| l.min(deadline));
     // A replaced file is found after each wait; three rounds cover any race of waiters.
     for _ in 0..3 {
         let file = open(path)?;
