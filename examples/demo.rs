@@ -36,9 +36,15 @@ fn main() {
         ecr.url()
     );
     let mut ok = true;
-    for round in ["first get: cache miss", "second get: cache hit"] {
-        println!("$ printf {HOST} | docker-credential-ecr-login get      # {round}");
-        let out = support::run::helper(&["get"], HOST.as_bytes(), &env, home.path());
+    // The same binary answers Bazel's `--credential_helper` request, from the same cache.
+    let bazel = format!(r#"{{"uri":"https://{HOST}/v2/app/manifests/1.0"}}"#);
+    for (round, input) in [
+        ("first get: cache miss", HOST.to_string()),
+        ("second get: cache hit", HOST.to_string()),
+        ("as Bazel asks: the same cache", bazel),
+    ] {
+        println!("$ printf '{input}' | docker-credential-ecr-login get      # {round}");
+        let out = support::run::helper(&["get"], input.as_bytes(), &env, home.path());
         print!("{}{}", out.stdout, out.stderr);
         let seen = ecr.take();
         for r in &seen {

@@ -19,6 +19,8 @@
 #   kubelet          `kubelet-credential-provider`: the node's request (a cache hit), and a
 #                    pod's request with a service-account token (STS from a second stand-in,
 #                    then ECR: two calls every time, as that mode keeps nothing on disk)
+#   Bazel            a `get` with Bazel's JSON request for a full manifest URL, answered from
+#                    the cache (Bazel starts the helper once per URL, so this is its common case)
 #   fallback         a `get` for a host that is not ECR with AWS_ECR_FALLBACK_CREDS_STORE: a
 #                    stand-in helper (a shell script) alone, and through us: the hop's cost
 #   floors           a static no-op (C, musl), an empty Rust `main` (static, musl), and the
@@ -123,6 +125,7 @@ sh -c "$as_login exec $BIN get < $work/host" > /dev/null    # fills the login ho
 # The kubelet's requests: the node's, and a pod's with a token and its role's annotation.
 kube=credentialprovider.kubelet.k8s.io/v1
 printf '{"apiVersion":"%s","kind":"CredentialProviderRequest","image":"%s/app:1"}' "$kube" "$host" > "$work/kube-node"
+printf '{"uri":"https://%s/v2/team/app/manifests/sha256:0123456789abcdef"}' "$host" > "$work/bazel"
 printf '{"apiVersion":"%s","kind":"CredentialProviderRequest","image":"%s/app:1","serviceAccountToken":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6dGVhbTphcHAifQ.c2ln","serviceAccountAnnotations":{"eks.amazonaws.com/ecr-role-arn":"arn:aws:iam::123456789012:role/app-pull"}}' \
     "$kube" "$host" > "$work/kube-pod"
 as_pod="AWS_ENDPOINT_URL_STS=$sts_url"
@@ -169,6 +172,7 @@ cmds=(-n floor "$(run /bin/true)"
       -n "hit (aws login)" "sh -c '$as_login exec $BIN get < $work/host'"
       -n "miss (aws login)" "sh -c '$as_login AWS_ECR_DISABLE_CACHE=1 exec $BIN get < $work/host'"
       -n "kubelet (node, hit)" "sh -c 'exec $BIN kubelet-credential-provider < $work/kube-node'"
+      -n "Bazel (hit)" "sh -c 'exec $BIN get < $work/bazel'"
       -n "kubelet (pod token: STS + ECR)" "sh -c '$as_pod exec $BIN kubelet-credential-provider < $work/kube-pod'"
       -n "fallback: the other helper alone" "sh -c 'exec $work/bin/docker-credential-bench get < $work/other-host'"
       -n "fallback: through us" "sh -c '$as_fallback exec $BIN get < $work/other-host'"
@@ -235,6 +239,7 @@ if command -v valgrind > /dev/null; then
     {
         echo "hit $(ins "$BIN" get)"
         echo "map $(env AWS_ECR_CONFIG_FILE="$work/map40.ini" valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" get < "$work/host" 2>&1 >/dev/null | sed -n 's/.*Collected : //p')"
+        echo "bazel-hit $(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" get < "$work/bazel" 2>&1 >/dev/null | sed -n 's/.*Collected : //p')"
         echo "static-no-op $(ins "$work/noop")"
         echo "empty-rust-main $(ins "$work/empty-main")"
         echo "floor-http $(ins "$floor" "$url")"
@@ -348,6 +353,7 @@ print(f"miss (HTTPS, default roots) / floor client: {m('miss (HTTPS, default roo
 if "Go miss" in rows:
     print(f"Go miss / miss: HTTP {m('Go miss') / m('miss'):.1f}x, HTTPS with AWS_CA_BUNDLE {m('Go miss (HTTPS, AWS_CA_BUNDLE)') / m('miss (HTTPS, AWS_CA_BUNDLE)'):.1f}x, "
           f"HTTPS default roots {m('Go miss (HTTPS, default roots)') / m('miss (HTTPS, default roots)'):.1f}x; Go miss (HTTPS, default roots) / floor client: {m('Go miss (HTTPS, default roots)') / m('floor client (HTTPS) in the namespace'):.1f}x")
+print(f"Bazel hit / hit: {m('Bazel (hit)') / m('hit'):.2f}x")
 print(f"kubelet node hit / hit: {m('kubelet (node, hit)') / m('hit'):.2f}x; kubelet pod token (two calls) / miss (one call): {m('kubelet (pod token: STS + ECR)') / m('miss'):.2f}x")
 print(f"fallback hop (through us - the other helper alone): {m('fallback: through us') - m('fallback: the other helper alone'):.2f} ms")
 print(f"miss - hit: {m('miss') - m('hit'):.2f} ms; stand-in round trip (curl - floor): {m('stand-in (curl)') - m('floor'):.2f} ms")
