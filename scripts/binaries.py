@@ -6,6 +6,9 @@ Windows), written from Apple's and Microsoft's published formats, not from a too
     scripts/binaries.py check FILE OS ARCH  check it (OS: darwin or windows; ARCH: amd64, arm64,
                                             or universal for a fat macOS binary of both)
     scripts/binaries.py universal OUT A B   a universal (fat) Mach-O of two thin ones
+    scripts/binaries.py deps FILE           print the dependency list cargo auditable embedded
+    scripts/binaries.py check-deps FILE TRIPLE
+                                            compare that list with `cargo tree` for TRIPLE
 
 `fix` on a Mach-O replaces the LC_UUID (which the linker derives from build paths) with a hash
 of the file and recomputes the ad-hoc signature's page hashes; on a PE it zeroes the COFF
@@ -14,10 +17,20 @@ executable of that CPU, only /usr/lib/libSystem.B.dylib linked, the minimum macO
 10.12 x86_64), and on arm64 an ad-hoc signature whose every page hash matches the file; for a
 PE: a console executable of that machine that imports only DLLs every Windows 10/11 has, with
 no timestamp. Exit 1 with the reason when a check fails.
+
+`deps` finds the `.dep-v0` section that `cargo auditable` links into every binary (ELF, PE,
+Mach-O thin or universal; cargo-auditable's format: zlib-compressed JSON) with our own reading
+of the section tables, and `check-deps` requires its crates to be exactly those
+`cargo tree -e normal,build --target TRIPLE` lists (what the binary was built from, and nothing
+it was not), every one linked in (`-e normal,no-proc-macro`) to be listed as such, not as a
+build-time tool, and all to be in Cargo.lock at those versions.
 """
 import hashlib
+import json
 import struct
+import subprocess
 import sys
+import zlib
 
 # Mach-O (mach-o/loader.h, mach-o/fat.h) and code signing (cs_blobs.h) constants.
 MH_MAGIC_64, MH_EXECUTE = 0xFEEDFACF, 2
@@ -276,6 +289,137 @@ def check_universal(data, _arch):
     return said
 
 
+# ---- the dependency list (cargo auditable) ----
+
+DEP_SECTION = b".dep-v0"
+
+
+def elf_section(data, name):
+    if data[:4] != b"\x7fELF":
+        raise Bad("not an ELF file")
+    is64, end = data[4] == 2, "<" if data[5] == 1 else ">"
+    if is64:
+        shoff, = struct.unpack_from(end + "Q", data, 0x28)
+        shentsize, shnum, shstrndx = struct.unpack_from(end + "HHH", data, 0x3A)
+        entry = lambda i: struct.unpack_from(end + "IIQQQQ", data, shoff + i * shentsize)
+    else:
+        shoff, = struct.unpack_from(end + "I", data, 0x20)
+        shentsize, shnum, shstrndx = struct.unpack_from(end + "HHH", data, 0x2E)
+        entry = lambda i: struct.unpack_from(end + "IIIIII", data, shoff + i * shentsize)
+    strtab = entry(shstrndx)
+    for i in range(shnum):
+        sh_name, _, _, _, offset, size = entry(i)
+        start = strtab[4] + sh_name
+        if data[start:data.index(b"\0", start)] == name:
+            return data[offset:offset + size]
+    return None
+
+
+def pe_section(data, name):
+    layout = pe_layout(data)
+    pe = layout["pe"]
+    nsections, opt_size = struct.unpack_from("<H", data, pe + 6)[0], struct.unpack_from("<H", data, pe + 20)[0]
+    for i in range(nsections):
+        s = pe + 24 + opt_size + 40 * i
+        if data[s:s + 8].rstrip(b"\0") == name:
+            vsize, _, rawsize, raw = struct.unpack_from("<IIII", data, s + 8)
+            return data[raw:raw + min(vsize, rawsize) if vsize else rawsize]
+    return None
+
+
+LC_SEGMENT_64 = 0x19
+
+
+def macho_section(data, segment, name):
+    for off, cmd, _ in load_commands(data):
+        if cmd != LC_SEGMENT_64 or data[off + 8:off + 24].rstrip(b"\0") != segment:
+            continue
+        nsects, = struct.unpack_from("<I", data, off + 64)
+        for i in range(nsects):
+            s = off + 72 + 80 * i
+            if data[s:s + 16].rstrip(b"\0") == name:
+                size, offset = struct.unpack_from("<QI", data, s + 40)
+                return data[offset:offset + size]
+    return None
+
+
+def dependency_lists(data):
+    """The decoded `.dep-v0` JSON of each binary in the file (one; two in a universal file)."""
+    if data[:4] == b"\x7fELF":
+        raws = [elf_section(data, DEP_SECTION)]
+    elif data[:2] == b"MZ":
+        raws = [pe_section(data, DEP_SECTION)]
+    elif struct.unpack_from(">I", data, 0)[0] == 0xCAFEBABE:
+        n, = struct.unpack_from(">I", data, 4)
+        raws = []
+        for i in range(n):
+            _, _, offset, size, _ = struct.unpack_from(">iiIII", data, 8 + 20 * i)
+            raws.append(macho_section(data[offset:offset + size], b"__DATA", DEP_SECTION))
+    else:
+        raws = [macho_section(data, b"__DATA", DEP_SECTION)]
+    lists = []
+    for raw in raws:
+        if raw is None:
+            raise Bad("no .dep-v0 section: not built with cargo auditable")
+        d = zlib.decompressobj()
+        lists.append(json.loads(d.decompress(raw) + d.flush()))
+    return lists
+
+
+def lock_versions():
+    """(name, version) → checksum (None for the local crate) of every package in Cargo.lock."""
+    out, name, version, checksum = {}, None, None, None
+    for line in open("Cargo.lock").read().splitlines() + ["[[package]]"]:
+        if line == "[[package]]":
+            if name:
+                out[(name, version)] = checksum
+            name = version = checksum = None
+        elif line.startswith("name = "):
+            name = line.split('"')[1]
+        elif line.startswith('version = "'):
+            version = line.split('"')[1]
+        elif line.startswith("checksum = "):
+            checksum = line.split('"')[1]
+    return out
+
+
+def cargo_tree(triple, edges):
+    """The crates `cargo tree -e EDGES` lists for TRIPLE, as (name, version), the crate itself
+    included."""
+    text = subprocess.run(
+        ["cargo", "tree", "--locked", "-e", edges, "--target", triple, "--prefix", "none", "-f", "{p}"],
+        check=True, capture_output=True, text=True).stdout
+    return {(line.split()[0], line.split()[1].lstrip("v")) for line in text.splitlines()}
+
+
+def check_deps(data, triple):
+    built = cargo_tree(triple, "normal,build")
+    linked = cargo_tree(triple, "normal,no-proc-macro")
+    lock = lock_versions()
+    said = []
+    for listed in dependency_lists(data):
+        if listed.get("format") != 1:
+            raise Bad(f"dependency list format {listed.get('format')}, not 1")
+        packages = listed["packages"]
+        every = {(p["name"], p["version"]) for p in packages}
+        runtime = {(p["name"], p["version"]) for p in packages if p.get("kind") != "build"}
+        # Everything the build compiled for this target, and nothing else...
+        if every != built:
+            raise Bad(f"the list names {sorted(every - built)} that cargo tree does not, and lacks "
+                      f"{sorted(built - every)}")
+        # ...and every crate linked into the binary as one (not as a build-time tool).
+        if not linked <= runtime:
+            raise Bad(f"{sorted(linked - runtime)} are linked in but listed as build-time only")
+        if not every <= set(lock):
+            raise Bad(f"{sorted(every - set(lock))} are not in Cargo.lock at those versions")
+        roots = [p["name"] for p in packages if p.get("root")]
+        if roots != ["docker-credential-ecr-login"]:
+            raise Bad(f"the root is {roots}")
+        said.append(f"{len(every)} crates, as cargo tree lists them for {triple} "
+                    f"({len(linked)} linked in)")
+    return said
+
+
 def main(argv):
     try:
         if argv[:1] == ["fix"] and len(argv) == 2:
@@ -288,12 +432,19 @@ def main(argv):
                       "windows": check_pe}
             said = checks[argv[2]](data, argv[3])
             print(f"{argv[1]}: " + "; ".join(said))
+        elif argv[:1] == ["deps"] and len(argv) == 2:
+            for listed in dependency_lists(open(argv[1], "rb").read()):
+                print(json.dumps(listed, indent=1))
+        elif argv[:1] == ["check-deps"] and len(argv) == 3:
+            said = check_deps(open(argv[1], "rb").read(), argv[2])
+            print(f"{argv[1]}: " + "; ".join(said))
         elif argv[:1] == ["universal"] and len(argv) == 4:
             universal(argv[1], argv[2:])
         else:
             print(__doc__, file=sys.stderr)
             return 2
-    except (Bad, OSError, struct.error, ValueError, KeyError) as e:
+    except (Bad, OSError, struct.error, ValueError, KeyError, zlib.error,
+            subprocess.CalledProcessError) as e:
         print(f"{argv[1] if len(argv) > 1 else ''}: {e}", file=sys.stderr)
         return 1
     return 0

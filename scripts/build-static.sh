@@ -10,9 +10,10 @@
 # recommended Linux build). The binary goes to dist/TARGET/docker-credential-ecr-login (.exe
 # for Windows).
 #
-# Each binary gets a .sha256 beside it, as Amazon's releases have. macOS and Windows arm64 are
-# compiled and linked by Zig (PyPI's ziglang, through cargo-zigbuild; scripts/cross-setup.sh zig
-# installs both), then made reproducible by scripts/binaries.py fix (the Mach-O UUID and the
+# Each binary gets a .sha256 beside it, as Amazon's releases have, and carries its dependency
+# list (cargo auditable, from crates.io: scripts/cross-setup.sh installs it). macOS and Windows
+# arm64 are compiled and linked by Zig (PyPI's ziglang, through cargo-zigbuild;
+# scripts/cross-setup.sh zig installs both), then made reproducible by scripts/binaries.py fix (the Mach-O UUID and the
 # ad-hoc signature's page hashes; the PE link time).
 #
 # The standard library comes prebuilt from `rustup target add` where that works (tried once,
@@ -98,9 +99,17 @@ if [ -d "$std_src" ]; then
     remap="$remap --remap-path-prefix=$std_src=$std_name --remap-path-prefix=$(readlink -f "$std_src")=$std_name"
 fi
 
+# cargo auditable links the crate graph into each binary (a `.dep-v0` section: scanners read it,
+# scripts/binaries.py check-deps checks it); with Zig, it runs cargo-zigbuild as its cargo.
+PATH=$X/auditable/bin:$PATH
+export PATH
+command -v cargo-auditable > /dev/null || {
+    echo "cargo-auditable is not installed: scripts/cross-setup.sh installs it (cargo install --locked --root $X/auditable cargo-auditable@0.7.7)" >&2
+    exit 1
+}
 build() { # dist name, rust target, file name, rustflags, rustflags of the source route
-    name=$1 rt=$2 file=$3 flags=$4 cargo_build="cargo build"
-    [ "$(route_of "$name")" != zig ] || cargo_build="cargo zigbuild"
+    name=$1 rt=$2 file=$3 flags=$4 cargo_build="cargo auditable build"
+    [ "$(route_of "$name")" != zig ] || cargo_build="env CARGO=cargo-zigbuild cargo-auditable auditable build"
     if [ "$route" != source ] && has_std "$rt"; then
         how="prebuilt standard library (rustup target)"
         std=""

@@ -3,7 +3,8 @@
 # interpreter, no shared library), within its size budget, its .sha256 file true, the ones
 # this machine runs started, and the ones it cannot run read by our own reading of their
 # formats (CPU, executable type, linked libraries or imported DLLs, minimum macOS, the arm64
-# signature: scripts/binaries.py); the universal macOS file too.
+# signature: scripts/binaries.py); the dependency list each carries (cargo auditable) against
+# `cargo tree` for its target; the universal macOS file too.
 #
 #   scripts/check-binaries.sh        (after scripts/release.sh)
 set -eu
@@ -24,6 +25,8 @@ for t in $(targets); do
         darwin/*)
             python3 scripts/binaries.py check "$bin" darwin "$(target_field "$t" check | cut -d/ -f2)" ;;
     esac
+    # The dependency list cargo auditable linked in: every crate it was built from, no other.
+    python3 scripts/binaries.py check-deps "$bin" "$(target_field "$t" triple)"
     size=$(wc -c < "$bin")
     budget=$(($(target_field "$t" budget) * 1024))
     echo "$bin: $size bytes (budget $budget)"
@@ -37,5 +40,6 @@ for t in $(targets); do
     esac
 done
 python3 scripts/binaries.py check dist/darwin-universal/docker-credential-ecr-login darwin universal
+python3 scripts/binaries.py check-deps dist/darwin-universal/docker-credential-ecr-login "$(target_field darwin-arm64 triple)"
 (cd dist && for f in */docker-credential-ecr-login*.sha256; do (cd "${f%/*}" && sha256sum -c --quiet "${f##*/}"); done)
 echo "every binary's .sha256 matches"

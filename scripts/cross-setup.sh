@@ -4,7 +4,8 @@
 # this compiler's version (Debian's rust-src), LLVM's libunwind for musl, and, with `wine`, a
 # Debian trixie root with Wine 10 to run the Windows binary (with `wine-arm64`, an arm64 trixie
 # root with arm64 Wine, under qemu-user, for the Windows arm64 binary). Idempotent; keeps its files in
-# $CROSS_HOME (default ~/.cache/ecr-login-cross). Needs root for apt, chroot and mounts.
+# $CROSS_HOME (default ~/.cache/ecr-login-cross). Always: cargo-auditable (crates.io), which
+# writes each release binary's dependency list into it. Needs root for apt, chroot and mounts.
 #
 #   scripts/cross-setup.sh                # linkers for linux-amd64, linux-arm64, windows-amd64
 #   scripts/cross-setup.sh source         # and the standard library's sources, libunwind
@@ -67,6 +68,12 @@ if [ -d /proc/sys/fs/binfmt_misc ] && [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch
     [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2> /dev/null || true
     [ -e /proc/sys/fs/binfmt_misc/register ] && cat /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register 2> /dev/null \
         || say "could not register qemu-aarch64 with binfmt_misc; run arm64 programs as qemu-aarch64-static PROGRAM"
+fi
+
+# cargo auditable (crates.io, pinned): every release binary carries its dependency list.
+if ! cargo install --list --root "$X/auditable" 2> /dev/null | grep -q "^cargo-auditable v0.7.7:"; then
+    say "installing cargo-auditable 0.7.7 (crates.io)"
+    cargo install --quiet --locked --root "$X/auditable" cargo-auditable@0.7.7
 fi
 
 cat > "$X/aarch64-linux-musl-gcc" <<'SH'

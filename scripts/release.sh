@@ -15,12 +15,29 @@
 #   dist/docker-credential-ecr-login-VERSION-src.tar.gz source, every dependency vendored
 #   dist/docker-credential-ecr-login.1                  the manual page
 #   dist/THIRD-PARTY-NOTICES.txt                        the licences of all that the binaries contain
+#   dist/*/docker-credential-ecr-login*.cdx.json        a CycloneDX SBOM beside each binary
+#   dist/provenance.intoto.json                         SLSA provenance: every file above, its
+#                                                       commit, source archive and toolchains
 #   dist/LICENSE, dist/README.md, dist/SHA256SUMS       SHA256SUMS covers all of the above
+#   dist/**.minisig, dist/minisign.pub                  with RELEASE_MINISIGN_KEY (a minisign
+#                                                       secret key file without a password) and
+#                                                       RELEASE_MINISIGN_PUB (its public key):
+#                                                       a signature of every file SHA256SUMS
+#                                                       lists, and of SHA256SUMS
 #
-# Two runs on the same commit give the same bytes. scripts/verify-package.sh rebuilds the
-# linux-amd64 binary from the source archive offline and compares.
+# Every binary carries its dependency list (cargo auditable). Two runs on the same commit give
+# the same bytes, signatures aside. scripts/verify-package.sh rebuilds the linux-amd64 binary
+# from the source archive offline and compares.
 set -eu
 cd "$(dirname "$0")/.."
+key=${RELEASE_MINISIGN_KEY:-} pub=${RELEASE_MINISIGN_PUB:-}
+if [ -n "$key$pub" ]; then
+    # Checked before the long build: both, readable.
+    [ -r "$key" ] && [ -r "$pub" ] || { echo "RELEASE_MINISIGN_KEY and RELEASE_MINISIGN_PUB must both name readable files (minisign -G -W -p minisign.pub -s minisign.key)" >&2; exit 1; }
+fi
+# Any time written into the release is the commit's.
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
+export SOURCE_DATE_EPOCH
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 ECR_LOGIN_GIT_COMMIT=${ECR_LOGIN_GIT_COMMIT:-$(git rev-parse --short=7 HEAD)}
 export ECR_LOGIN_GIT_COMMIT
@@ -59,6 +76,13 @@ python3 scripts/licences.py write "$stage/$name/vendor" dist/THIRD-PARTY-NOTICES
 cp LICENSE README.md dist/
 cp src/docker-credential-ecr-login.1 dist/
 scripts/package.sh
-(cd dist && sha256sum $(find . -mindepth 2 -type f -name 'docker-credential-ecr-login*' ! -name '*.sha256' | sed 's|^\./||' | sort) \
-    docker-credential-ecr-login[-_]* docker-credential-ecr-login.1 THIRD-PARTY-NOTICES.txt LICENSE README.md > SHA256SUMS)
+# An SBOM beside each binary, from the dependency list the binary carries.
+python3 scripts/sbom.py write $(find dist -mindepth 2 -type f \( -name docker-credential-ecr-login -o -name docker-credential-ecr-login.exe \) | sort)
+files=$(cd dist && { find . -mindepth 2 -type f -name 'docker-credential-ecr-login*' ! -name '*.sha256' | sed 's|^\./||' | sort
+    ls -d docker-credential-ecr-login[-_]* docker-credential-ecr-login.1 THIRD-PARTY-NOTICES.txt LICENSE README.md; })
+# shellcheck disable=SC2086 # one path a word
+python3 scripts/provenance.py write dist $files
+# shellcheck disable=SC2086
+(cd dist && sha256sum $files provenance.intoto.json > SHA256SUMS)
+[ -z "$key" ] || scripts/sign.sh dist
 cat dist/SHA256SUMS
