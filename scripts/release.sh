@@ -11,6 +11,9 @@
 #   dist/darwin-universal/docker-credential-ecr-login   both macOS binaries in one file
 #   dist/linux-amd64-glibc/docker-credential-ecr-login  static, glibc (a fallback)
 #   dist/docker-credential-ecr-login_VERSION_{amd64,arm64}.deb, dist/docker-credential-ecr-login-VERSION-1.{x86_64,aarch64}.rpm
+#   dist/docker-credential-ecr-login-VERSION-r0.{x86_64,aarch64}.apk   Alpine packages (unsigned)
+#   dist/manifests/                                     Homebrew formula, Scoop manifest, winget
+#                                                       manifests, APKBUILD, with these files' hashes
 #   dist/docker-credential-ecr-login-oci.tar            OCI image index, linux/amd64 + linux/arm64
 #   dist/docker-credential-ecr-login-VERSION-src.tar.gz source, every dependency vendored
 #   dist/docker-credential-ecr-login.1                  the manual page
@@ -76,10 +79,15 @@ python3 scripts/licences.py write "$stage/$name/vendor" dist/THIRD-PARTY-NOTICES
 cp LICENSE README.md dist/
 cp src/docker-credential-ecr-login.1 dist/
 scripts/package.sh
+# Alpine's .apk files and the package-manager manifests (Homebrew, Scoop, winget, APKBUILD),
+# whose hashes are of the files above.
+python3 scripts/apk.py write dist > /dev/null
+python3 scripts/manifests.py write dist > /dev/null
 # An SBOM beside each binary, from the dependency list the binary carries.
 python3 scripts/sbom.py write $(find dist -mindepth 2 -type f \( -name docker-credential-ecr-login -o -name docker-credential-ecr-login.exe \) | sort)
-files=$(cd dist && { find . -mindepth 2 -type f -name 'docker-credential-ecr-login*' ! -name '*.sha256' | sed 's|^\./||' | sort
-    ls -d docker-credential-ecr-login[-_]* docker-credential-ecr-login.1 THIRD-PARTY-NOTICES.txt LICENSE README.md; })
+files=$(cd dist && { find . -mindepth 2 -type f -name 'docker-credential-ecr-login*' ! -name '*.sha256' ! -path './manifests/*' | sed 's|^\./||' | sort
+    ls -d docker-credential-ecr-login[-_]* docker-credential-ecr-login.1 THIRD-PARTY-NOTICES.txt LICENSE README.md
+    find manifests -type f | sort; })
 # shellcheck disable=SC2086 # one path a word
 python3 scripts/provenance.py write dist $files
 # shellcheck disable=SC2086

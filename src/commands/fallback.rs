@@ -34,7 +34,8 @@ pub enum FallbackError {
         name: String,
         why: &'static str,
     },
-    /// `ecr-login` (or a profile link's `ecr-login-…`): this helper itself.
+    /// `ecr-login` (or a profile link's `ecr-login-…`, or the name this helper was started by):
+    /// this helper itself.
     Itself {
         name: String,
     },
@@ -125,7 +126,10 @@ pub fn from_env(env: &Env) -> Option<Result<Fallback, FallbackError>> {
     if name.starts_with("docker-credential-") {
         return bad("it is the whole program name");
     }
-    if name == "ecr-login" || name.starts_with("ecr-login-") {
+    // This helper under its usual name, a profile link, or the name it was started by (a
+    // second name beside Docker Desktop's): handing a request to it would come back here.
+    let started_as = super::outcome::program().strip_prefix("docker-credential-");
+    if name == "ecr-login" || name.starts_with("ecr-login-") || started_as == Some(name) {
         return Some(Err(FallbackError::Itself {
             name: name.to_string(),
         }));
