@@ -20,10 +20,12 @@ import hashlib
 import io
 import os
 import re
-import subprocess
 import sys
 import tarfile
 import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from project import Missing, cargo_field, source_date_epoch  # noqa: E402
 
 NAME = "docker-credential-ecr-login"
 # dist/ folder → Alpine's arch name.
@@ -35,19 +37,6 @@ PKGREL = 0
 
 class Bad(Exception):
     pass
-
-
-def cargo_field(key):
-    for line in open("Cargo.toml"):
-        if line.startswith(f"{key} = "):
-            return line.split('"')[1]
-    raise Bad(f"no {key} in Cargo.toml")
-
-
-def epoch():
-    e = os.environ.get("SOURCE_DATE_EPOCH") or subprocess.run(
-        ["git", "log", "-1", "--format=%ct"], capture_output=True, text=True).stdout.strip()
-    return int(e or 0)
 
 
 def member(name, data, mode, mtime, pax=None):
@@ -102,7 +91,7 @@ def package(binary, man, arch, version, mtime):
 
 
 def write(dist):
-    version, mtime = cargo_field("version"), epoch()
+    version, mtime = cargo_field("version"), source_date_epoch() or 0
     made = []
     for folder, arch in ARCHES.items():
         binary = os.path.join(dist, folder, NAME)
@@ -197,7 +186,7 @@ def main(argv):
         else:
             print(__doc__, file=sys.stderr)
             return 2
-    except (Bad, OSError, ValueError, KeyError, tarfile.TarError, zlib.error) as e:
+    except (Bad, Missing, OSError, ValueError, KeyError, tarfile.TarError, zlib.error) as e:
         print(f"apk: {e}", file=sys.stderr)
         return 1
     return 0

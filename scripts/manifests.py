@@ -15,11 +15,13 @@ the file's path under dist/, so a site that mirrors a release sets RELEASE_BASE_
 mirror and publishes dist/ as it is. Nothing here runs brew, scoop, winget or abuild: they
 check structure, hashes and the fields those tools require.
 """
-import hashlib
 import json
 import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from project import Missing, cargo_field, digest  # noqa: E402
 
 NAME = "docker-credential-ecr-login"
 WINGET_ID = "EcrLoginRs.DockerCredentialEcrLogin"
@@ -28,21 +30,6 @@ SUMMARY = "Docker credential helper for Amazon ECR: one small static binary"
 
 class Bad(Exception):
     pass
-
-
-def cargo_field(key):
-    for line in open("Cargo.toml"):
-        if line.startswith(f"{key} = "):
-            return line.split('"')[1]
-    raise Bad(f"no {key} in Cargo.toml")
-
-
-def digest(path, alg="sha256"):
-    h = hashlib.new(alg)
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def base_url(version):
@@ -272,7 +259,7 @@ def main(argv):
         else:
             print(__doc__, file=sys.stderr)
             return 2
-    except (Bad, OSError, ValueError, KeyError, AttributeError) as e:
+    except (Bad, Missing, OSError, ValueError, KeyError, AttributeError) as e:
         print(f"manifests: {e}", file=sys.stderr)
         return 1
     return 0

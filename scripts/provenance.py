@@ -14,13 +14,16 @@ linkers. It holds no time and no invocation id, so two builds of one commit on o
 give the same bytes. It is not signed here: with a minisign key, scripts/release.sh signs it
 with every other file.
 """
-import hashlib
 import json
 import os
 import subprocess
 import sys
 
-HOMEPAGE = "https://github.com/ecr-login-rs/docker-credential-ecr-login"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from project import Missing, cargo_field, digest  # noqa: E402
+
+HOMEPAGE = cargo_field("homepage")
+
 NAME = "provenance.intoto.json"
 CROSS = os.environ.get("CROSS_HOME", os.path.expanduser("~/.cache/ecr-login-cross"))
 # The linkers and libraries scripts/cross-setup.sh installs from Debian.
@@ -37,21 +40,6 @@ def run(*cmd):
         return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return ""
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def version():
-    for line in open("Cargo.toml"):
-        if line.startswith("version = "):
-            return line.split('"')[1]
-    raise Bad("no version in Cargo.toml")
 
 
 def toolchain():
@@ -93,11 +81,11 @@ def statement(dist, files):
     commit = run("git", "rev-parse", "HEAD")
     if not commit:
         raise Bad("not a git checkout: the provenance names the commit")
-    ver = version()
+    ver = cargo_field("version")
     archive = f"docker-credential-ecr-login-{ver}-src.tar.gz"
     if not os.path.isfile(os.path.join(dist, archive)):
         raise Bad(f"{dist}/{archive} is missing")
-    subjects = [{"name": f, "digest": {"sha256": sha256(os.path.join(dist, f))}} for f in sorted(files)]
+    subjects = [{"name": f, "digest": {"sha256": digest(os.path.join(dist, f))}} for f in sorted(files)]
     targets = sorted({f.split("/")[0] for f in files if "/" in f})
     return {
         "_type": "https://in-toto.io/Statement/v1",
@@ -112,7 +100,7 @@ def statement(dist, files):
                                                        "toolchain gives the same bytes"},
                 "resolvedDependencies": [
                     {"uri": f"git+{HOMEPAGE}", "digest": {"gitCommit": commit}},
-                    {"name": archive, "digest": {"sha256": sha256(os.path.join(dist, archive))}},
+                    {"name": archive, "digest": {"sha256": digest(os.path.join(dist, archive))}},
                 ] + toolchain(),
             },
             "runDetails": {"builder": {"id": f"{HOMEPAGE}/blob/main/scripts/release.sh"}},
@@ -134,8 +122,8 @@ def check(dist):
     if s.get("_type") != "https://in-toto.io/Statement/v1" or s.get("predicateType") != "https://slsa.dev/provenance/v1":
         raise Bad("not an in-toto v1 statement of SLSA provenance v1")
     subjects = {x["name"]: x["digest"]["sha256"] for x in s["subject"]}
-    for name, digest in subjects.items():
-        if sha256(os.path.join(dist, name)) != digest:
+    for name, want in subjects.items():
+        if digest(os.path.join(dist, name)) != want:
             raise Bad(f"{name}: its SHA-256 is not the subject's")
     listed = {n for n in sums(dist) if n != NAME}
     if listed != set(subjects):
@@ -145,7 +133,7 @@ def check(dist):
     if commit and deps[0]["digest"]["gitCommit"] != commit:
         raise Bad(f"the commit {deps[0]['digest']['gitCommit']} is not this checkout's {commit}")
     archive = deps[1]
-    if sha256(os.path.join(dist, archive["name"])) != archive["digest"]["sha256"]:
+    if digest(os.path.join(dist, archive["name"])) != archive["digest"]["sha256"]:
         raise Bad(f"{archive['name']}: not the archive the provenance names")
     names = {d.get("name") for d in deps}
     for tool in ("rustc", "cargo", "cargo-auditable"):
@@ -166,7 +154,7 @@ def main(argv):
         else:
             print(__doc__, file=sys.stderr)
             return 2
-    except (Bad, OSError, ValueError, KeyError, IndexError) as e:
+    except (Bad, Missing, OSError, ValueError, KeyError, IndexError) as e:
         print(f"provenance: {e}", file=sys.stderr)
         return 1
     return 0

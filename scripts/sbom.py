@@ -23,23 +23,15 @@ from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import binaries  # noqa: E402
+from project import Missing, cargo_field, source_date_epoch  # noqa: E402
+
+HOMEPAGE = cargo_field("homepage")
 
 ROOT = "docker-credential-ecr-login"
-HOMEPAGE = "https://github.com/ecr-login-rs/docker-credential-ecr-login"
 
 
 class Bad(Exception):
     pass
-
-
-def commit_time():
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], capture_output=True,
-                               text=True).stdout.strip()
-    if not epoch:
-        return None
-    return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def licences():
@@ -99,9 +91,9 @@ def sbom(path):
         components.append(c)
     ref = lambda k: f"{ROOT}@{version}" if k == root else purl(k)
     metadata = {}
-    when = commit_time()
-    if when:
-        metadata["timestamp"] = when
+    epoch = source_date_epoch()
+    if epoch is not None:
+        metadata["timestamp"] = datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     metadata["tools"] = {"components": [
         {"type": "application", "name": "cargo-auditable", "description": "wrote the dependency list into the binary"},
         {"type": "application", "name": "scripts/sbom.py", "description": "wrote this file from that list"}]}
@@ -151,7 +143,7 @@ def main(argv):
         else:
             print(__doc__, file=sys.stderr)
             return 2
-    except (Bad, binaries.Bad, OSError, ValueError, KeyError, subprocess.CalledProcessError) as e:
+    except (Bad, binaries.Bad, Missing, OSError, ValueError, KeyError, subprocess.CalledProcessError) as e:
         print(f"sbom: {e}", file=sys.stderr)
         return 1
     return 0
