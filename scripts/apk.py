@@ -5,7 +5,8 @@
     scripts/apk.py write DIST       DIST/docker-credential-ecr-login-VERSION-r0.ARCH.apk for each
                                     Linux binary Alpine has an arch for
     scripts/apk.py check APK...     each read back: its gzip streams, `.PKGINFO`, the data
-                                    stream's hash, every file's checksum record, the files
+                                    stream's hash, every file's checksum record, the files,
+                                    the binary a static one for the package's CPU
 
 A v2 package is gzip streams one after the other: the control stream (a tar of `.PKGINFO`
 without the end-of-archive blocks, as apk concatenates it) and the data stream (a whole tar of
@@ -25,6 +26,7 @@ import tarfile
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from binaries import Bad as NotForThatCpu, check_elf  # noqa: E402
 from project import Missing, cargo_field, source_date_epoch  # noqa: E402
 
 NAME = "docker-credential-ecr-login"
@@ -169,6 +171,10 @@ def check(path):
     if not binary or binary[0].mode != 0o755 or not man:
         raise Bad(f"the binary (0755) and the man page are not both there: {sorted(files)}")
     folder = {v: k for k, v in ARCHES.items()}[info["arch"]]
+    try:  # what apk installs on that CPU is a static binary for that CPU (and ABI)
+        check_elf(binary[1], folder.removeprefix("linux-"))
+    except NotForThatCpu as e:
+        raise Bad(f"usr/bin/{NAME} is not a static {info['arch']} binary: {e}")
     dist_binary = os.path.join(os.path.dirname(path), folder, NAME)
     if os.path.isfile(dist_binary) and open(dist_binary, "rb").read() != binary[1]:
         raise Bad(f"usr/bin/{NAME} is not {dist_binary}")

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Our own reading of the release binaries we cannot run here (Mach-O for macOS, PE for
-Windows), written from Apple's and Microsoft's published formats, not from a tool's output:
+"""Our own reading of the release binaries (Mach-O for macOS, PE for Windows, ELF for Linux),
+written from Apple's, Microsoft's and the ELF ABIs' published formats, not from a tool's output:
 
     scripts/binaries.py fix FILE            make a Mach-O or PE byte-for-byte reproducible
-    scripts/binaries.py check FILE OS ARCH  check it (OS: darwin or windows; ARCH: amd64, arm64,
-                                            or universal for a fat macOS binary of both)
+    scripts/binaries.py check FILE OS ARCH  check it (OS: darwin, windows or linux; ARCH: amd64,
+                                            arm64, universal for a fat macOS binary of both,
+                                            or for Linux armv7, armv6, ppc64le, s390x, riscv64)
     scripts/binaries.py universal OUT A B   a universal (fat) Mach-O of two thin ones
     scripts/binaries.py deps FILE           print the dependency list cargo auditable embedded
     scripts/binaries.py check-deps FILE TRIPLE
@@ -16,7 +17,10 @@ TimeDateStamp (zig's linker has no switch for it). `check` verifies, for a Mach-
 executable of that CPU, only /usr/lib/libSystem.B.dylib linked, the minimum macOS (11.0 arm64,
 10.12 x86_64), and on arm64 an ad-hoc signature whose every page hash matches the file; for a
 PE: a console executable of that machine that imports only DLLs every Windows 10/11 has, with
-no timestamp. Exit 1 with the reason when a check fails.
+no timestamp; for an ELF: the class, byte order and machine of that CPU, no interpreter and no
+shared library (static), and the ABI the target promises (ARM: EABI5 hard-float and the CPU
+architecture in .ARM.attributes, v6 or v7; ppc64le: ELFv2; riscv64: RVC, double-float). Exit 1
+with the reason when a check fails.
 
 `deps` finds the `.dep-v0` section that `cargo auditable` links into every binary (ELF, PE,
 Mach-O thin or universal; cargo-auditable's format: zlib-compressed JSON) with our own reading
@@ -48,6 +52,20 @@ SYSTEM_DLLS = {"kernel32.dll", "ntdll.dll", "advapi32.dll", "bcrypt.dll", "bcryp
                "ws2_32.dll", "msvcrt.dll", "combase.dll", "shell32.dll", "userenv.dll", "ole32.dll",
                "secur32.dll", "crypt32.dll", "ucrtbase.dll"}
 SYSTEM_DLL_PREFIXES = ("api-ms-win-core-", "api-ms-win-crt-")  # API sets; UCRT ships with 10/11
+
+# ELF (the System V gABI and each CPU's psABI): class, byte order, machine, and what the ABI
+# puts in e_flags, per release target's ARCH. ARM: EABI version 5 (e_flags' top byte) with the
+# hard-float flag, and the CPU architecture in .ARM.attributes (ARM's "Addenda to the ABI");
+# ppc64le: the ELFv2 ABI (e_flags & 3 == 2); riscv64: compressed instructions and the
+# double-float ABI (EF_RISCV_RVC 0x1, EF_RISCV_FLOAT_ABI_DOUBLE 0x4 in the mask 0x6).
+ELF_ARCH = {  # ARCH: (64-bit, little-endian, e_machine, name)
+    "amd64": (True, True, 62, "x86-64"), "arm64": (True, True, 183, "AArch64"),
+    "armv7": (False, True, 40, "ARM"), "armv6": (False, True, 40, "ARM"),
+    "ppc64le": (True, True, 21, "PowerPC64"), "s390x": (True, False, 22, "IBM S/390"),
+    "riscv64": (True, True, 243, "RISC-V"),
+}
+ARM_CPU_ARCH = {"armv7": 10, "armv6": 6}  # Tag_CPU_arch: 10 = ARMv7, 6 = ARMv6 (ARM1176 runs v6KZ, 7)
+PT_INTERP, PT_DYNAMIC, DT_NEEDED, ET_EXEC, ET_DYN = 3, 2, 1, 2, 3
 
 
 class Bad(Exception):
@@ -289,6 +307,103 @@ def check_universal(data, _arch):
     return said
 
 
+# ---- ELF (Linux) ----
+
+def uleb(data, off):
+    value = shift = 0
+    while True:
+        byte = data[off]
+        off += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, off
+
+
+def arm_attributes(section):
+    """The public ("aeabi") file-scope attributes of an .ARM.attributes section, tag -> value."""
+    if not section or section[:1] != b"A":
+        raise Bad("no .ARM.attributes section")
+    found, off = {}, 1
+    while off < len(section):
+        length, = struct.unpack_from("<I", section, off)
+        end, vendor_end = off + length, section.index(b"\0", off + 4)
+        if section[off + 4:vendor_end] == b"aeabi":
+            sub = vendor_end + 1
+            while sub < end:
+                tag, after = uleb(section, sub)
+                size, = struct.unpack_from("<I", section, after)
+                if tag == 1:  # Tag_File
+                    a = after + 4
+                    while a < sub + size:
+                        attr, a = uleb(section, a)
+                        if attr == 32:  # Tag_compatibility: a number, then a string
+                            _, a = uleb(section, a)
+                        if attr in (4, 5, 67) or (attr > 32 and attr % 2 == 1) or attr == 32:
+                            a = section.index(b"\0", a) + 1
+                        else:
+                            found[attr], a = uleb(section, a)
+                sub += size
+        off = end
+    return found
+
+
+def check_elf(data, arch):
+    if data[:4] != b"\x7fELF":
+        raise Bad("not an ELF file")
+    is64, little, machine, name = ELF_ARCH[arch]
+    if (data[4] == 2, data[5] == 1) != (is64, little):
+        raise Bad(f"ELF{32 * data[4]} {'LE' if data[5] == 1 else 'BE'}, not {arch}'s ELF{64 if is64 else 32} {'LE' if little else 'BE'}")
+    end = "<" if little else ">"
+    e_type, e_machine = struct.unpack_from(end + "HH", data, 16)
+    if e_machine != machine:
+        raise Bad(f"machine {e_machine}, not {name} ({machine})")
+    if e_type not in (ET_EXEC, ET_DYN):
+        raise Bad(f"type {e_type}: not an executable")
+    if is64:
+        phoff, = struct.unpack_from(end + "Q", data, 0x20)
+        flags, _, phentsize, phnum = struct.unpack_from(end + "IHHH", data, 0x30)
+        segment = lambda i: struct.unpack_from(end + "IIQQQQ", data, phoff + i * phentsize)
+        dyn_entry, dyn_size = end + "qQ", 16
+    else:
+        phoff, = struct.unpack_from(end + "I", data, 0x1C)
+        flags, _, phentsize, phnum = struct.unpack_from(end + "IHHH", data, 0x24)
+        segment = lambda i: (lambda t, o, v, pa, fs, ms: (t, 0, o, v, pa, fs))(*struct.unpack_from(end + "IIIIII", data, phoff + i * phentsize))
+        dyn_entry, dyn_size = end + "iI", 8
+    said = [f"ELF{64 if is64 else 32} {'LE' if little else 'BE'} {name} "
+            f"{'executable' if e_type == ET_EXEC else 'position-independent executable'}"]
+    for i in range(phnum):
+        p_type, _, p_offset, _, _, p_filesz = segment(i)
+        if p_type == PT_INTERP:
+            raise Bad("an interpreter (PT_INTERP): dynamically linked")
+        if p_type == PT_DYNAMIC:
+            for off in range(p_offset, p_offset + p_filesz, dyn_size):
+                tag, _ = struct.unpack_from(dyn_entry, data, off)
+                if tag == DT_NEEDED:
+                    raise Bad("a shared library needed (DT_NEEDED): dynamically linked")
+                if tag == 0:
+                    break
+    said.append("static: no interpreter, no shared library")
+    if arch in ARM_CPU_ARCH:
+        if flags >> 24 != 5 or not flags & 0x400:
+            raise Bad(f"e_flags {flags:#x}: not EABI5 hard-float")
+        attrs = arm_attributes(elf_section(data, b".ARM.attributes"))
+        if attrs.get(6) != ARM_CPU_ARCH[arch]:
+            raise Bad(f"Tag_CPU_arch {attrs.get(6)}, not {ARM_CPU_ARCH[arch]} ({arch})")
+        if attrs.get(28) != 1:
+            raise Bad("Tag_ABI_VFP_args is not VFP registers: not hard-float")
+        said.append(f"EABI5 hard-float (VFP registers), Tag_CPU_arch {arch[3:]}")
+    elif arch == "ppc64le":
+        if flags & 3 != 2:
+            raise Bad(f"e_flags {flags:#x}: not the ELFv2 ABI")
+        said.append("ELFv2 ABI")
+    elif arch == "riscv64":
+        if flags & 0x7 != 0x5:
+            raise Bad(f"e_flags {flags:#x}: not RVC with the double-float ABI (riscv64gc)")
+        said.append("RVC, double-float ABI")
+    return said
+
+
 # ---- the dependency list (cargo auditable) ----
 
 DEP_SECTION = b".dep-v0"
@@ -429,7 +544,7 @@ def main(argv):
         elif argv[:1] == ["check"] and len(argv) == 4:
             data = open(argv[1], "rb").read()
             checks = {"darwin": check_universal if argv[3] == "universal" else check_macho,
-                      "windows": check_pe}
+                      "windows": check_pe, "linux": check_elf}
             said = checks[argv[2]](data, argv[3])
             print(f"{argv[1]}: " + "; ".join(said))
         elif argv[:1] == ["deps"] and len(argv) == 2:

@@ -6,7 +6,7 @@
 #
 # Each target's Rust triple and linker route come from that table: musl (a static executable,
 # through the host's cc or musl-gcc, or the aarch64 gcc), mingw (Debian's MinGW), zig (Zig from
-# PyPI, for macOS and Windows arm64), glibc (the host's, +crt-static: the fallback; musl is the
+# PyPI, for macOS, Windows arm64 and the other musl Linux CPUs), glibc (the host's, +crt-static: the fallback; musl is the
 # recommended Linux build). The binary goes to dist/TARGET/docker-credential-ecr-login (.exe
 # for Windows).
 #
@@ -107,27 +107,37 @@ command -v cargo-auditable > /dev/null || {
     echo "cargo-auditable is not installed: scripts/cross-setup.sh installs it (cargo install --locked --root $X/auditable cargo-auditable@0.7.7)" >&2
     exit 1
 }
-build() { # dist name, rust target, file name, rustflags, rustflags of the source route
-    name=$1 rt=$2 file=$3 flags=$4 cargo_build="cargo auditable build"
-    [ "$(route_of "$name")" != zig ] || cargo_build="env CARGO=cargo-zigbuild cargo-auditable auditable build"
-    if [ "$route" != source ] && has_std "$rt"; then
+build() { # rustflags, rustflags of the source route, then the dist names one cargo call builds
+    flags=$1 source_flags=$2
+    shift 2
+    cargo_build="cargo auditable build"
+    [ "$(route_of "$1")" != zig ] || cargo_build="env CARGO=cargo-zigbuild cargo-auditable auditable build"
+    if [ "$route" != source ] && has_std "$(rust_target "$1")"; then
         how="prebuilt standard library (rustup target)"
         std=""
     else
         how="standard library built from source (-Zbuild-std, rust-src $(rustc --version | cut -d' ' -f2))"
         std="-Zbuild-std=std,panic_abort"
-        flags="$flags $5"
+        flags="$flags $source_flags"
     fi
-    echo "== $name ($rt): $how" >&2
+    triples=""
+    for name in "$@"; do
+        triples="$triples --target $(rust_target "$name")"
+        echo "== $name ($(rust_target "$name")): $how" >&2
+    done
     RUSTC_BOOTSTRAP=1 RUSTFLAGS="$flags $remap" $cargo_build --release --locked ${OFFLINE:+--offline --frozen} \
         --config 'source.crates-io.replace-with="fixed-path"' \
         --config "source.fixed-path.directory=\"$deps\"" \
-        $std --target "$rt" --bin docker-credential-ecr-login
-    mkdir -p "$out/$name"
-    cp "target/$rt/release/$file" "$out/$name/$file"
-    [ "$(route_of "$name")" != zig ] || python3 scripts/binaries.py fix "$out/$name/$file"
-    (cd "$out/$name" && sha256sum "$file" > "$file.sha256")
-    echo "built $out/$name/$file ($(wc -c < "$out/$name/$file") bytes)" >&2
+        $std $triples --bin docker-credential-ecr-login
+    for name in "$@"; do
+        rt=$(rust_target "$name") file=docker-credential-ecr-login
+        case "$rt" in *-windows-*) file=$file.exe ;; esac
+        mkdir -p "$out/$name"
+        cp "target/$rt/release/$file" "$out/$name/$file"
+        case "$(route_of "$name")-$rt" in zig-*-linux-*) ;; zig-*) python3 scripts/binaries.py fix "$out/$name/$file" ;; esac
+        (cd "$out/$name" && sha256sum "$file" > "$file.sha256")
+        echo "built $out/$name/$file ($(wc -c < "$out/$name/$file") bytes)" >&2
+    done
 }
 uses_source() { [ "$route" = source ] || ! has_std "$1"; }
 
@@ -136,11 +146,10 @@ uses_source() { [ "$route" = source ] || ! has_std "$1"; }
 # its own crt and libunwind (self-contained) through the host's cc (for arm64, the aarch64 gcc);
 # with one built here, Debian's musl and LLVM libunwind are linked instead.
 static="-C target-feature=+crt-static -C relocation-model=static"
+zig_linux="" zig_linux_source=""
 for t in $targets; do
     rt=$(rust_target "$t")
     arch=${rt%%-*}
-    file=docker-credential-ecr-login
-    case "$rt" in *-windows-*) file=$file.exe ;; esac
     # The variables cargo and cc read name the triple: CC_x86_64_unknown_linux_musl, ...
     tl=$(echo "$rt" | tr '-' '_')
     tu=$(echo "$tl" | tr 'a-z' 'A-Z')
@@ -157,25 +166,31 @@ for t in $targets; do
             (
                 export "CC_$tl=$cc" "CARGO_TARGET_${tu}_LINKER=$linker"
                 [ -z "$ar" ] || export "AR_$tl=$ar"
-                build "$t" "$rt" "$file" "$static" "-C link-self-contained=no -L native=$X/unwind/$arch"
+                build "$static" "-C link-self-contained=no -L native=$X/unwind/$arch" "$t"
             ) ;;
         mingw)
             (
                 export "CC_$tl=$arch-w64-mingw32-gcc" "CARGO_TARGET_${tu}_LINKER=$arch-w64-mingw32-gcc"
-                build "$t" "$rt" "$file" \
-                    "-C target-feature=+crt-static -C link-arg=-Wl,--no-insert-timestamp" "-C link-self-contained=no"
+                build "-C target-feature=+crt-static -C link-arg=-Wl,--no-insert-timestamp" "-C link-self-contained=no" "$t"
             ) ;;
         zig)
             case "$rt" in
-                *-windows-*) build "$t" "$rt" "$file" "-C target-feature=+crt-static" "" ;;
+                *-windows-*) build "-C target-feature=+crt-static" "" "$t" ;;
                 *-apple-darwin)
                     # The deployment target is Rust's own minimum (zig would write its newest);
                     # dead_strip drops libiconv and libcharset, which the libc crate names and
                     # nothing uses.
                     case "$arch" in x86_64) macos=10.12 ;; *) macos=11.0 ;; esac
-                    MACOSX_DEPLOYMENT_TARGET=$macos build "$t" "$rt" "$file" "-C link-arg=-Wl,-dead_strip_dylibs" "" ;;
+                    MACOSX_DEPLOYMENT_TARGET=$macos build "-C link-arg=-Wl,-dead_strip_dylibs" "" "$t" ;;
+                *-linux-musl*)
+                    # Debian has no musl linker for these CPUs; Zig carries musl for each. Built
+                    # together below: one cargo call keeps both cores busy while one target links.
+                    if uses_source "$rt"; then zig_linux_source="$zig_linux_source $t"; else zig_linux="$zig_linux $t"; fi ;;
                 *) echo "$t: no zig route for $rt here" >&2; exit 2 ;;
             esac ;;
-        glibc) build "$t" "$rt" "$file" "-C target-feature=+crt-static" "" ;;
+        glibc) build "-C target-feature=+crt-static" "" "$t" ;;
     esac
 done
+# A static executable, as on the musl route, with Zig's musl and libunwind.
+[ -z "$zig_linux" ] || build "$static" "-C link-self-contained=no" $zig_linux
+[ -z "$zig_linux_source" ] || build "$static" "-C link-self-contained=no" $zig_linux_source

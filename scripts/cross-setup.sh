@@ -62,13 +62,15 @@ private_apt() { # tool (apt-get or apt-cache), suite, then its arguments
         -o APT::Sandbox::User=root "$@"
 }
 
-# arm64 programs run through qemu-user by themselves (binfmt_misc), also inside a chroot that
-# holds nothing else: Debian's registration has the F flag, which opens qemu once, here.
-if [ -d /proc/sys/fs/binfmt_misc ] && [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+# Programs of the other Linux CPUs of the release run through qemu-user by themselves
+# (binfmt_misc), also inside a chroot that holds nothing else: Debian's registrations have the F
+# flag, which opens qemu once, here.
+for cpu in aarch64 arm ppc64le s390x riscv64; do
+    [ -d /proc/sys/fs/binfmt_misc ] && [ ! -e "/proc/sys/fs/binfmt_misc/qemu-$cpu" ] || continue
     [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2> /dev/null || true
-    [ -e /proc/sys/fs/binfmt_misc/register ] && cat /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register 2> /dev/null \
-        || say "could not register qemu-aarch64 with binfmt_misc; run arm64 programs as qemu-aarch64-static PROGRAM"
-fi
+    [ -e /proc/sys/fs/binfmt_misc/register ] && cat "/usr/lib/binfmt.d/qemu-$cpu.conf" > /proc/sys/fs/binfmt_misc/register 2> /dev/null \
+        || say "could not register qemu-$cpu with binfmt_misc; run its programs as qemu-$cpu-static PROGRAM"
+done
 
 # cargo auditable (crates.io, pinned): every release binary carries its dependency list.
 if ! cargo install --list --root "$X/auditable" 2> /dev/null | grep -q "^cargo-auditable v0.7.7:"; then

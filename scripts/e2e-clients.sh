@@ -205,25 +205,37 @@ check "fallback: after logout, the non-ECR registry answers 401" 401 "${store_en
 check "fallback: the password never reached our log" ok sh -c "! grep -rq '$HUB_PW' '$W/home/.ecr/log'"
 gpgconf --kill gpg-agent 2> /dev/null
 
-# The release image (scripts/release.sh writes it), when there is one: both platforms in the
-# archive, pushed through the helper, pulled back, and the amd64 binary taken out of its layer
-# answers a get against the stand-in.
+# The release image (scripts/release.sh writes it), when there is one: every platform in the
+# archive, pushed through the helper, each pulled back as a client on that platform would (its
+# architecture and variant) and holding that target's binary, and the amd64 binary taken out of
+# its layer answers a get against the stand-in.
 archive=${OCI_ARCHIVE:-$top/dist/docker-credential-ecr-login-oci.tar}
 if [ -f "$archive" ]; then
-    platforms() { python3 -c 'import json,sys; print(" ".join(sorted(m["platform"]["os"]+"/"+m["platform"]["architecture"] for m in json.load(sys.stdin)["manifests"])))'; }
-    check "image: the archive is an index of linux/amd64 and linux/arm64" ok \
-        test "$(skopeo inspect --raw "oci-archive:$archive" | platforms)" = "linux/amd64 linux/arm64"
+    # dist folder:os/architecture[/variant], as scripts/oci-image.py names them
+    want="linux-amd64:linux/amd64 linux-arm64:linux/arm64/v8 linux-armv7:linux/arm/v7 linux-armv6:linux/arm/v6
+          linux-ppc64le:linux/ppc64le linux-s390x:linux/s390x linux-riscv64:linux/riscv64"
+    wanted=$(for p in $want; do echo "${p#*:}"; done | LC_ALL=C sort | tr '\n' ' ')
+    platforms() { python3 -c 'import json,sys; print(" ".join(sorted("/".join([p["os"], p["architecture"]] + ([p["variant"]] if "variant" in p else [])) for p in (m["platform"] for m in json.load(sys.stdin)["manifests"]))), end=" ")'; }
+    check "image: the archive is an index of $wanted" ok \
+        test "$(skopeo inspect --raw "oci-archive:$archive" | platforms)" = "$wanted"
     image="$HOST/ecr-login/helper:release"
     check "image: skopeo copy --all into the registry through the helper" ok \
         skopeo copy --quiet --all "oci-archive:$archive" "docker://$image"
-    check "image: the registry serves the index with both platforms" ok \
-        test "$(skopeo inspect --raw "docker://$image" | platforms)" = "linux/amd64 linux/arm64"
-    check "image: skopeo copy back (linux/amd64)" ok \
-        skopeo copy --quiet --override-arch amd64 --override-os linux "docker://$image" "dir:$W/image-back"
-    layer=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["layers"][0]["digest"][7:])' "$W/image-back/manifest.json")
-    mkdir -p "$W/image-root" && tar -xzf "$W/image-back/$layer" -C "$W/image-root"
-    check "image: the binary from the layer answers a get against the stand-in" ok \
-        sh -c "printf '%s' '$HOST' | AWS_ECR_DISABLE_CACHE=1 '$W/image-root/docker-credential-ecr-login' get | grep -q '\"Secret\":\"password-from-the-stand-in\"'"
+    check "image: the registry serves the index with every platform" ok \
+        test "$(skopeo inspect --raw "docker://$image" | platforms)" = "$wanted"
+    layer_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["layers"][0]["digest"][7:])' "$1/manifest.json"; }
+    for p in $want; do
+        folder=${p%%:*} plat=${p#*:}
+        arch=$(echo "$plat" | cut -d/ -f2) variant=$(echo "$plat" | cut -d/ -f3)
+        back=$W/image-back-$folder
+        check "image: skopeo copy back as $plat" ok \
+            skopeo copy --quiet --override-os linux --override-arch "$arch" ${variant:+--override-variant "$variant"} "docker://$image" "dir:$back"
+        mkdir -p "$back/root"
+        tar -xzf "$back/$(layer_of "$back" 2> /dev/null)" -C "$back/root" 2> /dev/null || true
+        check "image: its layer holds dist/$folder's binary" ok cmp "$back/root/docker-credential-ecr-login" "$top/dist/$folder/docker-credential-ecr-login"
+    done
+    check "image: the binary from the amd64 layer answers a get against the stand-in" ok \
+        sh -c "printf '%s' '$HOST' | AWS_ECR_DISABLE_CACHE=1 '$W/image-back-linux-amd64/root/docker-credential-ecr-login' get | grep -q '\"Secret\":\"password-from-the-stand-in\"'"
 fi
 
 echo "e2e: $passed passed, $failed failed"

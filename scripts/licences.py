@@ -8,13 +8,14 @@
 dependencies, no proc-macros, per target: `cargo tree`, which reads Cargo.lock), adds the Rust
 standard library and its own dependencies (from rust-src's lock file), and copies each crate's
 licence files from the vendored sources (`cargo vendor --versioned-dirs`), each distinct text
-once. The C parts linked statically (musl, glibc, mingw-w64, LLVM's libunwind) are named with
+once. The C parts linked statically (musl, glibc, mingw-w64, LLVM's libunwind, Zig's compiler_rt) are named with
 the texts their Debian packages or Zig carry. It fails when a crate has no licence file.
 
 `check` reads the crate paths the compiler left in each binary (panic locations:
 `/deps/NAME-VERSION/...`, remapped by scripts/build-static.sh) and fails when one of those
 crates is not in the notices: a dependency added without its notice cannot ship.
 """
+import glob
 import hashlib
 import json
 import os
@@ -23,30 +24,46 @@ import subprocess
 import sys
 
 def read_targets():
-    """Target name -> Rust triple, from scripts/targets.tsv (the one table of targets)."""
+    """Target name -> (Rust triple, route), from scripts/targets.tsv (the one table of targets)."""
     table = os.path.join(os.path.dirname(os.path.abspath(__file__)), "targets.tsv")
     rows = {}
     with open(table) as f:
         for line in f:
             fields = line.split()
             if fields and not fields[0].startswith("#"):
-                rows[fields[0]] = fields[1]
+                rows[fields[0]] = (fields[1], fields[2])
     return rows
 
 
-TARGETS = read_targets()
+ROWS = read_targets()
+TARGETS = {name: triple for name, (triple, _) in ROWS.items()}
+
+
+def where(linked):
+    """The targets whose (triple, route) the predicate says link a C part."""
+    return [name for name, row in ROWS.items() if linked(*row)]
+
+
+ZIG = glob.glob(os.path.join(os.environ.get("CROSS_HOME", os.path.expanduser("~/.cache/ecr-login-cross")),
+                             "zig/lib/python3*/site-packages/ziglang"))
 LICENCE_FILE = re.compile(r"^(LICEN[CS]E|COPYING|UNLICENSE|NOTICE|COPYRIGHT)([-_.].*)?$", re.I)
 # The C libraries linked into the binaries, and where their licence texts are on a machine
 # that builds them (scripts/cross-setup.sh installs the packages).
+# Musl comes from Debian (the musl route) or from Zig (the zig route: the same musl), libunwind
+# from Debian's LLVM or from Zig's copy of LLVM's; Zig links its compiler_rt into what it links.
 C_PARTS = [
-    ("musl libc", "MIT", ["linux-amd64", "linux-arm64"], ["/usr/share/doc/musl-dev/copyright", "/usr/share/doc/musl/copyright"]),
-    ("LLVM libunwind", "Apache-2.0 WITH LLVM-exception", ["linux-amd64", "linux-arm64", "windows-arm64"],
-     ["/usr/share/doc/libunwind-16-dev/copyright"]),
-    ("GNU C Library (static)", "LGPL-2.1-or-later", ["linux-amd64-glibc"], ["/usr/share/doc/libc6-dev/copyright", "/usr/share/doc/libc6/copyright"]),
-    ("mingw-w64 runtime", "ZPL-2.1 and public domain", ["windows-amd64", "windows-arm64"],
+    ("musl libc", "MIT", where(lambda triple, route: "-musl" in triple),
+     ["/usr/share/doc/musl-dev/copyright", "/usr/share/doc/musl/copyright"]),
+    ("LLVM libunwind", "Apache-2.0 WITH LLVM-exception", where(lambda triple, route: "-musl" in triple or triple.endswith("-gnullvm")),
+     ["/usr/share/doc/libunwind-16-dev/copyright"] + [os.path.join(z, "lib/libunwind/LICENSE.TXT") for z in ZIG]),
+    ("GNU C Library (static)", "LGPL-2.1-or-later", where(lambda triple, route: route == "glibc"),
+     ["/usr/share/doc/libc6-dev/copyright", "/usr/share/doc/libc6/copyright"]),
+    ("mingw-w64 runtime", "ZPL-2.1 and public domain", where(lambda triple, route: "-windows-" in triple),
      ["/usr/share/doc/mingw-w64-common/copyright", "/usr/share/doc/mingw-w64-x86-64-dev/copyright"]),
-    ("GCC runtime libraries (libgcc)", "GPL-3.0-or-later WITH GCC-exception-3.1", ["windows-amd64"],
+    ("GCC runtime libraries (libgcc)", "GPL-3.0-or-later WITH GCC-exception-3.1", where(lambda triple, route: route == "mingw"),
      ["/usr/share/doc/gcc-mingw-w64-base/copyright", "/usr/share/doc/gcc-mingw-w64-x86-64/copyright"]),
+    ("Zig's compiler_rt", "MIT", where(lambda triple, route: route == "zig"),
+     [os.path.join(z, "LICENSE") for z in ZIG]),
 ]
 SYSROOT = subprocess.run(["rustc", "--print", "sysroot"], check=True, capture_output=True, text=True).stdout.strip()
 SPDX_DIR = os.path.join(SYSROOT, "share/doc/rust/licenses") if os.path.isdir(os.path.join(SYSROOT, "share/doc/rust/licenses")) else None

@@ -5,8 +5,9 @@
 
 The image holds nothing but /docker-credential-ecr-login (for `COPY --from=IMAGE
 /docker-credential-ecr-login /usr/local/bin/` in multi-stage builds, and for mirroring into a
-private registry). It is an image index for linux/amd64 (DIST/linux-amd64) and linux/arm64
-(DIST/linux-arm64), written to DIST/docker-credential-ecr-login-oci.tar; the archive's
+private registry). It is an image index of every static Linux binary of the release (PLATFORMS:
+DIST/linux-amd64 as linux/amd64, DIST/linux-armv7 as linux/arm/v7, ...), written to
+DIST/docker-credential-ecr-login-oci.tar; the archive's
 index.json points at that index, named VERSION, so `skopeo copy oci-archive:FILE ...` needs no
 name. The same binaries give the same bytes: fixed times, owners and modes, sorted entries.
 """
@@ -19,7 +20,10 @@ import sys
 import tarfile
 
 BINARY = "docker-credential-ecr-login"
-PLATFORMS = [("linux-amd64", "amd64", None), ("linux-arm64", "arm64", "v8")]
+# dist folder, GOARCH, variant: the names the OCI image index's `platform` uses (Go's).
+PLATFORMS = [("linux-amd64", "amd64", None), ("linux-arm64", "arm64", "v8"), ("linux-armv7", "arm", "v7"),
+             ("linux-armv6", "arm", "v6"), ("linux-ppc64le", "ppc64le", None), ("linux-s390x", "s390x", None),
+             ("linux-riscv64", "riscv64", None)]
 MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 INDEX = "application/vnd.oci.image.index.v1+json"
 CONFIG = "application/vnd.oci.image.config.v1+json"
@@ -105,7 +109,8 @@ def main():
     path = f"{dist}/{BINARY}-oci.tar"
     with open(path, "wb") as f:
         f.write(tar_bytes(entries))
-    print(f"wrote {path}: image index {top['manifests'][0]['digest']} (linux/amd64, linux/arm64)", file=sys.stderr)
+    names = ", ".join("/".join(["linux", arch] + ([variant] if variant else [])) for _, arch, variant in PLATFORMS)
+    print(f"wrote {path}: image index {top['manifests'][0]['digest']} ({names})", file=sys.stderr)
 
 
 if __name__ == "__main__":

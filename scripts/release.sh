@@ -10,11 +10,15 @@
 #   dist/darwin-arm64/docker-credential-ecr-login       macOS 11+, ad-hoc signed (not run)
 #   dist/darwin-universal/docker-credential-ecr-login   both macOS binaries in one file
 #   dist/linux-amd64-glibc/docker-credential-ecr-login  static, glibc (a fallback)
+#   dist/linux-{armv7,armv6,ppc64le,s390x,riscv64}/docker-credential-ecr-login
+#                                                       static, musl (32-bit ARM v7 and v6 hard-float,
+#                                                       POWER8+, z/Architecture, RV64GC)
 #   dist/docker-credential-ecr-login_VERSION_{amd64,arm64}.deb, dist/docker-credential-ecr-login-VERSION-1.{x86_64,aarch64}.rpm
-#   dist/docker-credential-ecr-login-VERSION-r0.{x86_64,aarch64}.apk   Alpine packages (unsigned)
+#   dist/docker-credential-ecr-login-VERSION-r0.ARCH.apk   Alpine packages (unsigned): x86_64, aarch64,
+#                                                       armv7, armhf, ppc64le, s390x, riscv64
 #   dist/manifests/                                     Homebrew formula, Scoop manifest, winget
 #                                                       manifests, APKBUILD, with these files' hashes
-#   dist/docker-credential-ecr-login-oci.tar            OCI image index, linux/amd64 + linux/arm64
+#   dist/docker-credential-ecr-login-oci.tar            OCI image index of the seven static Linux binaries
 #   dist/docker-credential-ecr-login-VERSION-src.tar.gz source, every dependency vendored
 #   dist/docker-credential-ecr-login.1                  the manual page
 #   dist/THIRD-PARTY-NOTICES.txt                        the licences of all that the binaries contain

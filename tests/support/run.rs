@@ -19,8 +19,8 @@ pub fn bin() -> std::path::PathBuf {
     }
 }
 
-/// What runs the binary when it is not native (`ECR_LOGIN_TEST_RUNNER`): `qemu-aarch64-static`
-/// for arm64, a Wine wrapper for Windows. The binary's path is its first argument.
+/// What runs the binary when it is not native (`ECR_LOGIN_TEST_RUNNER`): qemu-user for the
+/// other Linux CPUs (a wrapper that names the CPU), a Wine wrapper for Windows. The binary's path is its first argument.
 pub fn runner() -> Option<String> {
     std::env::var("ECR_LOGIN_TEST_RUNNER")
         .ok()

@@ -1,12 +1,14 @@
 //! Which binary the tests run, and what does not apply to it: every exclusion, with its
 //! reason, is in [`EXCLUDED`] and nowhere else.
 //!
-//! `ECR_LOGIN_TEST_TARGET` names the target of `ECR_LOGIN_TEST_BIN`: `linux-amd64`,
-//! `linux-arm64`, `windows-amd64`, `windows-arm64` or `linux-amd64-glibc`; unset, the tests run the debug build
-//! that Cargo made for this machine.
+//! `ECR_LOGIN_TEST_TARGET` names the target of `ECR_LOGIN_TEST_BIN`: a row of
+//! `scripts/targets.tsv` (`linux-amd64`, `linux-arm64`, `windows-amd64`, `linux-armv7`, ...);
+//! unset, the tests run the debug build that Cargo made for this machine.
 
 /// (target, test, scenario or check, why it cannot apply there). The target `unix` stands for
-/// every build but Windows, `windows` for both Windows builds (amd64 and arm64, under Wine). Tests are named `file::function`, scenarios by their folder, checks
+/// every build but Windows, `windows` for both Windows builds (amd64 and arm64, under Wine),
+/// `qemu-user` for every Linux build qemu-user runs here (arm64, 32-bit ARM, ppc64le, s390x,
+/// riscv64). Tests are named `file::function`, scenarios by their folder, checks
 /// inside the scenario runner `check:NAME`.
 pub const EXCLUDED: &[(&str, &str, &str)] = &[
     (
@@ -100,7 +102,7 @@ pub const EXCLUDED: &[(&str, &str, &str)] = &[
         "Unix signals and core limits; a Windows console program writes no core file",
     ),
     (
-        "linux-arm64",
+        "qemu-user",
         "cli::no_core_file_from_an_outside_abort",
         "under qemu-user the signal and the core file are qemu's own, not the binary's",
     ),
@@ -216,7 +218,7 @@ pub fn target() -> String {
 }
 
 /// The target's row of `scripts/targets.tsv` (the one table of targets): its fields after
-/// the name (triple, route, runner, tier, budget, check); `None` for the debug build.
+/// the name (triple, route, runner, tier, budget, check, cpu); `None` for the debug build.
 fn row() -> Option<Vec<&'static str>> {
     let t = target();
     if t == "native" {
@@ -278,6 +280,7 @@ pub fn excluded(name: &str) -> Option<&'static str> {
             let applies = match *target {
                 "unix" => !is_windows(),
                 "windows" => is_windows(),
+                "qemu-user" => runner() == "qemu-user",
                 exact => exact == t,
             };
             applies && *n == name
