@@ -146,6 +146,9 @@ uses_source() { [ "$route" = source ] || ! has_std "$1"; }
 # its own crt and libunwind (self-contained) through the host's cc (for arm64, the aarch64 gcc);
 # with one built here, Debian's musl and LLVM libunwind are linked instead.
 static="-C target-feature=+crt-static -C relocation-model=static"
+# GNU ld places the functions a cache hit runs together (scripts/hot-code.sh wrote the list): a
+# hit then faults in a few 64 KiB windows of code instead of twenty.
+hot="-C link-arg=-Wl,-T,$top/scripts/hot-code.ld"
 zig_linux="" zig_linux_source=""
 for t in $targets; do
     rt=$(rust_target "$t")
@@ -166,8 +169,14 @@ for t in $targets; do
             (
                 export "CC_$tl=$cc" "CARGO_TARGET_${tu}_LINKER=$linker"
                 [ -z "$ar" ] || export "AR_$tl=$ar"
-                build "$static" "-C link-self-contained=no -L native=$X/unwind/$arch" "$t"
-            ) ;;
+                build "$static $hot -C link-arg=-Wl,-Map=$work/$t.map" "-C link-self-contained=no -L native=$X/unwind/$arch" "$t"
+            )
+            # A list that no longer names what a hit runs costs faults, not correctness: say so.
+            placed=$(awk '/^\.text\.hot /{on=1; next} on && /^\.[a-z]/{exit} on && /^ \.text\./{n++} END{print n+0}' "$work/$t.map")
+            listed=$(grep -c '^    \*(' scripts/hot-code.ld)
+            echo "$t: $placed of the $listed functions of scripts/hot-code.ld placed first" >&2
+            [ $((placed * 4)) -ge $((listed * 3)) ] \
+                || echo "$t: scripts/hot-code.ld names many functions this build lacks: run scripts/hot-code.sh" >&2 ;;
         mingw)
             (
                 export "CC_$tl=$arch-w64-mingw32-gcc" "CARGO_TARGET_${tu}_LINKER=$arch-w64-mingw32-gcc"
