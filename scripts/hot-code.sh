@@ -26,7 +26,7 @@ trap 'rm -rf "$work"' EXIT
 # The musl route's flags (scripts/build-static.sh), without the list itself and without strip;
 # RUSTC_BOOTSTRAP as there, which also makes rustc mangle names as nightly does (v0).
 RUSTC_BOOTSTRAP=1 CARGO_PROFILE_RELEASE_STRIP=false CARGO_TARGET_DIR="$work/target" \
-    RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static" \
+    RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static -C link-arg=-Wl,-Map=$work/link.map" \
     CC_x86_64_unknown_linux_musl=musl-gcc CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER=cc \
     cargo build -q --release --locked --target "$triple" --bin docker-credential-ecr-login
 bin=$work/target/$triple/release/docker-credential-ecr-login
@@ -40,31 +40,66 @@ printf %s 123456789012.dkr.ecr.eu-west-1.amazonaws.com > "$work/host"
     export AWS_ENDPOINT_URL_ECR="$url" AWS_EC2_METADATA_DISABLED=true AWS_REGION=eu-west-1
     mkdir -p "$HOME"
     "$bin" get < "$work/host" > /dev/null     # a miss fills the cache
-    valgrind --tool=callgrind --demangle=no --callgrind-out-file="$work/hit.out" "$bin" get < "$work/host" > /dev/null 2> "$work/valgrind.log"
+    # --show-below-main: musl's start-up (__libc_start_main) by its own name, not "(below main)".
+    valgrind --tool=callgrind --demangle=no --show-below-main=yes --callgrind-out-file="$work/hit.out" "$bin" get < "$work/host" > /dev/null 2> "$work/valgrind.log"
 )
 exec {STANDIN[1]}>&-
-nm --defined-only "$bin" | awk '$2 ~ /^[tTwW]$/ { print $3 }' | sort -u > "$work/functions"
-python3 - "$work/hit.out" "$work/functions" "$top/$out" <<'PY'
+nm --defined-only "$bin" | awk '$2 ~ /^[tTwW]$/ { print $1, $3 }' > "$work/functions"
+python3 - "$work/hit.out" "$work/functions" "$work/link.map" "$top/$out" <<'PY'
 import re, sys
-hit, functions, out = sys.argv[1:]
-defined = set(open(functions).read().split())
-names, seen = [], set()
+hit, functions, link_map, out = sys.argv[1:]
+address = {name: int(a, 16) for a, name in (line.split() for line in open(functions))}
+ran = set()
 for line in open(hit):
     m = re.match(r"^c?fn=\(\d+\)(?: (\S+))?", line)   # callgrind names a function once, then by number
-    if m and m.group(1) and m.group(1) in defined and m.group(1) not in seen:
-        seen.add(m.group(1))
-        names.append(m.group(1))
+    if m and m.group(1) in address:
+        ran.add(address[m.group(1)])
+# The input section each one came from, by address (the link map): a section is named after the
+# function's definition, which callgrind may call by an alias (getauxval for __getauxval).
+sections, lines = [], open(link_map).read().split("\n")
+for i, line in enumerate(lines):
+    m = re.match(r"^ (\.text\.\S+)(?:\s+0x([0-9a-f]+)\s+0x([0-9a-f]+))?", line)
+    if m and not m.group(2) and i + 1 < len(lines):   # a long name: its address on the next line
+        m = re.match(r"^ (\S+)\n\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)", line + "\n" + lines[i + 1])
+    if m and m.group(2):
+        sections.append((int(m.group(2), 16), int(m.group(3), 16), m.group(1)[len(".text."):]))
+    # Assembly keeps its code in one plain .text per object (musl's memcpy, ring's SHA-256):
+    # named by its file, the archive's and member's hashes left open.
+    m = re.match(r"^ \.text\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+)$", line)
+    if m and int(m.group(2), 16):
+        path = m.group(3)
+        a = re.match(r"^(.*)\((.*)\)$", path)
+        archive, member = (a.group(1), a.group(2)) if a else (None, path)
+        glob = "*" + re.sub(r"-[0-9a-f]{16}\.rlib$", "-*.rlib", archive.rsplit("/", 1)[-1]) + ":" if archive else "*"
+        glob += re.sub(r"^[0-9a-f]{16}-", "*-", member.rsplit("/", 1)[-1])
+        sections.append((int(m.group(1), 16), int(m.group(2), 16), (glob,)))
+hit_sections = {name for start, size, name in sections if any(start <= a < start + size for a in ran)}
+names = sorted(n for n in hit_sections if isinstance(n, str))
+objects = sorted(n[0] for n in hit_sections if isinstance(n, tuple))
 if len(names) < 100:
     sys.exit(f"hot-code: only {len(names)} functions found in a hit; is this the right binary?")
-# The hashes that change with the compiler, the crate's version or its source left open: a
-# legacy name's 17h<hash>E, a v0 name's crate disambiguators (Cs<hash>_).
-patterns = sorted({re.sub(r"Cs[0-9A-Za-z]+_", "Cs*_", re.sub(r"17h[0-9a-f]{16}E$", "17h*E", n)) for n in names})
+# What changes with the compiler, the crate's version or where its sources are left open: a
+# legacy name's 17h<hash>E, a v0 name's crate disambiguators (Cs<hash>_), the number LLVM
+# appends to a local copy (.<n>), and the crate a generic function was instantiated for (LTO
+# keeps one of identical copies, not always the same crate's).
+def pattern(name):
+    if name.startswith("_R"):   # the last crate, when it ends the name: Cs<hash>_<length><name>
+        for m in re.finditer(r"Cs[0-9A-Za-z]+_([0-9]+)", name):
+            if m.end() + int(m.group(1)) == len(name):
+                name = name[:m.start()] + "*"
+                break
+    name = re.sub(r"17h[0-9a-f]{16}E$", "17h*E", name)
+    name = re.sub(r"Cs[0-9A-Za-z]+_", "Cs*_", name)
+    return re.sub(r"\.[0-9]+$", ".*", name)
+patterns = sorted({pattern(n) for n in names})
 with open(out, "w") as f:
     f.write("/* The functions a cache hit runs, first in the code: written by scripts/hot-code.sh, read by\n"
             "   scripts/build-static.sh (the musl Linux builds). Rust's hashes are left open (Cs*_, 17h*E). */\n"
             "SECTIONS\n{\n  .text.hot :\n  {\n")
+    for o in objects:
+        f.write(f"    {o}(.text)\n")
     for p in patterns:
         f.write(f"    *(.text.{p})\n")
     f.write("  }\n}\nINSERT BEFORE .text;\n")
-print(f"hot-code: {len(names)} functions of a hit, {len(patterns)} patterns -> {out}")
+print(f"hot-code: {len(names)} functions and {len(objects)} objects' code of a hit, {len(patterns)} patterns -> {out}")
 PY
