@@ -9,12 +9,13 @@
 # spread over 1.5 MB of code, and a hit takes a fault in 20 of its 64 KiB windows; gathered,
 # in 3 or 4 (scripts/bench.sh counts the faults).
 #
-# How: a release build with its symbols (same flags, not stripped) answers a hit under
-# callgrind; every function it ran becomes one line of a linker script that GNU ld (and lld)
-# place in an output section of their own before `.text`. Rust's functions are matched by
-# their mangled names with the hashes left open (v0's crate disambiguators `Cs*_`, legacy's
-# `17h*E`): those change with the compiler and the crate's version, the names do not. A function the list no longer names is merely placed
-# with the rest, so a stale list costs faults, never correctness.
+# How: a release build with its symbols and a link map (same flags, not stripped) answers a hit
+# under callgrind; the input section of every function it ran (and the object of any assembly
+# it ran) becomes one line of a linker script that GNU ld (and lld) place in an output section
+# of their own before `.text`. Names are matched with what changes between builds left open
+# (see `pattern` below): the compiler's and the crate's hashes, LLVM's suffixes. A function the
+# list no longer names is merely placed with the rest: a stale list costs faults, never
+# correctness; scripts/build-static.sh says how many it placed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
