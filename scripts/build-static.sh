@@ -146,8 +146,9 @@ uses_source() { [ "$route" = source ] || ! has_std "$1"; }
 # its own crt and libunwind (self-contained) through the host's cc (for arm64, the aarch64 gcc);
 # with one built here, Debian's musl and LLVM libunwind are linked instead.
 static="-C target-feature=+crt-static -C relocation-model=static"
-# GNU ld places the functions a cache hit runs together (scripts/hot-code.sh wrote the list): a
-# hit then faults in a few 64 KiB windows of code instead of twenty.
+# GNU ld places the functions a cache hit runs together, and the read-only data it reads
+# (scripts/hot-code.sh wrote the lists; scripts/hot-link.sh names the data for each link): a
+# hit then faults in a few 64 KiB windows instead of twenty-five.
 hot="-C link-arg=-Wl,-T,$top/scripts/hot-code.ld"
 zig_linux="" zig_linux_source=""
 for t in $targets; do
@@ -167,7 +168,7 @@ for t in $targets; do
             esac
             uses_source "$rt" && linker=$source_linker
             (
-                export "CC_$tl=$cc" "CARGO_TARGET_${tu}_LINKER=$linker"
+                export "CC_$tl=$cc" "CARGO_TARGET_${tu}_LINKER=$top/scripts/hot-link.sh" "HOT_LINKER=$linker"
                 [ -z "$ar" ] || export "AR_$tl=$ar"
                 build "$static $hot -C link-arg=-Wl,-Map=$work/$t.map" "-C link-self-contained=no -L native=$X/unwind/$arch" "$t"
             )
@@ -175,6 +176,9 @@ for t in $targets; do
             placed=$(awk '/^\.text\.hot /{on=1; next} on && /^\.[a-z]/{exit} on && /^ \.text\./{n++} END{print n+0}' "$work/$t.map")
             listed=$(grep -c '^    \*(' scripts/hot-code.ld)
             echo "$t: $placed of the $listed functions of scripts/hot-code.ld placed first" >&2
+            [ -z "${HOT_CODE_KEEP:-}" ] || cp "$work/$t.map" "$HOT_CODE_KEEP/$t.map" # for scripts/hot-code.sh
+            data=$(awk '/^\.rodata\.hot /{on=1; next} on && /^\.[a-z]/{exit} on && /^ \.rodata/{n++} END{print n+0}' "$work/$t.map")
+            echo "$t: $data sections of read-only data placed first (scripts/hot-data.txt)" >&2
             [ $((placed * 4)) -ge $((listed * 3)) ] \
                 || echo "$t: scripts/hot-code.ld names many functions this build lacks: run scripts/hot-code.sh" >&2 ;;
         mingw)
