@@ -38,6 +38,8 @@ NATIVE_ONLY_DATA = ["*(.rodata.cgt_init.str1.1)", "*(.rodata.__fstat.str1.1)"]
 # starts the read-only data segment itself, as .rodata would (the page it skips costs no more
 # than a few KiB of the file). aarch64's keeps them together in one segment, whose pages are
 # 64 KiB apart: there that skip would cost 64 KiB, and the section simply follows the code.
+ARENA = "*(.bss.*27docker_credential_ecr_login9ALLOCATOR)"
+
 SEGMENT = {62: ' SEGMENT_START("rodata-segment", ALIGN(CONSTANT (MAXPAGESIZE)) + (. & (CONSTANT (MAXPAGESIZE) - 1)))'}
 
 
@@ -169,6 +171,9 @@ def write(lackey, link_map, kept, text_ld, data_out):
         for p in NATIVE_ONLY_TEXT:
             f.write(f"    {p}\n")
         f.write("  }\n}\nINSERT BEFORE .text;\n")
+        # The allocator's arena (src/local/arena.rs) after the other zero-initialised statics,
+        # which a hit writes here and there: among them, it would spread them over more pages.
+        f.write(f"SECTIONS\n{{\n  .bss.arena (NOLOAD) :\n  {{\n    {ARENA}\n  }}\n}}\nINSERT AFTER .bss;\n")
 
     data = containing(input_sections(link_map, ".rodata"), loads)
     lines, objects_read = set(), {}

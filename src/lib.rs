@@ -7,8 +7,8 @@
 //! [`get::registry::parse`] → [`credentials::plan`] → [`local::cache`] →
 //! [`credentials::resolve`] → [`get::ecr::get_authorization_token`] → [`local::cache::store`];
 //! [`get::get`] strings them together.
-// `unsafe` in two places only, each allowed where it is with its reason beside it:
-// `local::user::effective_uid` and `local::core_dumps::turn_off`.
+// `unsafe` in three places only, each allowed where it is with its reason beside it:
+// `local::user::effective_uid`, `local::core_dumps::turn_off` and the allocator, `local::arena`.
 #![deny(unsafe_code)]
 
 pub mod aws;

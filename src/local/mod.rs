@@ -1,7 +1,9 @@
 //! What is on this machine: the environment as a value, the shared config and credentials
-//! files, the settings read from both, file helpers, the log file, and the token cache.
+//! files, the settings read from both, file helpers, the log file, the token cache, and the
+//! process's allocator.
 //! Imports nothing of the other wings.
 
+pub mod arena;
 pub mod cache;
 pub mod config;
 pub mod core_dumps;
