@@ -83,9 +83,11 @@ impl Arena {
             if end > SIZE {
                 return None;
             }
+            // Acquire: what the block's last owner wrote before giving it back (its Release
+            // in `move_end`) happens before what the new owner writes.
             match self
                 .used
-                .compare_exchange_weak(used, end, Ordering::Relaxed, Ordering::Relaxed)
+                .compare_exchange_weak(used, end, Ordering::Acquire, Ordering::Relaxed)
             {
                 // In bounds (end <= SIZE), and derived from the buffer's own pointer.
                 Ok(_) => return Some(self.base().wrapping_add(start - base)),
@@ -100,7 +102,7 @@ impl Arena {
         to <= SIZE
             && self
                 .used
-                .compare_exchange(from, to, Ordering::Relaxed, Ordering::Relaxed)
+                .compare_exchange(from, to, Ordering::AcqRel, Ordering::Relaxed)
                 .is_ok()
     }
 }
