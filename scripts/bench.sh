@@ -29,7 +29,8 @@
 #   HTTPS misses     against an HTTPS stand-in: with AWS_CA_BUNDLE naming its CA, and with the
 #                    default roots, the CA added to the system's bundle in a mount namespace of
 #                    the run's own (the bundled roots do not vouch for it: the costliest case)
-# Instructions (callgrind) and page faults (/usr/bin/time) of the same, where valgrind is.
+# Instructions (callgrind) and page faults (/usr/bin/time) of the same, where valgrind is. In
+# pairs (scripts/paired.py): a hit beside a static no-op, run in turn, the bound's measure.
 # Go helper: `apt-get install amazon-ecr-credential-helper` (Debian has 0.6.0), or GO_HELPER=
 # a v0.12.0 binary (which also reads AWS_ENDPOINT_URL_ECR, so its misses are measured too); its
 # cache is seeded in its own format. AWS CLI: `pip install awscli` (`aws ecr get-login-password`).
@@ -259,6 +260,13 @@ faults() { evict "$@"; for _ in $(seq 20); do /usr/bin/time -f %R -o "$work/time
     echo "empty-rust-main $(faults "$work/empty-main")"
     echo "hit $(faults "$BIN" get)"
 } > "$work/faults"
+# In pairs (scripts/paired.py): a hit and a static no-op in turn, each pair's ratio on its own
+# and the median of those, the measure issue 29 bounds; a machine's drift cancels pair by pair.
+{
+    echo "hit / static no-op, under sh: $(scripts/paired.py -n "$RUNS" --stdin "$work/host" "$(run "$BIN get")" "$(run "$work/noop")")"
+    echo "hit / static no-op, started directly: $(scripts/paired.py -n "$RUNS" --stdin "$work/host" "$BIN get" "$work/noop")"
+    echo "empty Rust main / static no-op, under sh: $(scripts/paired.py -n "$RUNS" --stdin "$work/host" "$(run "$work/empty-main")" "$(run "$work/noop")")"
+} > "$work/paired"
 
 # A hit against caches of 1, 1,000 and 10,000 registries (2 KB tokens, as ECR's are): the
 # entry asked for is there under both helpers' keys.
@@ -347,7 +355,10 @@ if os.path.exists(os.path.join(work, "instructions")):
           f"with AWS_CA_BUNDLE at most 4,500,000 ({counts['miss-https-bundle']:,}); HTTP miss at most 1,200,000 ({counts['miss-http']:,})")
 faults = dict(line.split() for line in open(os.path.join(work, "faults")))
 print(f"minor page faults (median of 20): static no-op {faults['static-no-op']}, empty Rust main {faults['empty-rust-main']}, hit {faults['hit']} (target at most 45)")
-print(f"hit / static no-op: {m('hit') / m('static no-op'):.2f}x under sh (target at most 1.10x); empty Rust main / static no-op: {m('empty Rust main') / m('static no-op'):.2f}x")
+print(f"hit / static no-op: {m('hit') / m('static no-op'):.2f}x under sh by the medians above; empty Rust main / static no-op: {m('empty Rust main') / m('static no-op'):.2f}x")
+print("In pairs (scripts/paired.py; the target: a hit at most 1.10x a static no-op under sh):")
+for line in open(os.path.join(work, "paired")):
+    print(f"  {line.strip()}")
 print(f"miss (HTTPS, default roots) / floor client: {m('miss (HTTPS, default roots)') / m('floor client (HTTPS) in the namespace'):.2f}x (target at most 1.3x); "
       f"with AWS_CA_BUNDLE: {m('miss (HTTPS, AWS_CA_BUNDLE)') / m('floor client (HTTPS)'):.2f}x; HTTP: {m('miss') / m('floor client (HTTP)'):.2f}x")
 if "Go miss" in rows:

@@ -81,20 +81,31 @@ pub fn store_server_url(input: &[u8]) -> Option<String> {
 pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    // Runs that need no escape (a token is all of one) are copied whole. Every character to
+    // escape is ASCII but U+2028 and U+2029, which start with the byte 0xE2.
+    let mut run = 0;
+    for (at, &b) in s.as_bytes().iter().enumerate() {
+        let escaped = match b {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            b'<' | b'>' | b'&' => None,
+            b if b < 0x20 => None,
+            0xE2 if s[at..].starts_with(['\u{2028}', '\u{2029}']) => None,
+            _ => continue,
+        };
+        // `at` starts a character: every byte matched above does.
+        let c = s[at..].chars().next().unwrap_or_default();
+        out.push_str(&s[run..at]);
+        run = at + c.len_utf8();
+        match escaped {
+            Some(escaped) => out.push_str(escaped),
+            None => out.push_str(&format!("\\u{:04x}", c as u32)),
         }
     }
+    out.push_str(&s[run..]);
     out.push('"');
     out
 }
@@ -149,6 +160,23 @@ mod tests {
             credentials_json("https://h/<x>&", "AWS", "p\"w"),
             r#"{"ServerURL":"https://h/\u003cx\u003e\u0026","Username":"AWS","Secret":"p\"w"}"#
         );
+    }
+
+    #[test]
+    fn every_escape_between_runs_of_plain_text() {
+        assert_eq!(json_string(""), r#""""#);
+        assert_eq!(json_string("plain"), r#""plain""#);
+        assert_eq!(
+            json_string("a\"b\\c\nd\re\tf\u{1}g\u{1f}h<i>j&k\u{2028}l\u{2029}m"),
+            r#""a\"b\\c\nd\re\tf\u0001g\u001fh\u003ci\u003ej\u0026k\u2028l\u2029m""#
+        );
+        // Other characters, those starting with 0xE2 too, pass as they are.
+        assert_eq!(
+            json_string("é€\u{2027}\u{202a}→"),
+            "\"é€\u{2027}\u{202a}→\""
+        );
+        assert_eq!(json_string("\u{2028}"), r#""\u2028""#);
+        assert_eq!(json_string("x\u{7f}"), "\"x\u{7f}\"");
     }
 
     #[test]

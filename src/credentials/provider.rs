@@ -30,9 +30,10 @@ pub fn token_file_identity(path: &str) -> LocalIdentity {
 
 /// `token sha256 HEX`.
 pub fn token_hash(token: &str) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
-    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-    format!("token sha256 {hex}")
+    format!(
+        "token sha256 {}",
+        crate::local::sha256::sha256_hex(token.as_bytes())
+    )
 }
 
 /// One credential source.

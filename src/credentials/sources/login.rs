@@ -254,8 +254,7 @@ impl Login {
 
 /// The lower-case hex SHA-256 of the session ARN, trimmed, as `aws login` names the file.
 pub fn session_file_stem(session: &str) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, session.trim().as_bytes());
-    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    crate::local::sha256::sha256_hex(session.trim().as_bytes())
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {

@@ -7,6 +7,7 @@ use crate::local::config::cache_directory as directory;
 use crate::local::env::Env;
 use crate::local::files;
 use crate::local::secret::Secret;
+use crate::local::sha256::sha256;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
@@ -65,11 +66,8 @@ pub fn file(env: &Env) -> Option<PathBuf> {
 /// The lock file of one entry (`locks/<hash of its key>.lock` beside the cache file): held
 /// while its token is fetched, so that concurrent helpers make one call per registry.
 pub fn entry_lock(cache_file: &Path, key: &str) -> PathBuf {
-    let digest = ring::digest::digest(&ring::digest::SHA256, key.as_bytes());
-    let name: String = digest.as_ref()[..12]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = sha256(key.as_bytes());
+    let name: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
     cache_file
         .parent()
         .unwrap_or(Path::new("."))
@@ -105,7 +103,7 @@ pub enum KeyScope {
 /// Other sources put a hash of the plan (the configuration that selects the identity) where
 /// the access key's hash would be, so a hit needs no credentials at all.
 pub fn keys(scope: &KeyScope, identity: &Identity, env: &Env) -> Vec<String> {
-    let sha = |bytes: &[u8]| STANDARD.encode(ring::digest::digest(&ring::digest::SHA256, bytes));
+    let sha = |bytes: &[u8]| STANDARD.encode(sha256(bytes));
     let checksums = match identity {
         Identity::AccessKey(akid) => {
             let mut c = vec![sha(akid.as_bytes())];
