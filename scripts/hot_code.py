@@ -151,7 +151,7 @@ def write(lackey, link_map, kept, text_ld, data_out):
         elif kind in (" L ", " M "):
             loads.add(int(line[3:].split(",")[0], 16))
     # The input section each instruction came from (the link map): a function's own, or the
-    # object's one .text for assembly (musl's memcpy, ring's SHA-256).
+    # object's one .text for assembly (musl's memcpy, crt1's _start).
     text = containing(input_sections(link_map, ".text"), ran)
     names = sorted({s[2][len(".text.") :] for s in text if s[2].startswith(".text.")})
     objects = sorted({object_glob(s[3]) for s in text if s[2] == ".text"})
