@@ -18,26 +18,22 @@
 //! a few thousand instructions; a miss pays ring's detection anyway, for its TLS.
 
 /// The first 32 bits of the fractional parts of the square roots of the first 8 primes.
-const H0: [u32; 8] = {
-    let mut h = [0; 8];
-    let mut i = 0;
-    while i < 8 {
-        h[i] = root(PRIMES[i] << 64, 2) as u32;
-        i += 1;
-    }
-    h
-};
+const H0: [u32; 8] = root_fractions(2);
 
 /// The first 32 bits of the fractional parts of the cube roots of the first 64 primes.
-const K: [u32; 64] = {
-    let mut k = [0; 64];
+const K: [u32; 64] = root_fractions(3);
+
+/// The first 32 bits of the fractional parts of the `k`-th roots of the first `N` primes: the
+/// low 32 bits of the root of `p << 32k`, which is the root of `p` with 32 fractional bits.
+const fn root_fractions<const N: usize>(k: u32) -> [u32; N] {
+    let mut out = [0; N];
     let mut i = 0;
-    while i < 64 {
-        k[i] = root(PRIMES[i] << 96, 3) as u32;
+    while i < N {
+        out[i] = root(PRIMES[i] << (32 * k), k) as u32;
         i += 1;
     }
-    k
-};
+    out
+}
 
 const PRIMES: [u128; 64] = {
     let mut primes = [0; 64];
@@ -56,8 +52,7 @@ const PRIMES: [u128; 64] = {
     primes
 };
 
-/// The integer `k`-th root of `n` (rounded down): `root(p << 96, 3)` is the cube root of `p`
-/// in fixed point with 32 fractional bits, whose low 32 bits are those the constants take.
+/// The integer `k`-th root of `n`, rounded down (`n` below 2^120, `k` 2 or 3).
 const fn root(n: u128, k: u32) -> u128 {
     let (mut low, mut high) = (0u128, 1u128 << 40);
     while high - low > 1 {
