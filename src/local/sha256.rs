@@ -1,6 +1,7 @@
 //! SHA-256 (FIPS 180-4) for the names the helper derives on every `get`: the cache key (the
 //! Go helper's: a hash of the access key ID, or of an identity's description), an entry's
-//! lock file, a token file's hash, an `aws login` session's file.
+//! lock file, a token file's hash, an `aws login` session's file; and [`hex`], which spells
+//! those digests (and ring's SHA-1 ones) as file names.
 //!
 //! ```
 //! use docker_credential_ecr_login::local::sha256::sha256;
@@ -125,9 +126,21 @@ fn compress(state: &mut [u32; 8], block: &[u8]) {
     }
 }
 
+/// `bytes` in lower-case hex, as digests name files: a table, not `format!` per byte (a
+/// token file's hash is on a hit's path).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
 /// `sha256` in lower-case hex.
 pub fn sha256_hex(data: &[u8]) -> String {
-    sha256(data).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&sha256(data))
 }
 
 #[cfg(test)]
@@ -166,6 +179,12 @@ mod tests {
                 "{len} bytes"
             );
         }
+    }
+
+    #[test]
+    fn hex_is_lower_case_two_digits_a_byte() {
+        assert_eq!(hex(&[]), "");
+        assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff, 0x5c]), "000fa0ff5c");
     }
 
     #[test]

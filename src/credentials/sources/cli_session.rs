@@ -52,7 +52,7 @@ impl CliSession {
         let body: Vec<String> = args.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
         let text = format!("{{{}}}", body.join(", "));
         let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, text.as_bytes());
-        digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+        crate::local::sha256::hex(digest.as_ref())
     }
 
     /// For `explain`: the session file and whether it is usable, without a secret.

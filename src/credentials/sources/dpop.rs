@@ -140,7 +140,7 @@ fn uuid_v4(rng: &SystemRandom) -> Result<String, ring::error::Unspecified> {
     rng.fill(&mut b)?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let hex = crate::local::sha256::hex(&b);
     Ok(format!(
         "{}-{}-{}-{}-{}",
         &hex[..8],

@@ -44,7 +44,7 @@ impl Sso {
     fn cache_file(&self, r: &Resolver) -> Result<PathBuf, CredentialsError> {
         let key = self.session.as_deref().unwrap_or(&self.start_url);
         let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, key.as_bytes());
-        let name: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        let name = crate::local::sha256::hex(digest.as_ref());
         let home = home_dir(r.env(), Platform::current()).ok_or(CredentialsError::NoHome)?;
         Ok(PathBuf::from(home)
             .join(".aws")

@@ -7,7 +7,7 @@ use crate::local::config::cache_directory as directory;
 use crate::local::env::Env;
 use crate::local::files;
 use crate::local::secret::Secret;
-use crate::local::sha256::sha256;
+use crate::local::sha256::{hex, sha256};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
@@ -66,8 +66,7 @@ pub fn file(env: &Env) -> Option<PathBuf> {
 /// The lock file of one entry (`locks/<hash of its key>.lock` beside the cache file): held
 /// while its token is fetched, so that concurrent helpers make one call per registry.
 pub fn entry_lock(cache_file: &Path, key: &str) -> PathBuf {
-    let digest = sha256(key.as_bytes());
-    let name: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    let name = hex(&sha256(key.as_bytes())[..12]);
     cache_file
         .parent()
         .unwrap_or(Path::new("."))
